@@ -1,0 +1,158 @@
+import { badRequest } from './errors';
+
+export const GRANT_NAMES = ['voice', 'video', 'chat', 'sync'] as const;
+export type GrantName = (typeof GRANT_NAMES)[number];
+
+/** `conversations` is the product name people use today; the token grant is still `chat`. */
+const GRANT_ALIASES: Record<string, GrantName> = {
+  voice: 'voice',
+  video: 'video',
+  chat: 'chat',
+  conversations: 'chat',
+  sync: 'sync',
+};
+
+export interface TokenRequest {
+  identity: string;
+  /** Requested grants, deduplicated, in the caller's order. */
+  grants: GrantName[];
+  /** Seconds; undefined means the configured default. */
+  ttl?: number;
+  room?: string;
+  incomingAllow: boolean;
+}
+
+/** Limits from Twilio's SDKs: Voice client names and Video identities. */
+export const IDENTITY_MAX = 256;
+export const VOICE_IDENTITY_MAX = 121;
+export const VIDEO_IDENTITY_MAX = 128;
+export const ROOM_MAX = 128;
+const VOICE_IDENTITY = /^[A-Za-z0-9_]+$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** The event is user input merged from query and body: read only own properties. */
+export function param(event: Record<string, unknown>, name: string): unknown {
+  return Object.prototype.hasOwnProperty.call(event, name) ? event[name] : undefined;
+}
+
+const describeType = (value: unknown): string =>
+  Array.isArray(value) ? 'a list (the parameter was sent more than once?)' : value === null ? 'null' : `a ${typeof value}`;
+
+/**
+ * Validates an identity against the rules every grant shares and those of the requested
+ * products. Used for the `identity` param and, in jwt auth mode, for the verified claim.
+ */
+export function checkIdentity(identity: unknown, grants: readonly GrantName[], field = 'identity'): string {
+  if (identity === undefined || identity === '') {
+    throw badRequest('missing_identity', field, 'identity is required: send the user name this token is for, e.g. identity=alice');
+  }
+  if (typeof identity !== 'string') {
+    throw badRequest('invalid_identity', field, `identity must be a single string, got ${describeType(identity)}`);
+  }
+  if (identity.trim() !== identity) {
+    throw badRequest('invalid_identity', field, 'identity must not start or end with spaces');
+  }
+  if (CONTROL_CHARS.test(identity)) {
+    throw badRequest('invalid_identity', field, 'identity must not contain control characters or line breaks');
+  }
+  const length = [...identity].length;
+  if (length > IDENTITY_MAX) {
+    throw badRequest('invalid_identity', field, `identity is ${length} characters; the limit is ${IDENTITY_MAX}`);
+  }
+  if (grants.includes('voice')) {
+    if (!VOICE_IDENTITY.test(identity)) {
+      throw badRequest('invalid_identity', field, 'a Voice identity may only contain letters A-Z, a-z, digits and underscores (Voice SDK error 31105 otherwise); e.g. alice_smith');
+    }
+    if (length > VOICE_IDENTITY_MAX) {
+      throw badRequest('invalid_identity', field, `a Voice identity is at most ${VOICE_IDENTITY_MAX} characters; this one has ${length}`);
+    }
+  }
+  if (grants.includes('video') && length > VIDEO_IDENTITY_MAX) {
+    throw badRequest('invalid_identity', field, `a Video identity is at most ${VIDEO_IDENTITY_MAX} characters (error 53200 otherwise); this one has ${length}`);
+  }
+  return identity;
+}
+
+function parseGrants(raw: unknown): GrantName[] {
+  if (raw === undefined || raw === '') {
+    throw badRequest('missing_grants', 'grants', `grants is required: a comma list of ${GRANT_NAMES.join(', ')} (or conversations), e.g. grants=voice,video`);
+  }
+  let items: unknown[];
+  if (typeof raw === 'string') items = raw.split(',');
+  else if (Array.isArray(raw)) items = raw.flatMap((item) => (typeof item === 'string' ? item.split(',') : [item]));
+  else throw badRequest('invalid_grant', 'grants', `grants must be a comma list or an array of names, got ${describeType(raw)}`);
+
+  const grants: GrantName[] = [];
+  for (const item of items) {
+    if (typeof item !== 'string') {
+      throw badRequest('invalid_grant', 'grants', `grants must contain names only, got ${describeType(item)}`);
+    }
+    const name = item.trim().toLowerCase();
+    if (name === '') continue;
+    const grant = Object.prototype.hasOwnProperty.call(GRANT_ALIASES, name) ? GRANT_ALIASES[name] : undefined;
+    if (grant === undefined) {
+      const shown = JSON.stringify(item.trim().slice(0, 40));
+      throw badRequest('invalid_grant', 'grants', `unknown grant ${shown}; choose from ${GRANT_NAMES.join(', ')} (conversations is an alias of chat)`);
+    }
+    if (!grants.includes(grant)) grants.push(grant);
+  }
+  if (grants.length === 0) {
+    throw badRequest('missing_grants', 'grants', `grants is empty: name at least one of ${GRANT_NAMES.join(', ')}`);
+  }
+  return grants;
+}
+
+function parseTtl(raw: unknown, maxTtl: number): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : undefined;
+  if (text === undefined || !/^\d{1,9}$/.test(text) || Number(text) < 1 || Number(text) > maxTtl) {
+    const got = typeof raw === 'string' || typeof raw === 'number' ? ` (got ${JSON.stringify(String(raw).slice(0, 20))})` : ` (got ${describeType(raw)})`;
+    throw badRequest('invalid_ttl', 'ttl', `ttl must be a whole number of seconds from 1 to ${maxTtl}${got}`);
+  }
+  return Number(text);
+}
+
+function parseRoom(raw: unknown, grants: readonly GrantName[]): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!grants.includes('video')) {
+    throw badRequest('invalid_param', 'room', 'room only applies to the video grant; add video to grants or drop room');
+  }
+  if (typeof raw !== 'string') throw badRequest('invalid_room', 'room', `room must be a single string, got ${describeType(raw)}`);
+  if (raw.trim() !== raw || CONTROL_CHARS.test(raw)) {
+    throw badRequest('invalid_room', 'room', 'room must not have surrounding spaces or control characters');
+  }
+  if ([...raw].length > ROOM_MAX) throw badRequest('invalid_room', 'room', `room is at most ${ROOM_MAX} characters`);
+  return raw;
+}
+
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
+const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
+
+/** Query strings carry "false" as text; `Boolean("false")` would be true, the classic bug. */
+function parseIncomingAllow(raw: unknown, grants: readonly GrantName[]): boolean {
+  if (raw === undefined || raw === '') return true;
+  if (!grants.includes('voice')) {
+    throw badRequest('invalid_param', 'incomingAllow', 'incomingAllow only applies to the voice grant; add voice to grants or drop incomingAllow');
+  }
+  if (typeof raw === 'boolean') return raw;
+  const word = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim().toLowerCase() : undefined;
+  if (word !== undefined && TRUE_WORDS.has(word)) return true;
+  if (word !== undefined && FALSE_WORDS.has(word)) return false;
+  throw badRequest('invalid_param', 'incomingAllow', 'incomingAllow must be true or false');
+}
+
+/** Turns the merged query/body event into a typed token request, or throws a 400 naming the field. */
+export function parseTokenRequest(event: Record<string, unknown>, maxTtl: number): TokenRequest {
+  // Product-independent identity rules first, so a missing identity is reported as such.
+  checkIdentity(param(event, 'identity'), []);
+  const grants = parseGrants(param(event, 'grants'));
+  const identity = checkIdentity(param(event, 'identity'), grants);
+  return {
+    identity,
+    grants,
+    ttl: parseTtl(param(event, 'ttl'), maxTtl),
+    room: parseRoom(param(event, 'room'), grants),
+    incomingAllow: parseIncomingAllow(param(event, 'incomingAllow'), grants),
+  };
+}

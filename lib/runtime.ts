@@ -1,0 +1,17 @@
+import type { HttpResult } from './http';
+
+/** The part of Twilio.Response we use; injected so this module needs no runtime global. */
+export interface ResponseLike {
+  setStatusCode(code: number): unknown;
+  appendHeader(name: string, value: string): unknown;
+  setBody(body: object | string): unknown;
+}
+
+export function toTwilioResponse<R extends ResponseLike>(result: HttpResult, ResponseClass: new () => R): R {
+  const response = new ResponseClass();
+  response.setStatusCode(result.status);
+  for (const [name, value] of Object.entries(result.headers)) response.appendHeader(name, value);
+  // A string body is sent as-is under our Content-Type by both the local and deployed runtime.
+  response.setBody(result.body === undefined ? '' : JSON.stringify(result.body));
+  return response;
+}

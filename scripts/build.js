@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// Builds dist/: each function bundled into one self-contained file (deployed functions are
+// stored apart, so a relative require of lib/ would break); npm packages stay external and are
+// installed by the runtime from package.json. Assets are copied as they are.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const esbuild = require('esbuild');
+
+const root = path.resolve(__dirname, '..');
+const dist = path.join(root, 'dist');
+
+async function build() {
+  fs.rmSync(dist, { recursive: true, force: true });
+  const functionsDir = path.join(root, 'functions');
+  const entryPoints = fs
+    .readdirSync(functionsDir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => path.join(functionsDir, f));
+  await esbuild.build({
+    entryPoints,
+    outdir: path.join(dist, 'functions'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
+  const cliDir = path.join(root, 'cli');
+  if (fs.existsSync(cliDir)) {
+    // Command-line tools (inspect, doctor): same core, bundled the same way.
+    await esbuild.build({
+      entryPoints: fs.readdirSync(cliDir).filter((f) => f.endsWith('.ts')).map((f) => path.join(cliDir, f)),
+      outdir: path.join(dist, 'cli'),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'warning',
+    });
+  }
+  fs.cpSync(path.join(root, 'assets'), path.join(dist, 'assets'), {
+    recursive: true,
+    filter: (src) => !src.endsWith('.ts'),
+  });
+  const browserEntries = fs.existsSync(path.join(root, 'assets'))
+    ? fs.readdirSync(path.join(root, 'assets')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    : [];
+  if (browserEntries.length > 0) {
+    // Browser code (the page): bundled with its imports, no Node built-ins allowed.
+    await esbuild.build({
+      entryPoints: browserEntries.map((f) => path.join(root, 'assets', f)),
+      outdir: path.join(dist, 'assets'),
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2020',
+      logLevel: 'warning',
+      legalComments: 'none',
+    });
+  }
+}
+
+build().catch((error) => {
+  console.error(error.message);
+  process.exit(1);
+});
