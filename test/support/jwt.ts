@@ -1,0 +1,21 @@
+/** Independent verification of minted tokens with jose (not the library that signed them). */
+import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+
+export async function verifyTwilioToken(token: string, secret: string): Promise<{ header: Record<string, unknown>; payload: JWTPayload & Record<string, unknown> }> {
+  const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ['HS256'] });
+  return { header: protectedHeader as Record<string, unknown>, payload: payload as JWTPayload & Record<string, unknown> };
+}
+
+export const headerOf = (token: string): Record<string, unknown> => decodeProtectedHeader(token) as Record<string, unknown>;
+
+/** The payload fields that depend on the clock, replaced by what they must equal. */
+export function expectedPayload(p: { accountSid: string; apiKey: string; iat: number; ttl: number; grants: Record<string, unknown> }): Record<string, unknown> {
+  return {
+    jti: `${p.apiKey}-${p.iat}`,
+    iss: p.apiKey,
+    sub: p.accountSid,
+    iat: p.iat,
+    exp: p.iat + p.ttl,
+    grants: p.grants,
+  };
+}
