@@ -1,3 +1,4 @@
+import { authenticateCaller, type Caller } from './auth';
 import { loadConfig, readCorsSettings, type ConfigVars, type ServiceConfig } from './config';
 import { ServiceError } from './errors';
 import { corsHeadersFor, header, isOriginAllowed, jsonResult, type HttpResult, type RequestHeaders } from './http';
@@ -16,6 +17,7 @@ export interface EndpointInput {
   vars: ConfigVars;
   event: Record<string, unknown>;
   headers: RequestHeaders;
+  caller: Caller;
   /** Filled in as the endpoint learns them, so that failures are logged with what was known. */
   log: LogFields;
 }
@@ -72,7 +74,8 @@ export async function runEndpoint(endpoint: Endpoint, vars: ConfigVars, event: R
       result = { status: 204, headers: { ...corsHeaders, 'Cache-Control': 'no-store' } };
     } else {
       const config = loadConfig(vars);
-      const outcome = await endpoint.handle({ config, vars, event, headers, log });
+      const caller = await authenticateCaller(vars, config, headers, event);
+      const outcome = await endpoint.handle({ config, vars, event, headers, caller, log });
       Object.assign(log, outcome.log);
       result = jsonResult(outcome.status, outcome.body, corsHeaders);
     }
