@@ -103,8 +103,14 @@ function parseOrigins(raw: string | undefined): { policy: OriginPolicy; bad: str
  * The CORS part of the configuration, read leniently (bad entries skipped) so that even a
  * config_error answer carries CORS headers and the browser shows it instead of a CORS failure.
  */
+let memoCors: { raw: string | undefined; domainName: string | undefined; settings: CorsSettings } | undefined;
 export function readCorsSettings(vars: ConfigVars): CorsSettings {
-  return { allowedOrigins: parseOrigins(str(vars, 'ALLOWED_ORIGINS')).policy, domainName: str(vars, 'DOMAIN_NAME') };
+  const raw = str(vars, 'ALLOWED_ORIGINS');
+  const domainName = str(vars, 'DOMAIN_NAME');
+  if (memoCors === undefined || memoCors.raw !== raw || memoCors.domainName !== domainName) {
+    memoCors = { raw, domainName, settings: { allowedOrigins: parseOrigins(raw).policy, domainName } };
+  }
+  return memoCors.settings;
 }
 
 /**
@@ -119,8 +125,30 @@ function parseChatService(problems: ProblemList, vars: ConfigVars): string | und
   return problems.sid(vars, 'SERVICE_SID', 'IS', false);
 }
 
-/** Turns the function `context` into a typed configuration, or throws one config_error naming every bad variable. */
+/** Every variable loadConfig reads: the memo below compares exactly these. */
+const CONFIG_VARIABLES = [
+  'ACCOUNT_SID', 'API_KEY', 'API_SECRET', 'OUTGOING_SID', 'CHAT_SERVICE_SID', 'SERVICE_SID', 'PUSH_CREDENTIAL_SID',
+  'SYNC_SERVICE_SID', 'TWILIO_REGION', 'TOKEN_TTL', 'TOKEN_MAX_TTL', 'ALLOWED_ORIGINS', 'DOMAIN_NAME',
+] as const;
+
+let memoValues: unknown[] | undefined;
+let memoConfig: ServiceConfig | undefined;
+
+/**
+ * Turns the function `context` into a typed configuration, or throws one config_error naming
+ * every bad variable. The runtime builds a new context per request from the same environment,
+ * so the last good result is reused while every variable is unchanged.
+ */
 export function loadConfig(vars: ConfigVars): ServiceConfig {
+  const values = CONFIG_VARIABLES.map((name) => (Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined));
+  if (memoConfig !== undefined && memoValues !== undefined && values.every((v, i) => v === memoValues![i])) return memoConfig;
+  const config = parseConfig(vars);
+  memoValues = values;
+  memoConfig = config;
+  return config;
+}
+
+function parseConfig(vars: ConfigVars): ServiceConfig {
   const problems = new ProblemList();
   const accountSid = problems.sid(vars, 'ACCOUNT_SID', 'AC', true);
   const apiKey = problems.sid(vars, 'API_KEY', 'SK', true);
@@ -158,7 +186,7 @@ export function loadConfig(vars: ConfigVars): ServiceConfig {
   }
 
   problems.throwIfAny();
-  return {
+  return Object.freeze({
     accountSid: accountSid!,
     apiKey: apiKey!,
     apiSecret: apiSecret!,
@@ -173,7 +201,7 @@ export function loadConfig(vars: ConfigVars): ServiceConfig {
     isDemo,
     defaultTtl,
     maxTtl,
-  };
+  });
 }
 
 /** The error for a grant whose configuration is absent; raised only when that grant is requested. */

@@ -36,9 +36,17 @@ function accessTokenClass(provided?: AccessTokenClass): AccessTokenClass {
   return bundledAccessToken;
 }
 
-function readTimes(token: string): { iat: number; exp: number } {
-  const payload = token.split('.')[1] ?? '';
-  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iat: number; exp: number };
+/**
+ * The token's `exp` without decoding it: jsonwebtoken stamps iat from the clock during toJwt(),
+ * so when the second did not change around the call, iat is known. Decode only at a boundary.
+ */
+function signedExp(sign: () => string, ttl: number): { token: string; exp: number } {
+  const before = Math.floor(Date.now() / 1000);
+  const token = sign();
+  const after = Math.floor(Date.now() / 1000);
+  if (before === after) return { token, exp: before + ttl };
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp: number };
+  return { token, exp: payload.exp };
 }
 
 /** Signs a Twilio Access Token (HS256, cty twilio-fpa;v=1, twr when a region is set) for the request. */
@@ -54,8 +62,7 @@ export function mintToken(request: TokenRequest, config: ServiceConfig, Token?: 
     { identity: request.identity, ttl, region: config.region },
   );
   for (const grant of grants) accessToken.addGrant(grant);
-  const token = accessToken.toJwt();
-  const { exp } = readTimes(token);
+  const { token, exp } = signedExp(() => accessToken.toJwt(), ttl);
   return {
     token,
     identity: request.identity,

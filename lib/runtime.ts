@@ -11,7 +11,8 @@ export function toTwilioResponse<R extends ResponseLike>(result: HttpResult, Res
   const response = new ResponseClass();
   response.setStatusCode(result.status);
   for (const [name, value] of Object.entries(result.headers)) response.appendHeader(name, value);
-  // A string body is sent as-is under our Content-Type by both the local and deployed runtime.
-  response.setBody(result.body === undefined ? '' : JSON.stringify(result.body));
+  // An object, not a JSON string: the runtime's serialize() stringifies application/json
+  // bodies itself, so a string would arrive double-encoded.
+  if (result.body !== undefined) response.setBody(result.body);
   return response;
 }

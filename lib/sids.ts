@@ -32,6 +32,8 @@ export function sidPrefixOf(value: unknown): string | undefined {
 /** A readable "ACxxxxxxxx..." example for messages: shows the shape, never a value. */
 export const sidExample = (prefix: SidPrefix): string => `${prefix}${'x'.repeat(32)}`;
 
+const withArticle = (noun: string): string => `${/^[AEIOU]/.test(noun) ? 'an' : 'a'} ${noun}`;
+
 /**
  * Describes what is wrong with a supposed SID without echoing it: the value may be a secret
  * pasted into the wrong variable.
@@ -41,11 +43,11 @@ export function describeSidProblem(value: string, prefix: SidPrefix): string {
   if (other !== undefined && other !== prefix) {
     const kind = (SID_PREFIXES as Record<string, string>)[other];
     return kind
-      ? `holds a ${kind} SID (${other}...) where a ${SID_PREFIXES[prefix]} SID (${prefix}...) belongs`
-      : `starts with ${other} where a ${SID_PREFIXES[prefix]} SID starts with ${prefix}`;
+      ? `holds ${withArticle(kind)} SID (${other}...) where ${withArticle(SID_PREFIXES[prefix])} SID (${prefix}...) belongs`
+      : `starts with ${other} where ${withArticle(SID_PREFIXES[prefix])} SID starts with ${prefix}`;
   }
   if (!value.startsWith(prefix)) {
-    return `must start with ${prefix} (a ${SID_PREFIXES[prefix]} SID looks like ${sidExample(prefix)})`;
+    return `must start with ${prefix} (${withArticle(SID_PREFIXES[prefix])} SID looks like ${sidExample(prefix)})`;
   }
   return `must be ${prefix} followed by 32 hex digits (${value.length} characters given, 34 expected)`;
 }

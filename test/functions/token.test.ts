@@ -1,0 +1,97 @@
+/**
+ * The /token function as the runtime calls it: real Twilio.Response, the Twilio global the
+ * runtime provides, the event shape of @twilio/runtime-handler (params + request.headers).
+ */
+import twilio from 'twilio';
+import { DEMO_CONFIG } from '../../lib/demo';
+import { demoVars, realVars, TEST_SECRET } from '../support/env';
+import { verifyTwilioToken } from '../support/jwt';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Response } = require('twilio-run/dist/runtime/internal/response');
+
+interface Serialized {
+  statusCode: number;
+  headers: Record<string, unknown>;
+  body: string;
+}
+
+let logs: string[] = [];
+beforeAll(() => {
+  (globalThis as Record<string, unknown>).Twilio = { ...twilio, Response };
+});
+beforeEach(() => {
+  logs = [];
+  jest.spyOn(console, 'log').mockImplementation((line: string) => void logs.push(line));
+});
+afterEach(() => jest.restoreAllMocks());
+
+async function call(vars: Record<string, unknown>, event: Record<string, unknown>): Promise<{ status: number; headers: Record<string, unknown>; json: Record<string, any> }> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { handler } = require('../../functions/token');
+  const response = await new Promise<{ serialize(): Serialized }>((resolve, reject) =>
+    handler({ ...vars, getTwilioClient: () => undefined }, event, (err: unknown, res: { serialize(): Serialized }) => (err ? reject(err) : resolve(res))),
+  );
+  // serialize() is what the runtime sends: it JSON-encodes application/json bodies itself.
+  const { statusCode, headers, body } = response.serialize();
+  return { status: statusCode, headers, json: typeof body === 'string' && body !== '' ? JSON.parse(body) : {} };
+}
+
+const withHeaders = (params: Record<string, unknown>, headers: Record<string, string> = {}) => ({ ...params, request: { headers, cookies: {} } });
+
+describe('functions/token handler', () => {
+  test('answers a Twilio.Response with a verified token and JSON headers', async () => {
+    const { status, headers, json } = await call(demoVars(), withHeaders({ identity: 'alice', grants: 'chat' }));
+    expect(status).toBe(200);
+    expect(headers).toMatchObject({ 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Vary: 'Origin' });
+    const { payload } = await verifyTwilioToken(json.token, DEMO_CONFIG.API_SECRET);
+    expect(payload.grants).toEqual({ identity: 'alice', chat: { service_sid: DEMO_CONFIG.CHAT_SERVICE_SID } });
+  });
+
+  test('a client mistake is a 400 JSON error with code and field, with CORS for an allowed origin', async () => {
+    const { status, headers, json } = await call(
+      realVars({ ALLOWED_ORIGINS: 'https://app.example.com' }),
+      withHeaders({ identity: 'alice smith', grants: 'voice' }, { origin: 'https://app.example.com' }),
+    );
+    expect(status).toBe(400);
+    expect(json).toEqual({ error: { code: 'invalid_identity', field: 'identity', message: expect.stringMatching(/letters A-Z/) } });
+    expect(headers['Access-Control-Allow-Origin']).toBe('https://app.example.com');
+  });
+
+  test('a disallowed origin is 403 origin_not_allowed without an allow-origin header', async () => {
+    const { status, headers, json } = await call(realVars(), withHeaders({ identity: 'alice', grants: 'video' }, { origin: 'https://evil.example.com' }));
+    expect(status).toBe(403);
+    expect(json.error.code).toBe('origin_not_allowed');
+    expect(headers['Access-Control-Allow-Origin']).toBeUndefined();
+  });
+
+  test('a broken configuration is a 500 config_error naming variables, never values, and the CORS headers stay', async () => {
+    const { status, headers, json } = await call(
+      realVars({ API_KEY: 'AC' + '9'.repeat(32), ALLOWED_ORIGINS: 'https://app.example.com' }),
+      withHeaders({ identity: 'alice', grants: 'video' }, { origin: 'https://app.example.com' }),
+    );
+    expect(status).toBe(500);
+    expect(json.error).toMatchObject({ code: 'config_error', field: 'API_KEY' });
+    expect(JSON.stringify(json)).not.toContain('9'.repeat(32));
+    expect(headers['Access-Control-Allow-Origin']).toBe('https://app.example.com');
+  });
+
+  test('a preflight that reaches the function gets 204 and the CORS headers', async () => {
+    const { status, headers } = await call(
+      realVars({ ALLOWED_ORIGINS: 'https://app.example.com' }),
+      withHeaders({}, { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' }),
+    );
+    expect(status).toBe(204);
+    expect(headers).toMatchObject({ 'Access-Control-Allow-Origin': 'https://app.example.com', 'Access-Control-Allow-Headers': 'Authorization, Content-Type' });
+  });
+
+  test('logs one JSON line with identity, grants, ttl and outcome, and neither the token nor the secret', async () => {
+    const { json } = await call(realVars(), withHeaders({ identity: 'dave', grants: 'sync,video', ttl: '120' }));
+    expect(logs).toHaveLength(1);
+    const line = JSON.parse(logs[0]!);
+    expect(line).toEqual({ time: expect.any(String), path: '/token', status: 200, outcome: 'ok', identity: 'dave', grants: ['sync', 'video'], ttl: 120, ms: expect.any(Number) });
+    expect(logs[0]).not.toContain(json.token);
+    expect(logs[0]).not.toContain(json.token.split('.')[2]);
+    expect(logs[0]).not.toContain(TEST_SECRET);
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * Deployed functions are stored apart from each other and from lib/: each built file must run
+ * alone, with only node_modules beside it. Copy each one into an empty folder and call it
+ * from a fresh Node process the way the runtime does (global Twilio with Response).
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { demoVars } from '../support/env';
+
+const root = path.resolve(__dirname, '..', '..');
+const built = path.join(root, 'dist', 'functions');
+const functionFiles = fs.readdirSync(built).filter((f) => f.endsWith('.js'));
+
+const RUNNER = `
+const path = require('node:path');
+const twilio = require(path.join(process.env.NODE_MODULES, 'twilio'));
+const { Response } = require(path.join(process.env.NODE_MODULES, 'twilio-run/dist/runtime/internal/response'));
+global.Twilio = { ...twilio, Response };
+console.log = () => {};
+const { handler } = require(process.env.FUNCTION_FILE);
+const [context, event] = JSON.parse(process.env.CALL);
+handler(context, event, (err, res) => {
+  process.stdout.write(JSON.stringify(err ? { err: String(err) } : res.serialize()));
+});
+`;
+
+test('there is at least the token function to check', () => {
+  expect(functionFiles).toContain('token.js');
+});
+
+describe.each(functionFiles)('dist/functions/%s', (file) => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fn-alone-'));
+    fs.copyFileSync(path.join(built, file), path.join(dir, file));
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('requires no other project file', () => {
+    const source = fs.readFileSync(path.join(dir, file), 'utf8');
+    expect(source.match(/require\((["'])\.{1,2}\/[^"']*\1\)/g)).toBeNull();
+  });
+
+  test('loads and answers alone in an empty folder', () => {
+    const event = file === 'token.js' ? { identity: 'solo', grants: 'chat', request: { headers: {}, cookies: {} } } : { request: { headers: {}, cookies: {} } };
+    const out = execFileSync(process.execPath, ['-e', RUNNER], {
+      cwd: dir,
+      env: { ...process.env, NODE_PATH: '', NODE_MODULES: path.join(dir, 'node_modules'), FUNCTION_FILE: path.join(dir, file), CALL: JSON.stringify([demoVars(), event]) },
+      encoding: 'utf8',
+      timeout: 20000,
+    });
+    const result = JSON.parse(out);
+    expect(result.err).toBeUndefined();
+    expect(result.statusCode).toBeLessThan(500);
+    if (file === 'token.js') {
+      expect(result.statusCode).toBe(200);
+      expect(JSON.parse(result.body).token.split('.')).toHaveLength(3);
+    }
+  });
+});
