@@ -1,4 +1,4 @@
-import { authenticateCaller, type Caller } from './auth';
+import { authenticateCaller, type AuthDeps, type Caller } from './auth';
 import { loadConfig, readCorsSettings, type ConfigVars, type ServiceConfig } from './config';
 import { ServiceError } from './errors';
 import { corsHeadersFor, header, isOriginAllowed, jsonResult, type HttpResult, type RequestHeaders } from './http';
@@ -32,6 +32,8 @@ export interface EndpointDeps {
   /** Receives one JSON line per request. */
   log?: (line: string) => void;
   now?: () => number;
+  /** Caller authentication knobs (tests shorten jose's JWKS refetch cooldown). */
+  auth?: AuthDeps;
 }
 
 const defaultLog = (line: string): void => console.log(line);
@@ -74,7 +76,7 @@ export async function runEndpoint(endpoint: Endpoint, vars: ConfigVars, event: R
       result = { status: 204, headers: { ...corsHeaders, 'Cache-Control': 'no-store' } };
     } else {
       const config = loadConfig(vars);
-      const caller = await authenticateCaller(vars, config, headers, event);
+      const caller = await authenticateCaller(vars, config, headers, event, deps.auth);
       const outcome = await endpoint.handle({ config, vars, event, headers, caller, log });
       Object.assign(log, outcome.log);
       result = jsonResult(outcome.status, outcome.body, corsHeaders);

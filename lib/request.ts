@@ -56,7 +56,8 @@ export function checkIdentity(identity: unknown, grants: readonly GrantName[], f
   if (CONTROL_CHARS.test(identity)) {
     throw badRequest('invalid_identity', field, 'identity must not contain control characters or line breaks');
   }
-  const length = [...identity].length;
+  // Limits count characters (code points); UTF-16 length is an upper bound, so count only when needed.
+  const length = identity.length <= VOICE_IDENTITY_MAX ? identity.length : [...identity].length;
   if (length > IDENTITY_MAX) {
     throw badRequest('invalid_identity', field, `identity is ${length} characters; the limit is ${IDENTITY_MAX}`);
   }
@@ -142,12 +143,16 @@ function parseIncomingAllow(raw: unknown, grants: readonly GrantName[]): boolean
   throw badRequest('invalid_param', 'incomingAllow', 'incomingAllow must be true or false');
 }
 
-/** Turns the merged query/body event into a typed token request, or throws a 400 naming the field. */
-export function parseTokenRequest(event: Record<string, unknown>, maxTtl: number): TokenRequest {
+/**
+ * Turns the merged query/body event into a typed token request, or throws a 400 naming the field.
+ * `verifiedIdentity` (the caller's JWT claim in jwt auth mode) replaces the `identity` param.
+ */
+export function parseTokenRequest(event: Record<string, unknown>, maxTtl: number, verifiedIdentity?: string): TokenRequest {
+  const rawIdentity = verifiedIdentity ?? param(event, 'identity');
   // Product-independent identity rules first, so a missing identity is reported as such.
-  checkIdentity(param(event, 'identity'), []);
+  checkIdentity(rawIdentity, []);
   const grants = parseGrants(param(event, 'grants'));
-  const identity = checkIdentity(param(event, 'identity'), grants);
+  const identity = checkIdentity(rawIdentity, grants);
   return {
     identity,
     grants,

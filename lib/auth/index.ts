@@ -1,5 +1,12 @@
 import type { ConfigVars, ServiceConfig } from '../config';
 import type { RequestHeaders } from '../http';
+import { param } from '../request';
+import { loadAuthConfig } from './config';
+import { passcodeMatches, readBearer, unauthorized } from './credentials';
+import { verifyCallerJwt, type JwtDeps } from './jwt';
+
+export { loadAuthConfig, type AuthConfig, type AuthMode, type JwtAuthConfig } from './config';
+export type { JwtDeps as AuthDeps } from './jwt';
 
 /** Who is calling, as far as the configured AUTH_MODE could establish it. */
 export interface Caller {
@@ -11,9 +18,37 @@ export interface Caller {
 }
 
 /**
- * Establishes the caller or throws a ServiceError (401 unauthorized, 500 config_error).
- * Placeholder until caller authentication (issue 3) lands: everyone is anonymous.
+ * Establishes the caller or throws a ServiceError: 500 config_error (AUTH_* variables),
+ * 401 unauthorized (missing or invalid credential), 503 auth_unavailable (JWKS unreachable).
  */
-export async function authenticateCaller(_vars: ConfigVars, _config: ServiceConfig, _headers: RequestHeaders, _event: Record<string, unknown>): Promise<Caller> {
-  return { mode: 'none' };
+export async function authenticateCaller(vars: ConfigVars, config: ServiceConfig, headers: RequestHeaders, event: Record<string, unknown>, deps: JwtDeps = {}): Promise<Caller> {
+  const auth = loadAuthConfig(vars, config);
+  if (auth.mode === 'none') return { mode: 'none' };
+
+  const bearer = readBearer(headers);
+  if (auth.mode === 'passcode') {
+    let presented: string | undefined;
+    if (bearer.kind === 'bearer') {
+      presented = bearer.credential;
+    } else {
+      const fromParam = param(event, 'passcode');
+      if (fromParam !== undefined && fromParam !== '' && typeof fromParam !== 'string') {
+        throw unauthorized('The passcode parameter must be a single string.');
+      }
+      presented = fromParam === '' ? undefined : fromParam;
+    }
+    if (presented === undefined) {
+      throw unauthorized('This service needs a passcode: send Authorization: Bearer <passcode> (or a passcode parameter in the POST body).');
+    }
+    if (!passcodeMatches(presented, auth.passcode)) throw unauthorized('The passcode is wrong.');
+    return { mode: 'passcode' };
+  }
+
+  if (bearer.kind === 'absent') {
+    throw unauthorized('This service needs a sign-in token: send Authorization: Bearer <your app\'s JWT for this user>.');
+  }
+  const verified = await verifyCallerJwt(bearer.credential, auth, deps);
+  const caller: Caller = { mode: 'jwt', identity: verified.identity };
+  if (verified.allowedGrants !== undefined) caller.allowedGrants = verified.allowedGrants;
+  return caller;
 }

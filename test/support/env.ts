@@ -19,5 +19,5 @@ export function demoVars(extra: Record<string, string | undefined> = {}): Record
 }
 
 export function realVars(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return { ...REAL_LOOKING, DOMAIN_NAME: 'token-service-1234-dev.twil.io', ...extra };
+  return { ...REAL_LOOKING, DOMAIN_NAME: 'token-service-1234-dev.twil.io', AUTH_MODE: 'none', ...extra };
 }

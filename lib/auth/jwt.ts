@@ -1,0 +1,192 @@
+import type { JWTPayload, JWTVerifyGetKey, JWTVerifyOptions, RemoteJWKSetOptions } from 'jose';
+import { ServiceError } from '../errors';
+import { checkIdentity, GRANT_NAMES, type GrantName } from '../request';
+import { JWKS_ALGORITHMS, SECRET_ALGORITHMS, type JwtAuthConfig } from './config';
+import { unauthorized } from './credentials';
+
+type Jose = typeof import('jose');
+
+let jose: Promise<Jose> | undefined;
+/**
+ * jose costs ~25 ms to load, so only jwt mode pays for it. A lazy require, not import():
+ * esbuild keeps import() of an external package as a native dynamic import, which jest's
+ * module loader (the built functions run in-process in the HTTP tests) refuses without
+ * --experimental-vm-modules; require also keeps one jose instance (CJS) per process.
+ */
+function loadJose(): Promise<Jose> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  jose ??= Promise.resolve().then(() => require('jose') as Jose);
+  return jose;
+}
+
+export interface JwtDeps {
+  /** Passed to jose's createRemoteJWKSet (tests shorten the 30 s refetch cooldown or the 5 s timeout). */
+  jwks?: Pick<RemoteJWKSetOptions, 'cooldownDuration' | 'cacheMaxAge' | 'timeoutDuration'>;
+}
+
+/** The key set or its server failed, not the caller: 503 so clients retry rather than sign the user out. */
+class KeySetUnavailable extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+/**
+ * One remote key set per URL for the life of the function's container: jose caches the keys
+ * (10 min) and refetches on an unknown kid at most every 30 s, so warm invocations verify
+ * without a network round trip and a key rotation is picked up on its first token.
+ */
+const keySets = new Map<string, JWTVerifyGetKey>();
+const MAX_KEY_SETS = 8;
+
+function keySetFor(lib: Jose, url: string, deps: JwtDeps): JWTVerifyGetKey {
+  const cacheKey = deps.jwks === undefined ? url : `${url} ${JSON.stringify(deps.jwks)}`;
+  let keySet = keySets.get(cacheKey);
+  if (keySet === undefined) {
+    if (keySets.size >= MAX_KEY_SETS) keySets.clear();
+    const remote = lib.createRemoteJWKSet(new URL(url), deps.jwks);
+    keySet = async (header, token) => {
+      try {
+        return await remote(header, token);
+      } catch (error) {
+        // No matching key is the token's fault (unknown kid); everything else is the key set's.
+        const code = (error as { code?: unknown }).code;
+        if (code === 'ERR_JWKS_NO_MATCHING_KEY' || code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS' || code === 'ERR_JOSE_NOT_SUPPORTED') throw error;
+        throw new KeySetUnavailable(describeKeySetFailure(error));
+      }
+    };
+    keySets.set(cacheKey, keySet);
+  }
+  return keySet;
+}
+
+function describeKeySetFailure(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : '';
+  if (code === 'ERR_JWKS_TIMEOUT') return 'the request timed out';
+  if (code === 'ERR_JWKS_INVALID') return 'the answer is not a JSON Web Key Set of public keys';
+  if (code === 'ERR_JWK_INVALID') return 'it holds a key that cannot be imported';
+  if (/200 OK/.test(message)) return 'it did not answer 200 OK';
+  if (/parse/i.test(message)) return 'the answer is not JSON';
+  // Node's network errors carry codes like ECONNREFUSED, ENOTFOUND, ECONNRESET: safe and telling.
+  if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return `network error ${code}`;
+  return 'the request failed';
+}
+
+export interface VerifiedCaller {
+  identity: string;
+  allowedGrants?: GrantName[];
+}
+
+/** Verifies the caller's JWT and reads its identity and optional grant policy. */
+export async function verifyCallerJwt(token: string, config: JwtAuthConfig, deps: JwtDeps = {}): Promise<VerifiedCaller> {
+  const lib = await loadJose();
+  const options: JWTVerifyOptions = {
+    algorithms: config.key.kind === 'secret' ? [...SECRET_ALGORITHMS] : [...JWKS_ALGORITHMS],
+    issuer: config.issuer,
+    audience: config.audience,
+    clockTolerance: config.clockTolerance,
+    // A bearer credential that never expires is a permanent key to the account's tokens.
+    requiredClaims: ['exp'],
+  };
+  let payload: JWTPayload;
+  try {
+    payload =
+      config.key.kind === 'secret'
+        ? (await lib.jwtVerify(token, new TextEncoder().encode(config.key.secret), options)).payload
+        : (await lib.jwtVerify(token, keySetFor(lib, config.key.url, deps), options)).payload;
+  } catch (error) {
+    if (error instanceof KeySetUnavailable) {
+      throw new ServiceError(503, 'auth_unavailable', `The token could not be checked: the identity provider's key set (AUTH_JWKS_URL) is unavailable (${error.reason}). Try again shortly.`, 'AUTH_JWKS_URL');
+    }
+    throw describeVerificationFailure(lib, error, token, config);
+  }
+  return { identity: identityFrom(payload, config.identityClaim), allowedGrants: grantPolicyFrom(payload) };
+}
+
+function tokenAlgorithm(lib: Jose, token: string): string | undefined {
+  try {
+    const alg = lib.decodeProtectedHeader(token).alg;
+    // Printed in the message, so only a short algorithm-shaped name.
+    return typeof alg === 'string' && /^[A-Za-z0-9]{1,10}$/.test(alg) ? alg : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Every jose failure as a 401 that says what is wrong, without echoing the token or its claims.
+ * Anything else (a bug of ours) is returned as it is, for the pipeline's internal_error.
+ */
+function describeVerificationFailure(lib: Jose, error: unknown, token: string, config: JwtAuthConfig): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('ERR_J')) return error;
+  const { claim, reason } = error as { claim?: unknown; reason?: unknown };
+  switch (code) {
+    case 'ERR_JWT_EXPIRED':
+      return unauthorized('The token has expired; get a fresh one from your sign-in and retry.');
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      if (reason === 'missing') return unauthorized(`The token has no "${String(claim)}" claim, which this service requires.`);
+      if (reason === 'invalid') return unauthorized(`The token's "${String(claim)}" claim must be a number of seconds since the epoch.`);
+      if (claim === 'nbf') return unauthorized(`The token is not valid yet (its nbf is more than ${config.clockTolerance} s in the future); check the issuing server's clock.`);
+      if (claim === 'iat') return unauthorized('The token was issued in the future; check the issuing server\'s clock.');
+      if (claim === 'iss') return unauthorized('The token has the wrong issuer (iss): it was not issued by the provider this service trusts (AUTH_ISSUER).');
+      if (claim === 'aud') return unauthorized('The token has the wrong audience (aud): it was issued for another application (AUTH_AUDIENCE).');
+      return unauthorized('The token\'s claims did not pass validation.');
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return unauthorized('The token has a bad signature: it was altered, or signed with a key this service does not trust.');
+    case 'ERR_JOSE_ALG_NOT_ALLOWED': {
+      const alg = tokenAlgorithm(lib, token);
+      const accepted = config.key.kind === 'secret' ? SECRET_ALGORITHMS.join(', ') : 'RS*, PS*, ES* and EdDSA from the key set';
+      if (alg?.toLowerCase() === 'none') return unauthorized(`The token is unsigned (alg "none"), which is never accepted; this service accepts ${accepted}.`);
+      return unauthorized(`The token's algorithm${alg === undefined ? '' : ` ${alg}`} is not allowed here; this service accepts ${accepted}.`);
+    }
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+      return unauthorized('The token is signed with a key (kid) that is not in the identity provider\'s key set.');
+    case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
+      return unauthorized('Several keys in the identity provider\'s key set match the token; it needs a kid header naming one.');
+    case 'ERR_JOSE_NOT_SUPPORTED':
+      return unauthorized('The token uses a JOSE feature or key type this service does not support.');
+    case 'ERR_JWS_INVALID':
+    case 'ERR_JWT_INVALID':
+      return unauthorized('The bearer credential is malformed: it is not a signed JWT (header.payload.signature, base64url, with a JSON object payload).');
+    default:
+      return unauthorized('The token could not be verified.');
+  }
+}
+
+function identityFrom(payload: JWTPayload, claim: string): string {
+  const value = Object.prototype.hasOwnProperty.call(payload, claim) ? payload[claim] : undefined;
+  if (typeof value !== 'string' || value === '') {
+    throw unauthorized(`The token has no "${claim}" claim holding the user's identity as a non-empty string (AUTH_IDENTITY_CLAIM).`);
+  }
+  try {
+    return checkIdentity(value, [], 'identity');
+  } catch (error) {
+    if (error instanceof ServiceError) throw new ServiceError(error.status, error.code, `The identity in the token's "${claim}" claim is not usable: ${error.message}`, error.field);
+    throw error;
+  }
+}
+
+const GRANT_CLAIM = 'twilio_grants';
+const CLAIM_NAMES = new Map<string, GrantName>([...GRANT_NAMES.map((g): [string, GrantName] => [g, g]), ['conversations', 'chat']]);
+
+/**
+ * The optional `twilio_grants` claim narrows what this caller may request. Unknown names are
+ * dropped (they can only narrow further); a claim of the wrong shape refuses the token rather
+ * than being read as "no restriction".
+ */
+function grantPolicyFrom(payload: JWTPayload): GrantName[] | undefined {
+  if (!Object.prototype.hasOwnProperty.call(payload, GRANT_CLAIM)) return undefined;
+  const raw = payload[GRANT_CLAIM];
+  if (!Array.isArray(raw) || !raw.every((item): item is string => typeof item === 'string')) {
+    throw unauthorized(`The token's ${GRANT_CLAIM} claim must be an array of grant names (${GRANT_NAMES.join(', ')}, conversations).`);
+  }
+  const allowed: GrantName[] = [];
+  for (const item of raw) {
+    const name = item.trim().toLowerCase();
+    const grant = CLAIM_NAMES.get(name);
+    if (grant !== undefined && !allowed.includes(grant)) allowed.push(grant);
+  }
+  return allowed;
+}
