@@ -1,0 +1,15 @@
+/// <reference types="@twilio-labs/serverless-runtime-types" />
+import type { ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
+import { handleInspect } from '../lib/inspect-endpoint';
+import { toTwilioResponse } from '../lib/runtime';
+
+/**
+ * POST /inspect {"token": "eyJ..."}
+ * Answers the inspection report {valid, header, payload, signature, grants, times, findings, checkedAgainst}
+ * judged against this deployment's configuration, or {error: {code, message, field}}.
+ */
+export const handler: ServerlessFunctionSignature = (context, event, callback) => {
+  handleInspect(context, event as Record<string, unknown>)
+    .then((result) => callback(null, toTwilioResponse(result, Twilio.Response)))
+    .catch((error: unknown) => callback(error as Error));
+};

@@ -1,0 +1,111 @@
+import { isDemoCredentials } from '../demo';
+import { isTwilioRegion, TWILIO_REGIONS } from '../regions';
+import { isSid, sidPrefixOf } from '../sids';
+import { FindingList, own, shown } from './findings';
+import type { Expectations } from './types';
+
+export const TWILIO_CTY = 'twilio-fpa;v=1';
+export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
+const MINT_HINT = "Mint tokens with a Twilio helper library's AccessToken, which writes this header for you.";
+
+/** typ JWT, alg HS256, cty twilio-fpa;v=1, twr a known region (20102). */
+export function checkHeader(header: Record<string, unknown>, expect: Expectations, findings: FindingList): void {
+  const alg = own(header, 'alg');
+  if (alg !== 'HS256') {
+    const message =
+      alg === undefined
+        ? 'The header has no alg.'
+        : alg === 'none'
+          ? 'alg is "none": the token is unsigned.'
+          : HMAC_ALGORITHMS.includes(alg as string)
+            ? `alg is ${alg}; Twilio accepts only HS256.`
+            : `alg is ${shown(alg)}; Twilio Access Tokens are signed with HS256 and the API key secret.`;
+    findings.error(20102, 'header.alg', message, 'Sign with HS256 (the default of AccessToken.toJwt(); do not pass another algorithm).');
+  }
+  const typ = own(header, 'typ');
+  if (typ !== 'JWT') {
+    findings.error(20102, 'header.typ', typ === undefined ? 'The header has no typ; Twilio requires "JWT".' : `typ is ${shown(typ)}; Twilio requires "JWT".`, MINT_HINT);
+  }
+  const cty = own(header, 'cty');
+  if (cty !== TWILIO_CTY) {
+    const message =
+      cty === undefined
+        ? `The header has no cty; Twilio requires "${TWILIO_CTY}". Without it this is a generic JWT (an app login token?), not a Twilio Access Token.`
+        : `cty is ${shown(cty)}; Twilio requires "${TWILIO_CTY}".`;
+    findings.error(20102, 'header.cty', message, MINT_HINT);
+  }
+  const twr = own(header, 'twr');
+  if (twr !== undefined && !isTwilioRegion(twr)) {
+    const lower = typeof twr === 'string' && isTwilioRegion(twr.toLowerCase());
+    findings.error(
+      20102,
+      'header.twr',
+      `twr (the region) is ${shown(twr)}, which is not a Twilio region.`,
+      lower ? `Regions are lower case: ${String(twr).toLowerCase()}.` : `Use one of ${TWILIO_REGIONS.join(', ')}, or leave twr out for us1.`,
+    );
+  } else if (typeof expect.region === 'string') {
+    const region = (twr as string | undefined) ?? 'us1';
+    if (region !== expect.region) {
+      findings.warning(
+        20102,
+        'header.twr',
+        `The token is for region ${region}${twr === undefined ? ' (no twr)' : ''}, but the expected region is ${expect.region}.`,
+        'An API key exists in one region only: mint with the region of the key (TWILIO_REGION) and connect the SDK to that region.',
+      );
+    }
+  }
+}
+
+/** iss/sub shape and ownership (20103), demo placeholders, and jti. */
+export function checkIssuer(payload: Record<string, unknown>, expect: Expectations, findings: FindingList): void {
+  const iss = own(payload, 'iss');
+  const sub = own(payload, 'sub');
+  if (!isSid(iss, 'SK')) {
+    const message =
+      iss === undefined
+        ? 'The token has no iss (the API Key SID that signed it).'
+        : isSid(iss, 'AC')
+          ? 'iss is an Account SID: the token was signed with the Account SID and Auth Token.'
+          : sidPrefixOf(iss) !== undefined
+            ? `iss is a ${sidPrefixOf(iss)}... SID; it must be an API Key SID (SK + 32 hex digits).`
+            : `iss is ${shown(iss)}; it must be an API Key SID (SK + 32 hex digits).`;
+    findings.error(20103, 'payload.iss', message, 'Sign tokens with an API key (SK...) and its secret, created in the same account; never with the Auth Token.');
+  } else if (typeof expect.apiKey === 'string' && iss !== expect.apiKey) {
+    findings.warning(
+      20103,
+      'payload.iss',
+      `The token was signed by API key ${iss}, not the expected ${expect.apiKey}.`,
+      'Twilio accepts it only if that key exists in the account in sub; tokens from this deployment are signed with its API_KEY.',
+    );
+  }
+  if (!isSid(sub, 'AC')) {
+    findings.error(
+      20103,
+      'payload.sub',
+      sub === undefined ? 'The token has no sub (the Account SID).' : `sub is ${shown(sub)}; it must be an Account SID (AC + 32 hex digits).`,
+      'Mint with your Account SID (AC...) as the accountSid argument.',
+    );
+  } else if (typeof expect.accountSid === 'string' && sub !== expect.accountSid) {
+    findings.error(
+      20103,
+      'payload.sub',
+      `The token was issued for account ${sub}, not the expected ${expect.accountSid}.`,
+      'A token works only in the account it names, with an API key of that same account (a subaccount needs its own key); mint with the right ACCOUNT_SID.',
+    );
+  }
+  if (isDemoCredentials({ ACCOUNT_SID: sub, API_KEY: iss })) {
+    findings.info(
+      20103,
+      'payload.sub',
+      'The token carries the demo placeholder SIDs (AC000..., SK000...): Twilio will answer 20103.',
+      'Fine for trying the service locally; put real credentials in .env.local for tokens Twilio accepts.',
+    );
+  }
+
+  const jti = own(payload, 'jti');
+  if (typeof jti !== 'string' || jti === '') {
+    findings.warning('jti_missing', 'payload.jti', 'The token has no jti (token id).', 'Twilio helper libraries set jti to "<API key SID>-<iat>"; mint with one.');
+  } else if (typeof iss === 'string' && !jti.startsWith(iss)) {
+    findings.warning('jti_mismatch', 'payload.jti', 'jti does not start with the issuer (iss), as Twilio helper libraries write it ("<iss>-<iat>").', 'The token was not minted by a Twilio helper library, or iss was changed after minting; mint with AccessToken.');
+  }
+}

@@ -1,0 +1,52 @@
+import { compactVerify } from 'jose';
+import { FindingList, own } from './findings';
+import { HMAC_ALGORITHMS } from './claims';
+import type { Expectations, SignatureStatus } from './types';
+
+const UNKNOWN_HINT = 'Inspect where the API key secret is configured: POST /inspect on the deployment, or npm run inspect with the secret in .env.local.';
+
+/**
+ * Verifies the HMAC with jose (WebCrypto in a browser, node:crypto in Node) when this is the
+ * expected key's token and its secret is known. A token of another key cannot be judged here:
+ * Twilio checks it against that key's secret, not ours.
+ */
+export async function checkSignature(
+  token: string,
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  expect: Expectations,
+  findings: FindingList,
+): Promise<SignatureStatus> {
+  const secret = expect.secret;
+  if (typeof secret !== 'string' || secret === '') {
+    findings.info(20107, 'signature', 'The signature was not checked: no API key secret was given.', UNKNOWN_HINT);
+    return 'unknown';
+  }
+  const iss = own(payload, 'iss');
+  if (typeof expect.apiKey === 'string' && iss !== expect.apiKey) {
+    findings.info(20107, 'signature', 'The signature was not checked: the token names another API key (iss) than the one whose secret is known here.', 'Twilio verifies it with the secret of the key in iss.');
+    return 'unknown';
+  }
+  const alg = own(header, 'alg');
+  if (typeof alg !== 'string' || !HMAC_ALGORITHMS.includes(alg)) {
+    findings.info(20107, 'signature', 'The signature was not checked: the header names no HMAC algorithm, so no API key secret can verify it.', 'Sign with HS256 and the API key secret.');
+    return 'unknown';
+  }
+  try {
+    await compactVerify(token, new TextEncoder().encode(secret), { algorithms: HMAC_ALGORITHMS });
+    return 'valid';
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') {
+      findings.error(
+        20107,
+        'signature',
+        "The signature does not match the API key's secret: the token was signed with another secret, or changed after signing.",
+        'API_SECRET must be the secret shown when the key in API_KEY was created (not the Auth Token, not another key\'s secret); a rotated key needs its new secret.',
+      );
+      return 'invalid';
+    }
+    // e.g. a browser page served over plain http, where WebCrypto is unavailable.
+    findings.info(20107, 'signature', `The signature could not be checked here (${error instanceof Error ? error.name : 'unknown error'}).`, UNKNOWN_HINT);
+    return 'unknown';
+  }
+}

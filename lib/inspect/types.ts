@@ -1,0 +1,103 @@
+/**
+ * The token inspector's vocabulary, shared by the engine, the /inspect function, the CLI, the
+ * browser page and the config doctor. Everything here is plain JSON-serialisable data.
+ */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/**
+ * One thing the inspector noticed. `code` is the Twilio error code the problem produces when
+ * one exists (20104, 31105, ...), otherwise a stable snake_case name (`clock_skew`).
+ */
+export interface Finding {
+  code: number | string;
+  severity: Severity;
+  /** Where: `token`, `header.alg`, `payload.exp`, `payload.grants.chat.service_sid`, `signature`. */
+  field: string;
+  message: string;
+  /** What to do about it. */
+  hint: string;
+}
+
+/**
+ * What the token should look like for a given deployment. Every field is optional: the
+ * inspector checks what it knows and says so for the rest.
+ */
+export interface Expectations {
+  accountSid?: string;
+  apiKey?: string;
+  /** The API key secret; used only to verify the signature, never copied into a report. */
+  secret?: string;
+  outgoingApplicationSid?: string;
+  chatServiceSid?: string;
+  /** An IS... SID or `default`. */
+  syncServiceSid?: string;
+  pushCredentialSid?: string;
+  /** Expected `twr` region; a token without `twr` is a us1 token. */
+  region?: string;
+}
+
+/** The expectations a report was checked against, with the secret reduced to whether it was known. */
+export type CheckedAgainst = Omit<Expectations, 'secret'> & { secretKnown: boolean };
+
+export interface TimeClaim {
+  /** The claim as written in the token. */
+  claim: number;
+  /** The claim in seconds since the epoch (divided by 1000 when it was written in milliseconds). */
+  epochSeconds: number;
+  inMilliseconds: boolean;
+  /** ISO-8601 UTC, or `out of range` for absurd values. */
+  iso: string;
+  /** Relative to the inspection time: `in 42 min`, `3 h ago`, `now`. */
+  relative: string;
+}
+
+export type TokenTimeStatus = 'active' | 'expired' | 'not_yet_valid' | 'unknown';
+
+export interface TokenTimes {
+  /** The clock the token was judged against, ISO-8601 UTC. */
+  checkedAt: string;
+  issuedAt?: TimeClaim;
+  notBefore?: TimeClaim;
+  expiresAt?: TimeClaim;
+  /** exp - (nbf or iat), seconds. */
+  lifetimeSeconds?: number;
+  /** exp - now, seconds; negative once expired. */
+  remainingSeconds?: number;
+  status: TokenTimeStatus;
+  /** `expires in 42 min`, `expired 3 h ago`, `not valid for another 5 min`, `no usable exp`. */
+  summary: string;
+}
+
+/** What one grant lets the holder do, in words. */
+export interface GrantSummary {
+  /** The key in `grants`: voice, video, chat, data_sync, ... */
+  key: string;
+  /** Voice, Video, Conversations (Chat), Sync, ... */
+  product: string;
+  abilities: string[];
+}
+
+export type SignatureStatus = 'valid' | 'invalid' | 'unknown';
+
+export interface InspectionReport {
+  /** No finding of severity `error`. */
+  valid: boolean;
+  /** The decoded JOSE header, undefined when it could not be decoded. */
+  header?: Record<string, unknown>;
+  /** The decoded claims, undefined when they could not be decoded. */
+  payload?: Record<string, unknown>;
+  signature: SignatureStatus;
+  /** grants.identity when it is a string. */
+  identity?: string;
+  grants: GrantSummary[];
+  times: TokenTimes;
+  findings: Finding[];
+  checkedAgainst: CheckedAgainst;
+}
+
+export interface InspectOptions {
+  expect?: Expectations;
+  /** The clock, in milliseconds since the epoch; defaults to Date.now(). */
+  now?: number;
+}
