@@ -8,7 +8,17 @@ const path = require('node:path');
 const esbuild = require('esbuild');
 
 const root = path.resolve(__dirname, '..');
-const dist = path.join(root, 'dist');
+const finalDist = path.join(root, 'dist');
+// Build beside dist/ and swap it in at the end, so a server or test reading dist/ while a
+// build runs never finds it half-written or missing.
+const dist = path.join(root, `.dist-build-${process.pid}`);
+
+function swapIntoPlace() {
+  const old = path.join(root, `.dist-old-${process.pid}`);
+  if (fs.existsSync(finalDist)) fs.renameSync(finalDist, old);
+  fs.renameSync(dist, finalDist);
+  fs.rmSync(old, { recursive: true, force: true });
+}
 
 async function build() {
   fs.rmSync(dist, { recursive: true, force: true });
@@ -64,7 +74,10 @@ async function build() {
   }
 }
 
-build().catch((error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+build()
+  .then(swapIntoPlace)
+  .catch((error) => {
+    fs.rmSync(dist, { recursive: true, force: true });
+    console.error(error.message);
+    process.exit(1);
+  });
