@@ -1,0 +1,129 @@
+/**
+ * npm run doctor [-- --env FILE] [-- --online] [-- --json]
+ * Checks the configuration the token service will run with (.env.local when it exists, else
+ * .env) and says what to fix. Exit 0 no failure (warnings allowed), 1 a check failed, 2 usage.
+ * scripts/deploy.js runs `node dist/cli/doctor.js --env <file>` before every upload.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { runDoctor, type DoctorVars } from '../lib/doctor';
+import { isLoopbackBaseUrl } from '../lib/doctor/online/client';
+import { formatChecklist } from '../lib/doctor/print';
+
+export interface DoctorIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+  /**
+   * The environment: NO_COLOR, and TWILIO_API_BASE_URL, which sends the online checks to a
+   * loopback stand-in of the Twilio REST API instead of Twilio (tests only).
+   */
+  env: Record<string, string | undefined>;
+  /** Where .env.local / .env are looked up (npm runs scripts in the project root). */
+  cwd: string;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+const USAGE = `Usage: npm run doctor [-- options]
+
+Checks the configuration the token service runs with, and says what to fix: every variable,
+lib/config's verdict, then a self-test that mints a token per configured grant and inspects it.
+
+Options:
+  --env FILE     check FILE (default: .env.local if it exists, else .env)
+  --online       also ask the Twilio REST API, with API_KEY and API_SECRET, whether the account,
+                 the key, the TwiML App, the push credential and the services exist (network)
+  --json         print the report as JSON
+  -h, --help     show this help
+
+Exit codes: 0 no failure (warnings allowed), 1 a check failed, 2 usage error.
+`;
+
+interface DoctorArgs {
+  envFile?: string;
+  online: boolean;
+  json: boolean;
+  help: boolean;
+}
+
+class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[]): DoctorArgs {
+  const args: DoctorArgs = { online: false, json: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--online') args.online = true;
+    else if (arg === '--json') args.json = true;
+    else if (arg === '-h' || arg === '--help') args.help = true;
+    else if (arg === '--env' || arg.startsWith('--env=')) {
+      const value = arg === '--env' ? argv[++i] : arg.slice('--env='.length);
+      if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError('--env needs a file name, e.g. --env .env.local');
+      if (args.envFile !== undefined) throw new UsageError('--env given twice; check one file at a time');
+      args.envFile = value;
+    } else throw new UsageError(`unknown ${arg.startsWith('-') ? 'option' : 'argument'} ${JSON.stringify(arg.slice(0, 40))}`);
+  }
+  return args;
+}
+
+function chooseEnvFile(args: DoctorArgs, cwd: string): string {
+  if (args.envFile !== undefined) {
+    const file = path.resolve(cwd, args.envFile);
+    if (!existsSync(file)) throw new UsageError(`env file ${args.envFile} not found`);
+    return file;
+  }
+  const local = path.join(cwd, '.env.local');
+  if (existsSync(local)) return local;
+  const demo = path.join(cwd, '.env');
+  if (existsSync(demo)) return demo;
+  throw new UsageError(`no .env.local or .env in ${cwd}; copy .env.example to .env.local, or pass --env FILE`);
+}
+
+/** parse args -> read the env file -> run the checks -> print. Returns the exit code. */
+export async function main(argv: readonly string[], io: DoctorIo): Promise<number> {
+  let args: DoctorArgs;
+  let file: string;
+  let apiBaseUrl: string | undefined;
+  try {
+    args = parseArgs(argv);
+    if (args.help) {
+      io.stdout.write(USAGE);
+      return EXIT_OK;
+    }
+    file = chooseEnvFile(args, io.cwd);
+    apiBaseUrl = io.env.TWILIO_API_BASE_URL === '' ? undefined : io.env.TWILIO_API_BASE_URL;
+    if (apiBaseUrl !== undefined && !isLoopbackBaseUrl(apiBaseUrl)) {
+      // It receives the API key and secret: never let it point anywhere but this machine.
+      throw new UsageError('TWILIO_API_BASE_URL may only name a loopback stand-in (http://127.0.0.1:PORT); unset it to ask Twilio');
+    }
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`doctor: ${error.message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+
+  const vars = parseEnv(readFileSync(file, 'utf8')) as DoctorVars;
+  const source = path.relative(io.cwd, file) || file;
+  const report = await runDoctor(vars, { source, online: args.online, onlineOptions: { apiBaseUrl } });
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    const color = io.stdout.isTTY === true && (io.env.NO_COLOR === undefined || io.env.NO_COLOR === '');
+    io.stdout.write(formatChecklist(report, { color }));
+  }
+  return report.ok ? EXIT_OK : EXIT_FAILED;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`doctor: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = EXIT_USAGE;
+    },
+  );
+}

@@ -1,0 +1,145 @@
+/** Region, CORS origins, token lifetimes and caller authentication. */
+import { loadAuthConfig, type AuthConfig } from '../../auth';
+import { APP_PASSCODE_MIN, JWT_SECRET_MIN_BYTES } from '../../auth/config';
+import { DEFAULT_TTL, TWILIO_MAX_TTL } from '../../config';
+import { ServiceError } from '../../errors';
+import { describeOriginProblem, isLocalHost, isWellFormedOrigin } from '../../origins';
+import { isTwilioRegion, TWILIO_REGIONS } from '../../regions';
+import type { CheckResult, DoctorVars } from '../types';
+import { read, row } from '../vars';
+
+/** Twilio Regions with their own REST API and API keys; the others are legacy Voice regions in `twr` only. */
+export const API_REGIONS = ['us1', 'ie1', 'au1'] as const;
+
+export function checkRegion(vars: DoctorVars): CheckResult {
+  const id = 'twilio_region';
+  const title = 'TWILIO_REGION';
+  const raw = read(vars, 'TWILIO_REGION');
+  if (raw === undefined) return row(id, title, 'pass', 'Not set: tokens carry no twr header and go to us1, where the API key must have been created.');
+  const region = raw.toLowerCase();
+  if (!isTwilioRegion(region)) {
+    return row(
+      id,
+      title,
+      'fail',
+      `TWILIO_REGION is not a region Twilio knows; a token with that twr is rejected (20102/20151), so the service answers config_error.`,
+      `TWILIO_REGION=us1 (or ie1, au1; legacy ${TWILIO_REGIONS.filter((r) => !(API_REGIONS as readonly string[]).includes(r)).join(', ')}), or leave it empty for us1`,
+    );
+  }
+  if ((API_REGIONS as readonly string[]).includes(region)) {
+    const keyNote = region === 'us1' ? '' : ` The API key must be one created in ${region.toUpperCase()} (keys belong to one region; a US1 key gives 20103 there), and Video keys must come from US1.`;
+    return row(id, title, 'pass', `Tokens carry twr=${region}.${keyNote}`);
+  }
+  return row(id, title, 'pass', `Tokens carry twr=${region}, a legacy Voice region; the API key and REST API stay in us1.`);
+}
+
+export function checkAllowedOrigins(vars: DoctorVars): CheckResult {
+  const id = 'allowed_origins';
+  const title = 'ALLOWED_ORIGINS';
+  const fix = 'ALLOWED_ORIGINS=https://app.example.com,http://localhost:5173 (exact origins: scheme://host[:port], no path, no trailing slash)';
+  const raw = read(vars, 'ALLOWED_ORIGINS');
+  if (raw === undefined) return row(id, title, 'pass', 'Not set: only the service\'s own pages may call it from a browser (requests without Origin, like curl or servers, are served).');
+  const entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  // With *, lib/config allows every origin and ignores the other entries.
+  if (entries.includes('*')) {
+    return row(id, title, 'warn', 'ALLOWED_ORIGINS contains *: any web page may fetch tokens from the browser of anyone who visits it (with their passcode or sign-in, if AUTH_MODE asks for one).', fix);
+  }
+  const bad = entries.filter((e) => !isWellFormedOrigin(e));
+  if (bad.length > 0) {
+    const described = bad.map((entry) => describeEntry(entry, entries.indexOf(entry) + 1));
+    return row(id, title, 'fail', `Browsers send an exact origin, so these entries never match, and lib/config refuses them (config_error): ${described.join('; ')}.`, fix);
+  }
+  const plain = entries.filter((e) => e.startsWith('http://') && !isLocalHost(e.slice('http://'.length)));
+  if (plain.length > 0) {
+    return row(id, title, 'warn', `${plain.join(', ')} ${plain.length === 1 ? 'is' : 'are'} plain http: tokens (and passcodes) would cross the network unencrypted.`, 'use https:// origins outside localhost');
+  }
+  if (entries.length === 0) return row(id, title, 'pass', 'Empty: only the service\'s own pages may call it from a browser.');
+  return row(id, title, 'pass', `${entries.length} origin${entries.length === 1 ? '' : 's'} allowed: ${entries.join(', ')}.`);
+}
+
+/**
+ * Entries are quoted so the operator sees which one is wrong, unless an entry looks like no
+ * host at all: then it may be a secret pasted into the wrong variable, and only its position is
+ * named (the checklist lands in deploy logs).
+ */
+function describeEntry(entry: string, position: number): string {
+  return /[.:]|localhost/i.test(entry) ? describeOriginProblem(entry) : `entry ${position} is not an origin and looks like no host name (not shown)`;
+}
+
+type Seconds = { ok: true; value: number; set: boolean } | { ok: false; problem: string };
+
+function parseSeconds(vars: DoctorVars, name: string, fallback: number): Seconds {
+  const raw = read(vars, name);
+  if (raw === undefined) return { ok: true, value: fallback, set: false };
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) return { ok: false, problem: `${name} is not a whole number of seconds from 1 to ${TWILIO_MAX_TTL}, so the service answers config_error.` };
+  const value = Number(raw);
+  if (value > TWILIO_MAX_TTL) {
+    return { ok: false, problem: `${name} is ${value} s, but Twilio rejects tokens living over ${TWILIO_MAX_TTL} s (24 h, error 20157), so the service answers config_error.` };
+  }
+  return { ok: true, value, set: true };
+}
+
+export function checkTtls(vars: DoctorVars): CheckResult[] {
+  const max = parseSeconds(vars, 'TOKEN_MAX_TTL', TWILIO_MAX_TTL);
+  const maxRow = max.ok
+    ? row('token_max_ttl', 'TOKEN_MAX_TTL', 'pass', max.set ? `Callers may ask for up to ${max.value} s.` : `Not set: callers may ask for up to ${TWILIO_MAX_TTL} s (Twilio's limit).`)
+    : row('token_max_ttl', 'TOKEN_MAX_TTL', 'fail', max.problem, `TOKEN_MAX_TTL=14400 (any whole number of seconds up to ${TWILIO_MAX_TTL})`);
+  const maxValue = max.ok ? max.value : TWILIO_MAX_TTL;
+  const ttl = parseSeconds(vars, 'TOKEN_TTL', Math.min(DEFAULT_TTL, maxValue));
+  let ttlRow: CheckResult;
+  if (!ttl.ok) ttlRow = row('token_ttl', 'TOKEN_TTL', 'fail', ttl.problem, `TOKEN_TTL=${DEFAULT_TTL} (1 to TOKEN_MAX_TTL seconds)`);
+  else if (ttl.value > maxValue) {
+    ttlRow = row('token_ttl', 'TOKEN_TTL', 'fail', `TOKEN_TTL (${ttl.value} s) is above TOKEN_MAX_TTL (${maxValue} s), so the service answers config_error.`, `TOKEN_TTL=${Math.min(DEFAULT_TTL, maxValue)} (at most TOKEN_MAX_TTL)`);
+  } else ttlRow = row('token_ttl', 'TOKEN_TTL', 'pass', ttl.set ? `Tokens live ${ttl.value} s unless the caller asks otherwise.` : `Not set: tokens live ${ttl.value} s unless the caller asks otherwise.`);
+  return [ttlRow, maxRow];
+}
+
+/**
+ * The caller-authentication settings, through lib/auth's own parser. The doctor judges the
+ * configuration as `npm run deploy` would upload it: as deployed, unless DOMAIN_NAME says local.
+ */
+export function checkAuthMode(vars: DoctorVars): CheckResult {
+  const id = 'auth_mode';
+  const title = 'AUTH_MODE (caller authentication)';
+  const domainName = read(vars, 'DOMAIN_NAME');
+  const isLocal = domainName !== undefined && isLocalHost(domainName);
+  let auth: AuthConfig;
+  try {
+    auth = loadAuthConfig(vars, { isLocal });
+  } catch (error) {
+    if (!(error instanceof ServiceError)) throw error;
+    const fields = (error.field ?? '').split(',');
+    const judged = isLocal ? '' : ' (judged as deployed, as npm run deploy would upload it)';
+    return row(id, title, 'fail', `${error.message.replace(/\.$/, '')}${judged}.`, authFix(fields));
+  }
+  switch (auth.mode) {
+    case 'none':
+      if (isLocal) return row(id, title, 'pass', 'none, locally: anyone reaching the local server gets tokens for any identity.');
+      return row(
+        id,
+        title,
+        'warn',
+        'AUTH_MODE=none: once deployed, anyone who finds the URL gets tokens for any identity, and runs up the account\'s bill.',
+        authFix(['AUTH_MODE']),
+      );
+    case 'passcode':
+      return row(id, title, 'pass', 'passcode: callers send Authorization: Bearer <APP_PASSCODE> (value not shown).');
+    case 'jwt':
+      return row(
+        id,
+        title,
+        'pass',
+        `jwt: callers send their app's JWT, verified with ${auth.key.kind === 'jwks' ? `the key set at ${auth.key.url}` : 'AUTH_JWT_SECRET (value not shown)'}; identity from the ${auth.identityClaim} claim.`,
+      );
+  }
+}
+
+function authFix(fields: string[]): string {
+  if (fields.includes('APP_PASSCODE')) return `APP_PASSCODE=<at least ${APP_PASSCODE_MIN} random visible characters, e.g. from openssl rand -base64 24>`;
+  if (fields.includes('AUTH_JWT_SECRET') && !fields.includes('AUTH_JWKS_URL')) return `AUTH_JWT_SECRET=<at least ${JWT_SECRET_MIN_BYTES} random bytes, e.g. from openssl rand -base64 48>`;
+  if (fields.includes('AUTH_JWKS_URL') && !fields.includes('AUTH_JWT_SECRET')) return 'AUTH_JWKS_URL=https://your-tenant.example.com/.well-known/jwks.json';
+  if (fields.includes('AUTH_ISSUER') || fields.includes('AUTH_AUDIENCE')) return 'AUTH_ISSUER=https://your-tenant.example.com/ and AUTH_AUDIENCE=<your API identifier>';
+  if (fields.includes('AUTH_CLOCK_TOLERANCE')) return 'AUTH_CLOCK_TOLERANCE=30';
+  if (fields.includes('AUTH_IDENTITY_CLAIM')) return 'AUTH_IDENTITY_CLAIM=sub';
+  return `AUTH_MODE=jwt with AUTH_JWT_SECRET=<at least ${JWT_SECRET_MIN_BYTES} random bytes> (or AUTH_JWKS_URL), or AUTH_MODE=passcode with APP_PASSCODE=<at least ${APP_PASSCODE_MIN} random characters>; see README "Securing the endpoint"`;
+}
