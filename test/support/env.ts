@@ -1,7 +1,8 @@
 /** Configurations for tests: the tracked demo .env and a realistic-looking one. */
 import { DEMO_CONFIG } from '../../lib/demo';
 
-export const TEST_SECRET = 'f3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8';
+// Mixed case like a real API key secret (an all-lowercase hex one looks like an Auth Token to the doctor).
+export const TEST_SECRET = 'f3B2c1D0e9F8a7B6c5D4e3F2a1B0c9D8';
 
 /** SID-shaped, non-demo values: what a real deployment's context looks like. */
 export const REAL_LOOKING = {
