@@ -9,11 +9,11 @@ import { runDoctor, type CheckResult, type CheckStatus, type DoctorReport } from
 import { loadServiceConfig, runSelfTest } from '../../lib/doctor/checks/selftest';
 import { DEMO_CONFIG } from '../../lib/demo';
 import { mintToken } from '../../lib/mint';
-import { REAL_LOOKING, TEST_SECRET } from '../support/env';
+import { REAL_LOOKING } from '../support/env';
 
 const root = path.resolve(__dirname, '../..');
 
-/** Mixed-case letters and digits, like a real API key secret (TEST_SECRET is hex, see below). */
+/** Mixed-case letters and digits, like a real API key secret. */
 const GOOD_SECRET = 'Zq3xR8mN2vB6tY1uK4wE7pL0sD9fG5hJ';
 const AUTH_TOKEN = '0123abcd4567ef890123abcd4567ef89';
 
