@@ -52,9 +52,12 @@ async function build() {
       logLevel: 'warning',
     });
   }
+  // Copy static assets; TypeScript sources (and folders holding nothing else) stay behind.
+  const hasNonTs = (dir) =>
+    fs.readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? hasNonTs(path.join(dir, e.name)) : !e.name.endsWith('.ts')));
   fs.cpSync(path.join(root, 'assets'), path.join(dist, 'assets'), {
     recursive: true,
-    filter: (src) => !src.endsWith('.ts'),
+    filter: (src) => (fs.statSync(src).isDirectory() ? hasNonTs(src) : !src.endsWith('.ts')),
   });
   const browserEntries = fs.existsSync(path.join(root, 'assets'))
     ? fs.readdirSync(path.join(root, 'assets')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
@@ -68,6 +71,7 @@ async function build() {
       platform: 'browser',
       format: 'iife',
       target: 'es2020',
+      minify: true,
       logLevel: 'warning',
       legalComments: 'none',
     });

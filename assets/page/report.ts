@@ -1,0 +1,203 @@
+/**
+ * Renders an InspectionReport (lib/inspect): status and live countdown, times, what the grants
+ * allow, the findings with their Twilio error codes, and the decoded header and payload. Used
+ * for minted and pasted tokens alike.
+ */
+import type { Finding, InspectionReport, Severity } from '../../lib/inspect';
+import { formatDuration } from '../../lib/inspect';
+import { h, localTime } from './dom';
+import { formatClock, formatLifetime } from './schedule';
+
+type LiveStatus = 'active' | 'expired' | 'not_yet_valid' | 'unknown';
+
+const SEVERITY_LABEL: Record<Severity, string> = { error: 'Error', warning: 'Warning', info: 'Info' };
+
+/** Twilio documents every numeric error code at one address; a link, not a request. */
+const errorDocsUrl = (code: number): string => `https://www.twilio.com/docs/api/errors/${code}`;
+
+function pluralize(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+function findingItem(finding: Finding): HTMLLIElement {
+  const code =
+    typeof finding.code === 'number'
+      ? h('a', { class: 'finding-code', text: String(finding.code), attrs: { href: errorDocsUrl(finding.code), rel: 'noreferrer noopener', target: '_blank', title: `Twilio error ${finding.code} (opens twilio.com)` } })
+      : h('span', { class: 'finding-code', text: finding.code });
+  return h(
+    'li',
+    { class: `finding finding-${finding.severity}`, attrs: { 'data-code': String(finding.code), 'data-severity': finding.severity } },
+    h('div', { class: 'finding-top' }, h('span', { class: `severity severity-${finding.severity}`, text: SEVERITY_LABEL[finding.severity] }), code, h('code', { class: 'finding-field', text: finding.field })),
+    h('p', { class: 'finding-message', text: finding.message }),
+    finding.hint !== '' && h('p', { class: 'finding-hint', text: finding.hint }),
+  );
+}
+
+function jsonBlock(caption: string, value: unknown, id: string): HTMLElement {
+  const text = value === undefined ? '(could not be decoded)' : JSON.stringify(value, null, 2);
+  return h('figure', { class: 'json' }, h('figcaption', { text: caption, attrs: { id } }), h('pre', { attrs: { tabindex: '0', 'aria-labelledby': id } }, h('code', { text })));
+}
+
+function timeRow(term: string, epochSeconds: number | undefined, iso: string | undefined, note?: string): HTMLElement[] {
+  if (epochSeconds === undefined || iso === undefined) return [h('dt', { text: term }), h('dd', { text: 'not set' })];
+  return [
+    h('dt', { text: term }),
+    h('dd', {}, h('time', { text: localTime(epochSeconds), attrs: { datetime: iso } }), h('span', { class: 'muted', text: ` ${iso.replace('.000Z', 'Z')}${note ? ` · ${note}` : ''}` })),
+  ];
+}
+
+const SIGNATURE_TEXT: Record<InspectionReport['signature'], string> = {
+  valid: 'Valid for the given secret',
+  invalid: 'Does not match the secret',
+  unknown: 'Not checked here: the secret stays on the server',
+};
+
+export interface ReportViewOptions {
+  /** Prefix for element ids, so two reports can share the page. */
+  idPrefix: string;
+  /** Called once when the token crosses exp or nbf, so the caller can inspect it again. */
+  onTimeBoundary?: () => void;
+}
+
+export class ReportView {
+  readonly element: HTMLElement;
+  /** Status, verdict and countdown: first in `element`, or placed elsewhere by the caller. */
+  readonly head: HTMLElement;
+  private readonly pill: HTMLElement;
+  private readonly countdownValue: HTMLElement;
+  private readonly countdownLabel: HTMLElement;
+  private readonly lifeFill: HTMLElement;
+  private readonly exp?: number;
+  private readonly nbf?: number;
+  private readonly lifetime?: number;
+  private readonly statusAtInspection: LiveStatus;
+  private boundaryReported = false;
+
+  constructor(
+    readonly report: InspectionReport,
+    private readonly options: ReportViewOptions,
+  ) {
+    const { times } = report;
+    this.exp = times.expiresAt?.epochSeconds;
+    this.nbf = times.notBefore?.epochSeconds;
+    this.lifetime = times.lifetimeSeconds;
+    this.statusAtInspection = times.status;
+
+    const errors = report.findings.filter((f) => f.severity === 'error').length;
+    const warnings = report.findings.filter((f) => f.severity === 'warning').length;
+    const verdict = errors > 0 ? pluralize(errors, 'error') : warnings > 0 ? `No errors · ${pluralize(warnings, 'warning')}` : 'No errors';
+
+    this.pill = h('span', { class: 'pill' });
+    this.countdownValue = h('span', { class: 'countdown-value' });
+    this.countdownLabel = h('span', { class: 'countdown-label' });
+    this.lifeFill = h('span', { class: 'life-fill' });
+    const id = (name: string): string => `${options.idPrefix}-${name}`;
+
+    const head = (this.head = h(
+      'div',
+      { class: 'report-head' },
+      h('div', { class: 'report-status' }, this.pill, h('span', { class: `verdict ${errors > 0 ? 'verdict-bad' : 'verdict-ok'}`, text: verdict, attrs: { 'data-testid': 'verdict' } })),
+      h('div', { class: 'countdown', attrs: { role: 'timer', 'aria-live': 'off', 'aria-atomic': 'true' } }, this.countdownValue, this.countdownLabel),
+      h('div', { class: 'life', attrs: { 'aria-hidden': 'true' } }, this.lifeFill),
+    ));
+
+    const facts = h(
+      'dl',
+      { class: 'facts' },
+      h('dt', { text: 'Identity' }),
+      h('dd', {}, report.identity !== undefined ? h('code', { text: report.identity }) : h('span', { class: 'muted', text: 'none' })),
+      ...timeRow('Issued', times.issuedAt?.epochSeconds, times.issuedAt?.iso),
+      ...(times.notBefore ? timeRow('Not before', times.notBefore.epochSeconds, times.notBefore.iso) : []),
+      ...timeRow('Expires', times.expiresAt?.epochSeconds, times.expiresAt?.iso),
+      h('dt', { text: 'Lifetime' }),
+      h('dd', { text: this.lifetime === undefined ? 'unknown' : this.lifetime < 60 ? formatLifetime(this.lifetime) : `${formatLifetime(this.lifetime)} (${this.lifetime}\u00a0s)` }),
+      h('dt', { text: 'Signature' }),
+      h('dd', { text: SIGNATURE_TEXT[report.signature] }),
+    );
+
+    const grants =
+      report.grants.length === 0
+        ? h('p', { class: 'muted', text: 'No product grant: this token lets its holder do nothing.' })
+        : h(
+            'ul',
+            { class: 'grants', attrs: { 'aria-labelledby': id('grants-title') } },
+            ...report.grants.map((grant) =>
+              h('li', { class: 'grant', attrs: { 'data-grant': grant.key } }, h('span', { class: 'grant-product', text: grant.product }), h('ul', { class: 'abilities' }, ...grant.abilities.map((ability) => h('li', { text: ability })))),
+            ),
+          );
+
+    const findings =
+      report.findings.length === 0
+        ? h('p', { class: 'muted', text: 'Nothing to report.' })
+        : h('ol', { class: 'findings', attrs: { 'aria-labelledby': id('findings-title') } }, ...report.findings.map(findingItem));
+
+    this.element = h(
+      'div',
+      { class: 'report' },
+      head,
+      facts,
+      h('h3', { text: 'What the holder can do', attrs: { id: id('grants-title') } }),
+      grants,
+      h('h3', { attrs: { id: id('findings-title') } }, 'Findings ', h('span', { class: 'count', text: String(report.findings.length) })),
+      findings,
+      h('h3', { text: 'Decoded' }),
+      h('div', { class: 'decoded' }, jsonBlock('Header', report.header, id('header')), jsonBlock('Payload', report.payload, id('payload'))),
+    );
+    this.tick(Date.now());
+  }
+
+  private liveStatus(nowSeconds: number): LiveStatus {
+    if (this.exp === undefined) return 'unknown';
+    if (this.exp <= nowSeconds) return 'expired';
+    if (this.nbf !== undefined && this.nbf > nowSeconds) return 'not_yet_valid';
+    return 'active';
+  }
+
+  /** Updates the countdown; cheap enough to call every second. */
+  tick(nowMs: number): void {
+    const now = nowMs / 1000;
+    const status = this.liveStatus(now);
+    let pill: string;
+    let value: string;
+    let label: string;
+    let fraction = 0;
+    switch (status) {
+      case 'active': {
+        const left = (this.exp as number) - now;
+        pill = 'Active';
+        value = formatClock(Math.ceil(left));
+        label = this.lifetime !== undefined ? `left of ${formatLifetime(this.lifetime)}` : 'left';
+        fraction = this.lifetime !== undefined && this.lifetime > 0 ? Math.min(1, left / this.lifetime) : 1;
+        break;
+      }
+      case 'expired':
+        pill = 'Expired';
+        value = `${formatDuration(now - (this.exp as number))} ago`;
+        label = 'since it expired';
+        break;
+      case 'not_yet_valid':
+        pill = 'Not yet valid';
+        value = formatClock(Math.ceil((this.nbf as number) - now));
+        label = 'until valid';
+        break;
+      default:
+        pill = 'No expiry';
+        value = '—';
+        label = 'no usable exp claim';
+    }
+    setText(this.pill, pill);
+    this.pill.className = `pill pill-${status}`;
+    setText(this.countdownValue, value);
+    setText(this.countdownLabel, label);
+    this.lifeFill.style.width = `${(fraction * 100).toFixed(2)}%`;
+    this.lifeFill.className = `life-fill${fraction < 0.2 ? ' life-low' : ''}`;
+    if (!this.boundaryReported && status !== this.statusAtInspection && this.statusAtInspection !== 'unknown') {
+      this.boundaryReported = true;
+      this.options.onTimeBoundary?.();
+    }
+  }
+}
+
+function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}

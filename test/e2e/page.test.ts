@@ -1,0 +1,374 @@
+/**
+ * The browser page (assets/index.html + page.ts) in Debian's Chromium, against the real
+ * twilio-run server serving dist/ (run `npm run build` first). Every request Chromium makes is
+ * recorded: none may leave the page's origin, and none may carry a token.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { SignJWT } from 'jose';
+import type { Browser, BrowserContext, BrowserContextOptions, Page, Request } from 'playwright-core';
+import { DEMO_CONFIG } from '../../lib/demo';
+import { describeWithChromium, launchChromium, outputPath } from '../support/browser';
+import { demoVars } from '../support/env';
+import { expectedPayload, verifyTwilioToken } from '../support/jwt';
+import { startServer, type TestServer } from '../support/server';
+
+const PASSCODE = 'correct-horse-battery-staple';
+const PHONE: BrowserContextOptions = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
+
+interface Recorded {
+  url: string;
+  method: string;
+  postData: string | null;
+  headers: Promise<Record<string, string>>;
+}
+
+const recorded: Recorded[] = [];
+/** Console errors and uncaught exceptions; a CSP violation shows up here too. */
+const browserErrors: string[] = [];
+/** Every token the page held: minted by /token or pasted by a test. */
+const tokensSeen = new Set<string>();
+
+let browser: Browser;
+let server: TestServer;
+/** Passcode mode, and no Conversations service configured (chat -> config_error). */
+let locked: TestServer;
+const contexts: BrowserContext[] = [];
+
+async function newContext(options: BrowserContextOptions): Promise<BrowserContext> {
+  const context = await browser.newContext({ ...options, permissions: ['clipboard-read', 'clipboard-write'] });
+  context.on('request', (request: Request) => {
+    recorded.push({ url: request.url(), method: request.method(), postData: request.postData(), headers: request.allHeaders() });
+  });
+  context.on('console', (message) => {
+    // Chromium logs every 4xx/5xx answer to fetch; those are the tests' own doing.
+    if (message.type() === 'error' && !/^Failed to load resource: the server responded with a status of \d+/.test(message.text())) browserErrors.push(message.text());
+  });
+  context.on('weberror', (error) => browserErrors.push(String(error.error())));
+  context.on('response', (response) => {
+    if (new URL(response.url()).pathname === '/token' && response.ok()) {
+      void response
+        .json()
+        .then((body: { token?: string }) => body.token && tokensSeen.add(body.token))
+        .catch(() => undefined);
+    }
+  });
+  contexts.push(context);
+  return context;
+}
+
+async function openPage(options: BrowserContextOptions = DESKTOP, base = server): Promise<Page> {
+  const page = await (await newContext(options)).newPage();
+  await page.goto(`${base.url}/index.html`);
+  await page.waitForSelector('html[data-ready="true"]');
+  return page;
+}
+
+async function fillForm(page: Page, form: { identity: string; grants: string[]; ttl?: string; room?: string }): Promise<void> {
+  await page.fill('#identity', form.identity);
+  for (const grant of ['voice', 'video', 'chat', 'sync']) await page.setChecked(`#grant-${grant}`, form.grants.includes(grant));
+  if (form.ttl !== undefined) await page.fill('#ttl', form.ttl);
+  if (form.room !== undefined) await page.fill('#room', form.room);
+}
+
+/** Submits and returns the /token answer the page received. */
+async function submitForm(page: Page): Promise<{ status: number; body: Record<string, unknown>; requestBody: unknown; authorization?: string }> {
+  const [response] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/token'), page.click('#submit')]);
+  const request = response.request();
+  // The page is done with the answer (token inspected and shown, or error placed) when the form is no longer busy.
+  await page.waitForSelector('#token-form[aria-busy="false"]', { state: 'attached' });
+  return {
+    status: response.status(),
+    body: (await response.json()) as Record<string, unknown>,
+    requestBody: JSON.parse(request.postData() ?? 'null'),
+    authorization: (await request.allHeaders()).authorization,
+  };
+}
+
+const text = (page: Page, selector: string): Promise<string> => page.locator(selector).innerText();
+
+/** The JWT's three parts: none may appear in any request, whole or alone. */
+const partsOf = (token: string): string[] => [token, ...token.split('.').filter((part) => part.length >= 16)];
+
+async function requestCarries(request: Recorded, secret: string): Promise<boolean> {
+  const headers = await request.headers;
+  return request.url.includes(secret) || (request.postData ?? '').includes(secret) || Object.values(headers).some((value) => value.includes(secret));
+}
+
+async function expiredToken(): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const iat = now - 7200;
+  return new SignJWT({
+    jti: `${DEMO_CONFIG.API_KEY}-${iat}`,
+    grants: { identity: 'alice', voice: { outgoing: { application_sid: DEMO_CONFIG.OUTGOING_SID } } },
+    iss: DEMO_CONFIG.API_KEY,
+    sub: DEMO_CONFIG.ACCOUNT_SID,
+    iat,
+    exp: now - 3600,
+  })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1' })
+    .sign(new TextEncoder().encode('a-secret-this-page-never-sees-0123456789'));
+}
+
+describeWithChromium('the browser page in Chromium', () => {
+  beforeAll(async () => {
+    const dist = path.resolve(__dirname, '..', '..', 'dist', 'assets');
+    for (const file of ['index.html', 'page.js', 'style.css']) {
+      if (!fs.existsSync(path.join(dist, file))) throw new Error(`dist/assets/${file} is missing: run \`npm run build\` before the browser tests.`);
+    }
+    [browser, server] = await Promise.all([launchChromium(), startServer(demoVars())]);
+    locked = await startServer(demoVars({ AUTH_MODE: 'passcode', APP_PASSCODE: PASSCODE, CHAT_SERVICE_SID: undefined }));
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    // Reverse order: each server restores the console.log the previous one replaced.
+    await locked?.close();
+    await server?.close();
+  });
+
+  test('mints a voice+video token and lists what both grants allow, with the decoded token, times and findings', async () => {
+    const page = await openPage();
+    await expect(page.locator('#result-empty').isVisible()).resolves.toBe(true);
+    // Options of one grant are usable only with it: room with Video, incoming calls with Voice.
+    await expect(page.locator('#room').isDisabled()).resolves.toBe(true);
+    await page.uncheck('#grant-voice');
+    await expect(page.locator('#incoming').isDisabled()).resolves.toBe(true);
+    await fillForm(page, { identity: 'alice', grants: ['voice', 'video'], ttl: '600', room: 'standup' });
+    await expect(page.locator('#incoming').isEnabled()).resolves.toBe(true);
+    const answer = await submitForm(page);
+
+    expect(answer.status).toBe(200);
+    expect(answer.requestBody).toEqual({ identity: 'alice', grants: ['voice', 'video'], ttl: 600, room: 'standup', incomingAllow: true });
+    const token = await page.locator('#token-text').innerText();
+    expect(token).toBe(answer.body.token);
+    const { header, payload } = await verifyTwilioToken(token, DEMO_CONFIG.API_SECRET);
+    expect(payload).toEqual(
+      expectedPayload({
+        accountSid: DEMO_CONFIG.ACCOUNT_SID,
+        apiKey: DEMO_CONFIG.API_KEY,
+        iat: payload.iat!,
+        ttl: 600,
+        grants: { identity: 'alice', voice: { incoming: { allow: true }, outgoing: { application_sid: DEMO_CONFIG.OUTGOING_SID } }, video: { room: 'standup' } },
+      }),
+    );
+
+    // What the holder can do, grant by grant, in words.
+    await expect(text(page, '#result-title')).resolves.toBe('Token for alice');
+    const voice = await text(page, '#minted-report .grant[data-grant="voice"]');
+    expect(voice).toContain('Voice');
+    expect(voice).toContain(`Place outgoing calls through TwiML App ${DEMO_CONFIG.OUTGOING_SID}`);
+    expect(voice).toContain('Receive incoming calls to client:alice');
+    await expect(text(page, '#minted-report .grant[data-grant="video"]')).resolves.toMatch(/Video\s+Join only the Video room "standup"/);
+    await expect(page.locator('#minted-report .grant').count()).resolves.toBe(2);
+
+    // The decoded header and payload are the token's own.
+    expect(JSON.parse(await text(page, '#minted-report .json:nth-of-type(1) pre'))).toEqual(header);
+    expect(JSON.parse(await text(page, '#minted-report .json:nth-of-type(2) pre'))).toEqual(payload);
+
+    // No secret in the browser: the signature is unknown, reported as info 20107, and the token is otherwise clean.
+    await expect(page.locator('#minted-report .finding[data-code="20107"][data-severity="info"]').count()).resolves.toBe(1);
+    await expect(page.locator('#minted-report .finding[data-severity="error"]').count()).resolves.toBe(0);
+    await expect(text(page, '#minted-report .facts')).resolves.toContain('Not checked here');
+    await expect(text(page, '#minted-head [data-testid="verdict"]')).resolves.toBe('No errors');
+    await expect(text(page, '#minted-head .pill')).resolves.toBe('Active');
+    await expect(page.locator('#minted-report time[datetime]').count()).resolves.toBe(2);
+
+    // The countdown is live: it changes without any action.
+    const first = await text(page, '#minted-head .countdown-value');
+    expect(first).toMatch(/^(10:00|9:[0-5]\d)$/);
+    await page.waitForFunction((before) => document.querySelector('#minted-head .countdown-value')?.textContent !== before, first);
+
+    // Copy to the clipboard, with feedback.
+    await page.click('#copy-token');
+    await page.waitForFunction(() => document.querySelector('#copy-status')?.textContent !== '');
+    await expect(page.locator('#copy-status').innerText()).resolves.toBe('Copied to the clipboard.');
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(token);
+
+    await page.screenshot({ path: outputPath('page-desktop-minted.png'), fullPage: true });
+  });
+
+  test('a bad identity is shown under the identity input, which gets focus and aria-invalid', async () => {
+    const page = await openPage(PHONE);
+    await fillForm(page, { identity: 'alice smith', grants: ['voice'] });
+    const answer = await submitForm(page);
+
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({ error: { code: 'invalid_identity', field: 'identity', message: expect.any(String) } });
+    const message = (answer.body.error as { message: string }).message;
+    await expect(page.locator('#identity').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(text(page, '#identity-error')).resolves.toBe(message);
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('identity');
+    // The message is part of the input's accessible description.
+    await expect(page.locator('#identity').getAttribute('aria-describedby')).resolves.toContain('identity-error');
+    await expect(page.locator('#form-banner').isVisible()).resolves.toBe(false);
+    await expect(page.locator('#result-empty').isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: outputPath('page-phone-error.png'), fullPage: true });
+
+    // Fixing the field clears its error; the next token is minted.
+    await page.fill('#identity', 'alice_smith');
+    await expect(page.locator('#identity').getAttribute('aria-invalid')).resolves.toBeNull();
+    await expect(submitForm(page).then((a) => a.status)).resolves.toBe(200);
+    await expect(text(page, '#result-title')).resolves.toBe('Token for alice_smith');
+  });
+
+  test('a pasted expired token is inspected locally: 20104, and not a single request is made', async () => {
+    const page = await openPage();
+    const token = await expiredToken();
+    tokensSeen.add(token);
+    const before = recorded.length;
+
+    await page.fill('#paste-input', `Bearer ${token}\n`);
+    await page.waitForSelector('#paste-report .finding[data-code="20104"]');
+
+    const expired = await page.locator('#paste-report .finding[data-code="20104"]').innerText();
+    expect(expired).toMatch(/^error\s+20104\s+payload\.exp/i);
+    expect(expired).toContain('The token expired 1 h ago');
+    await expect(text(page, '#paste-report .pill')).resolves.toBe('Expired');
+    await expect(text(page, '#paste-report .countdown-value')).resolves.toBe('1 h ago');
+    await expect(text(page, '#paste-report .countdown-label')).resolves.toBe('since it expired');
+    await expect(text(page, '#paste-report [data-testid="verdict"]')).resolves.toBe('1 error');
+    await expect(page.locator('#paste-report .finding[data-code="20107"][data-severity="info"]').count()).resolves.toBe(1);
+    await expect(text(page, '#paste-report .grant[data-grant="voice"]')).resolves.toContain(`Place outgoing calls through TwiML App ${DEMO_CONFIG.OUTGOING_SID}`);
+    await page.screenshot({ path: outputPath('page-desktop-inspect.png'), fullPage: true });
+
+    // Garbage is explained, not thrown: 20160 for something that is not a JWT.
+    await page.fill('#paste-input', 'not-a-token');
+    await page.waitForSelector('#paste-report .finding[data-code="20160"]');
+    await page.click('#paste-clear');
+    await expect(page.locator('#paste-empty').isVisible()).resolves.toBe(true);
+
+    // Inspecting made no request at all; a fortiori none carried the token.
+    expect(recorded.slice(before)).toEqual([]);
+  });
+
+  test('on a 375x667 phone: no sideways scrolling, and the whole result is readable', async () => {
+    const page = await openPage(PHONE);
+    await fillForm(page, { identity: 'alice', grants: ['voice', 'video', 'chat', 'sync'], ttl: '3600' });
+    await expect(submitForm(page).then((a) => a.status)).resolves.toBe(200);
+    await expect(page.locator('#minted-report .grant').count()).resolves.toBe(4);
+    await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(375);
+    await page.screenshot({ path: outputPath('page-phone-minted.png'), fullPage: true });
+    await page.screenshot({ path: outputPath('page-phone-result.png') });
+  });
+
+  test('automatic refresh fetches the next token before expiry, and backs off when a fetch fails', async () => {
+    const page = await openPage();
+    await fillForm(page, { identity: 'bob', grants: ['video'], ttl: '5' });
+    const first = await submitForm(page);
+    expect(first.status).toBe(200);
+    await expect(text(page, '#refresh-next')).resolves.toMatch(/^Off\./);
+
+    // The next refresh fails once (a passing outage), then the service is back.
+    let failNext = true;
+    await page.route('**/token', async (route) => {
+      if (!failNext) return route.continue();
+      failNext = false;
+      await route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'service_unavailable', message: 'Try again shortly.' } }) });
+    });
+
+    await page.check('#auto-refresh');
+    // A 5 s token: "60 s before exp" would be before its issue, so it is refreshed at half its life.
+    await expect(text(page, '#refresh-next')).resolves.toMatch(/^Next refresh at .+ \(in 0:0\d\), at half of the 5\ss lifetime/);
+
+    const failed = await page.waitForResponse((r) => new URL(r.url()).pathname === '/token', { timeout: 10_000 });
+    expect(failed.status()).toBe(503);
+    expect(JSON.parse(failed.request().postData() ?? 'null')).toEqual(first.requestBody);
+    await page.waitForSelector('#refresh-log.is-error');
+    await expect(text(page, '#refresh-log')).resolves.toBe('Refresh failed: Try again shortly.');
+    await expect(text(page, '#refresh-next')).resolves.toMatch(/retry 1 after a failed refresh, 2 s backoff/);
+
+    const retried = await page.waitForResponse((r) => new URL(r.url()).pathname === '/token', { timeout: 10_000 });
+    expect(retried.status()).toBe(200);
+    expect(JSON.parse(retried.request().postData() ?? 'null')).toEqual(first.requestBody);
+    const next = ((await retried.json()) as { token: string }).token;
+    await page.waitForFunction((t) => document.querySelector('#token-text')?.textContent === t, next);
+    expect(next).not.toBe(first.body.token);
+    await expect(text(page, '#refresh-log')).resolves.toMatch(/^Refreshed \d+ times?, last at /);
+    await expect(text(page, '#refresh-next')).resolves.toMatch(/^Next refresh at /);
+
+    await page.uncheck('#auto-refresh');
+    await expect(text(page, '#refresh-next')).resolves.toMatch(/^Off\./);
+
+    // Left alone, the token expires on screen: the countdown says so and the inspector, run again, reports 20104.
+    await page.waitForSelector('#minted-report .finding[data-code="20104"]', { timeout: 10_000 });
+    await expect(text(page, '#minted-head .pill')).resolves.toBe('Expired');
+    await expect(text(page, '#minted-head .countdown-label')).resolves.toBe('since it expired');
+  });
+
+  test('a service that needs a passcode: 401 reveals the field, the passcode goes in the Authorization header and is remembered for the tab', async () => {
+    const page = await openPage(DESKTOP, locked);
+    await expect(page.locator('#auth-field').isVisible()).resolves.toBe(false);
+    await fillForm(page, { identity: 'alice', grants: ['voice'] });
+    const refused = await submitForm(page);
+    expect(refused.status).toBe(401);
+    expect(refused.authorization).toBeUndefined();
+
+    await expect(page.locator('#form-banner').isVisible()).resolves.toBe(true);
+    await expect(text(page, '#form-banner-title')).resolves.toBe('The service needs a passcode or sign-in token');
+    await expect(page.locator('#auth-field').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#auth').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(text(page, '#auth-error')).resolves.toBe((refused.body.error as { message: string }).message);
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('auth');
+    await page.screenshot({ path: outputPath('page-desktop-unauthorized.png'), fullPage: true });
+
+    await page.fill('#auth', PASSCODE);
+    const accepted = await submitForm(page);
+    expect(accepted.status).toBe(200);
+    expect(accepted.authorization).toBe(`Bearer ${PASSCODE}`);
+    await expect(page.locator('#form-banner').isVisible()).resolves.toBe(false);
+    await expect(page.evaluate(() => Object.values(sessionStorage))).resolves.toEqual([PASSCODE]);
+    await expect(page.evaluate(() => Object.keys(localStorage).length + document.cookie.length)).resolves.toBe(0);
+
+    // Remembered for this tab: after a reload the field is there, filled in.
+    await page.reload();
+    await page.waitForSelector('html[data-ready="true"]');
+    await expect(page.locator('#auth').inputValue()).resolves.toBe(PASSCODE);
+
+    // Errors about the service itself go to the banner, naming the variable, never a value.
+    await fillForm(page, { identity: 'alice', grants: ['chat'] });
+    const misconfigured = await submitForm(page);
+    expect(misconfigured.status).toBe(500);
+    await expect(text(page, '#form-banner-title')).resolves.toBe('The service is misconfigured');
+    await expect(text(page, '#form-banner-message')).resolves.toContain('CHAT_SERVICE_SID');
+    await expect(text(page, '#form-banner-code')).resolves.toBe('HTTP 500 · config_error · CHAT_SERVICE_SID');
+
+    // A wrong passcode is refused and forgotten.
+    await page.fill('#auth', 'wrong-passcode-0123456789');
+    await fillForm(page, { identity: 'alice', grants: ['voice'] });
+    expect((await submitForm(page)).status).toBe(401);
+    await expect(text(page, '#auth-error')).resolves.toBe('The passcode is wrong.');
+    await expect(page.evaluate(() => sessionStorage.length)).resolves.toBe(0);
+
+    // The passcode only ever travelled in the Authorization header.
+    const withPasscode = await Promise.all(recorded.map(async (r) => ({ r, carries: await requestCarries(r, PASSCODE) })));
+    const carriers = withPasscode.filter((x) => x.carries).map((x) => x.r);
+    expect(carriers.length).toBeGreaterThan(0);
+    for (const request of carriers) {
+      expect(request.url).not.toContain(PASSCODE);
+      expect(request.postData ?? '').not.toContain(PASSCODE);
+      await expect(request.headers.then((h) => h.authorization)).resolves.toBe(`Bearer ${PASSCODE}`);
+    }
+  });
+
+  test('no request left the page origin, none carried a token or any part of one, and the console stayed clean', async () => {
+    expect(browserErrors).toEqual([]);
+    const origins = new Set([server.url, locked.url].map((u) => new URL(u).origin));
+    expect(recorded.length).toBeGreaterThan(10);
+    expect(recorded.filter((r) => new URL(r.url).pathname === '/token' && r.method === 'POST').length).toBeGreaterThan(5);
+    expect(recorded.filter((r) => !origins.has(new URL(r.url).origin)).map((r) => r.url)).toEqual([]);
+
+    expect(tokensSeen.size).toBeGreaterThan(5);
+    const leaks: string[] = [];
+    for (const token of tokensSeen) {
+      for (const part of partsOf(token)) {
+        for (const request of recorded) {
+          if (await requestCarries(request, part)) leaks.push(`${request.method} ${request.url}`);
+        }
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+});
