@@ -76,8 +76,11 @@ export async function runEndpoint(endpoint: Endpoint, vars: ConfigVars, event: R
       result = { status: 204, headers: { ...corsHeaders, 'Cache-Control': 'no-store' } };
     } else {
       const config = loadConfig(vars);
-      const caller = await authenticateCaller(vars, config, headers, event, deps.auth);
-      const outcome = await endpoint.handle({ config, vars, event, headers, caller, log });
+      // Await only real promises (jwt verification, async endpoints): each await is a microtask turn.
+      const authenticated = authenticateCaller(vars, config, headers, event, deps.auth);
+      const caller = authenticated instanceof Promise ? await authenticated : authenticated;
+      const handled = endpoint.handle({ config, vars, event, headers, caller, log });
+      const outcome = handled instanceof Promise ? await handled : handled;
       Object.assign(log, outcome.log);
       result = jsonResult(outcome.status, outcome.body, corsHeaders);
     }

@@ -21,7 +21,8 @@ export interface Caller {
  * Establishes the caller or throws a ServiceError: 500 config_error (AUTH_* variables),
  * 401 unauthorized (missing or invalid credential), 503 auth_unavailable (JWKS unreachable).
  */
-export async function authenticateCaller(vars: ConfigVars, config: ServiceConfig, headers: RequestHeaders, event: Record<string, unknown>, deps: JwtDeps = {}): Promise<Caller> {
+export function authenticateCaller(vars: ConfigVars, config: ServiceConfig, headers: RequestHeaders, event: Record<string, unknown>, deps: JwtDeps = {}): Caller | Promise<Caller> {
+  // Synchronous unless a JWT must be verified: every await costs the hot path a microtask turn.
   const auth = loadAuthConfig(vars, config);
   if (auth.mode === 'none') return { mode: 'none' };
 
@@ -47,8 +48,9 @@ export async function authenticateCaller(vars: ConfigVars, config: ServiceConfig
   if (bearer.kind === 'absent') {
     throw unauthorized('This service needs a sign-in token: send Authorization: Bearer <your app\'s JWT for this user>.');
   }
-  const verified = await verifyCallerJwt(bearer.credential, auth, deps);
-  const caller: Caller = { mode: 'jwt', identity: verified.identity };
-  if (verified.allowedGrants !== undefined) caller.allowedGrants = verified.allowedGrants;
-  return caller;
+  return verifyCallerJwt(bearer.credential, auth, deps).then((verified) => {
+    const caller: Caller = { mode: 'jwt', identity: verified.identity };
+    if (verified.allowedGrants !== undefined) caller.allowedGrants = verified.allowedGrants;
+    return caller;
+  });
 }
