@@ -1,7 +1,7 @@
 import { configError, ServiceError } from './errors';
 import type { CorsSettings } from './http';
 import { isDemoCredentials } from './demo';
-import { describeOriginProblem, isLocalHost, isWellFormedOrigin } from './origins';
+import { isLocalHost, isWellFormedOrigin } from './origins';
 import { isTwilioRegion, TWILIO_REGIONS, type TwilioRegion } from './regions';
 import { describeSidProblem, isSid, sidExample, type SidPrefix } from './sids';
 
@@ -95,8 +95,23 @@ function parseOrigins(raw: string | undefined): { policy: OriginPolicy; bad: str
   if (entries.includes('*')) return { policy: { anyOrigin: true }, bad: [] };
   return {
     policy: { anyOrigin: false, origins: new Set(entries.filter(isWellFormedOrigin)) },
-    bad: entries.filter((e) => !isWellFormedOrigin(e)),
+    bad: entries.flatMap((e, i) => (isWellFormedOrigin(e) ? [] : [describeBadOrigin(e, i + 1)])),
   };
+}
+
+/**
+ * What is wrong with an ALLOWED_ORIGINS entry, by position and never by value: this message is
+ * the public config_error answer, and fuzzing found that a secret pasted into ALLOWED_ORIGINS
+ * came back in it verbatim. (The doctor, which runs on the operator's machine, quotes entries.)
+ */
+function describeBadOrigin(entry: string, position: number): string {
+  const which = `entry ${position}`;
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)) return `${which} has no scheme (write https://host)`;
+  if (!/^https?:\/\//.test(entry)) return `${which} must use http:// or https://`;
+  if (/^https?:\/\/[^/]+\/$/.test(entry)) return `${which} ends with a slash (browsers send none)`;
+  if (/^https?:\/\/[^/]+\/./.test(entry)) return `${which} has a path (an origin is scheme://host[:port] only)`;
+  if (entry !== entry.toLowerCase()) return `${which} has upper-case letters (browsers send lower case)`;
+  return `${which} is not an origin of the form https://app.example.com`;
 }
 
 /**
@@ -131,8 +146,18 @@ const CONFIG_VARIABLES = [
   'SYNC_SERVICE_SID', 'TWILIO_REGION', 'TOKEN_TTL', 'TOKEN_MAX_TTL', 'ALLOWED_ORIGINS', 'DOMAIN_NAME',
 ] as const;
 
-let memoValues: unknown[] | undefined;
+let memoValues: unknown[] = [];
 let memoConfig: ServiceConfig | undefined;
+
+const ownValue = (vars: ConfigVars, name: string): unknown => (Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined);
+
+/** Compared in place: this runs on every request, and an array per call was measurable. */
+function sameAsMemo(vars: ConfigVars): boolean {
+  for (let i = 0; i < CONFIG_VARIABLES.length; i++) {
+    if (ownValue(vars, CONFIG_VARIABLES[i]!) !== memoValues[i]) return false;
+  }
+  return true;
+}
 
 /**
  * Turns the function `context` into a typed configuration, or throws one config_error naming
@@ -140,8 +165,8 @@ let memoConfig: ServiceConfig | undefined;
  * so the last good result is reused while every variable is unchanged.
  */
 export function loadConfig(vars: ConfigVars): ServiceConfig {
-  const values = CONFIG_VARIABLES.map((name) => (Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined));
-  if (memoConfig !== undefined && memoValues !== undefined && values.every((v, i) => v === memoValues![i])) return memoConfig;
+  if (memoConfig !== undefined && sameAsMemo(vars)) return memoConfig;
+  const values = CONFIG_VARIABLES.map((name) => ownValue(vars, name));
   const config = parseConfig(vars);
   memoValues = values;
   memoConfig = config;
@@ -175,7 +200,7 @@ function parseConfig(vars: ConfigVars): ServiceConfig {
 
   const origins = parseOrigins(str(vars, 'ALLOWED_ORIGINS'));
   if (origins.bad.length > 0) {
-    problems.add('ALLOWED_ORIGINS', `ALLOWED_ORIGINS must be a comma list of origins: ${origins.bad.map(describeOriginProblem).join(', ')}`);
+    problems.add('ALLOWED_ORIGINS', `ALLOWED_ORIGINS must be a comma list of origins like https://app.example.com: ${origins.bad.join(', ')}`);
   }
   const allowedOrigins = origins.policy;
   const domainName = str(vars, 'DOMAIN_NAME');

@@ -12,9 +12,16 @@ export interface HttpResult {
 /** Request headers as the runtime hands them over: lower-case names, repeated headers as arrays. */
 export type RequestHeaders = Record<string, string | string[] | undefined>;
 
+/**
+ * A header's value, or the first of a repeated one. Only strings count: the runtime merges the
+ * JSON body (or a qs query such as `request[headers][origin][x]=1`) over `event.request`, so a
+ * caller can put objects, numbers or null where headers belong (fuzzing found `origin: {}`
+ * crashing the origin check into a 500).
+ */
 export function header(headers: RequestHeaders, name: string): string | undefined {
-  const value = Object.prototype.hasOwnProperty.call(headers, name) ? headers[name] : undefined;
-  return Array.isArray(value) ? value[0] : value;
+  const value: unknown = Object.prototype.hasOwnProperty.call(headers, name) ? headers[name] : undefined;
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : undefined;
 }
 
 export interface CorsSettings {
@@ -57,9 +64,11 @@ export function corsHeadersFor(origin: string | undefined, allowed: boolean): Re
 }
 
 export function jsonResult(status: number, body: object | ErrorBody, headers: Record<string, string>): HttpResult {
-  return {
-    status,
-    headers: { ...headers, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
-    body,
-  };
+  // Copied name by name: `{ ...headers, 'Content-Type': ... }` (a spread followed by more
+  // properties) falls off V8's fast object-clone path and costs ~1.4 us per call on Node 20.
+  const all: Record<string, string> = {};
+  for (const name of Object.keys(headers)) all[name] = headers[name]!;
+  all['Content-Type'] = 'application/json';
+  all['Cache-Control'] = 'no-store';
+  return { status, headers: all, body };
 }

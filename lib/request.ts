@@ -30,6 +30,12 @@ export const ROOM_MAX = 128;
 const VOICE_IDENTITY = /^[A-Za-z0-9_]+$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/**
+ * Half of a UTF-16 surrogate pair. A JSON body can carry one ("\ud800"); it is not text, it has
+ * no UTF-8 encoding, and Twilio's services would see U+FFFD instead of the identity the app
+ * uses (fuzzing found such identities and rooms minted into tokens).
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** The event is user input merged from query and body: read only own properties. */
 export function param(event: Record<string, unknown>, name: string): unknown {
@@ -40,10 +46,20 @@ const describeType = (value: unknown): string =>
   Array.isArray(value) ? 'a list (the parameter was sent more than once?)' : value === null ? 'null' : `a ${typeof value}`;
 
 /**
- * Validates an identity against the rules every grant shares and those of the requested
- * products. Used for the `identity` param and, in jwt auth mode, for the verified claim.
+ * Characters as Twilio's limits count them (code points). Called once lone surrogates were
+ * refused, so every high surrogate starts a pair; no array of a possibly huge input is built.
  */
-export function checkIdentity(identity: unknown, grants: readonly GrantName[], field = 'identity'): string {
+function codePoints(text: string): number {
+  let pairs = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) pairs += 1;
+  }
+  return text.length - pairs;
+}
+
+/** The rules every identity obeys whatever the grants; returns its length in characters. */
+function checkPlainIdentity(identity: unknown, field: string): number {
   if (identity === undefined || identity === '') {
     throw badRequest('missing_identity', field, 'identity is required: send the user name this token is for, e.g. identity=alice');
   }
@@ -56,11 +72,19 @@ export function checkIdentity(identity: unknown, grants: readonly GrantName[], f
   if (CONTROL_CHARS.test(identity)) {
     throw badRequest('invalid_identity', field, 'identity must not contain control characters or line breaks');
   }
-  // Limits count characters (code points); UTF-16 length is an upper bound, so count only when needed.
-  const length = identity.length <= VOICE_IDENTITY_MAX ? identity.length : [...identity].length;
+  if (LONE_SURROGATE.test(identity)) {
+    throw badRequest('invalid_identity', field, 'identity must be valid Unicode text; it holds half of a UTF-16 surrogate pair (a broken emoji?)');
+  }
+  // UTF-16 length is an upper bound of the character count, so count only when it matters.
+  const length = identity.length <= VOICE_IDENTITY_MAX ? identity.length : codePoints(identity);
   if (length > IDENTITY_MAX) {
     throw badRequest('invalid_identity', field, `identity is ${length} characters; the limit is ${IDENTITY_MAX}`);
   }
+  return length;
+}
+
+/** The rules of the requested products, for an identity that passed checkPlainIdentity. */
+function checkProductIdentity(identity: string, length: number, grants: readonly GrantName[], field: string): void {
   if (grants.includes('voice')) {
     if (!VOICE_IDENTITY.test(identity)) {
       throw badRequest('invalid_identity', field, 'a Voice identity may only contain letters A-Z, a-z, digits and underscores (Voice SDK error 31105 otherwise); e.g. alice_smith');
@@ -72,7 +96,16 @@ export function checkIdentity(identity: unknown, grants: readonly GrantName[], f
   if (grants.includes('video') && length > VIDEO_IDENTITY_MAX) {
     throw badRequest('invalid_identity', field, `a Video identity is at most ${VIDEO_IDENTITY_MAX} characters (error 53200 otherwise); this one has ${length}`);
   }
-  return identity;
+}
+
+/**
+ * Validates an identity against the rules every grant shares and those of the requested
+ * products. Used for the `identity` param and, in jwt auth mode, for the verified claim.
+ */
+export function checkIdentity(identity: unknown, grants: readonly GrantName[], field = 'identity'): string {
+  const length = checkPlainIdentity(identity, field);
+  checkProductIdentity(identity as string, length, grants, field);
+  return identity as string;
 }
 
 function parseGrants(raw: unknown): GrantName[] {
@@ -123,7 +156,8 @@ function parseRoom(raw: unknown, grants: readonly GrantName[]): string | undefin
   if (raw.trim() !== raw || CONTROL_CHARS.test(raw)) {
     throw badRequest('invalid_room', 'room', 'room must not have surrounding spaces or control characters');
   }
-  if ([...raw].length > ROOM_MAX) throw badRequest('invalid_room', 'room', `room is at most ${ROOM_MAX} characters`);
+  if (LONE_SURROGATE.test(raw)) throw badRequest('invalid_room', 'room', 'room must be valid Unicode text; it holds half of a UTF-16 surrogate pair');
+  if (raw.length > ROOM_MAX && codePoints(raw) > ROOM_MAX) throw badRequest('invalid_room', 'room', `room is at most ${ROOM_MAX} characters`);
   return raw;
 }
 
@@ -150,9 +184,10 @@ function parseIncomingAllow(raw: unknown, grants: readonly GrantName[]): boolean
 export function parseTokenRequest(event: Record<string, unknown>, maxTtl: number, verifiedIdentity?: string): TokenRequest {
   const rawIdentity = verifiedIdentity ?? param(event, 'identity');
   // Product-independent identity rules first, so a missing identity is reported as such.
-  checkIdentity(rawIdentity, []);
+  const length = checkPlainIdentity(rawIdentity, 'identity');
+  const identity = rawIdentity as string;
   const grants = parseGrants(param(event, 'grants'));
-  const identity = checkIdentity(rawIdentity, grants);
+  checkProductIdentity(identity, length, grants, 'identity');
   return {
     identity,
     grants,

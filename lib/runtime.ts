@@ -10,7 +10,8 @@ export interface ResponseLike {
 export function toTwilioResponse<R extends ResponseLike>(result: HttpResult, ResponseClass: new () => R): R {
   const response = new ResponseClass();
   response.setStatusCode(result.status);
-  for (const [name, value] of Object.entries(result.headers)) response.appendHeader(name, value);
+  const { headers } = result;
+  for (const name of Object.keys(headers)) response.appendHeader(name, headers[name]!);
   // An object, not a JSON string: the runtime's serialize() stringifies application/json
   // bodies itself, so a string would arrive double-encoded.
   if (result.body !== undefined) response.setBody(result.body);

@@ -1,28 +1,61 @@
 'use strict';
-// Child process of bench/load: serves dist/functions/token.js and a hello-world function on the
-// in-process twilio-run server, prints {"url":...} and runs until its parent closes stdin.
+// Child process of bench/load: serves every built function (dist/functions/*.js) and the
+// baselines of scripts/lib/baselines.js (/hello, /seed, /mintonly) on the in-process twilio-run
+// server, prints {"url":...} and runs until its parent closes stdin.
+// Line protocol on stdin: `stats` answers one JSON line on stdout with the process's memory and
+// what the functions logged; `gc` does the same after a full garbage collection (when node runs
+// with --expose-gc), so memory is compared without the garbage of the last burst.
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
+const readline = require('node:readline');
+const { writeBaselines } = require('./lib/baselines');
 const { serve, root } = require('./lib/serve');
+
+/** A JWS compact serialization with an HS256-sized signature: never allowed in a log line. */
+const JWT_SHAPE = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{40,}/;
 
 async function main() {
   const env = JSON.parse(process.env.BENCH_ENV || '{}');
-  const helloDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-hello-'));
-  const hello = path.join(helloDir, 'hello.js');
-  // The baseline: the smallest function the runtime can serve, answering a JSON body.
-  fs.writeFileSync(hello, "exports.handler = (context, event, callback) => callback(null, { hello: 'world' });\n");
-  console.log = () => {}; // the token function's request log lines would measure the terminal
-  const server = await serve(env, [
-    { name: 'token', filePath: path.join(root, 'dist', 'functions', 'token.js') },
-    { name: 'hello', filePath: hello },
-  ]);
-  process.stdout.write(JSON.stringify({ url: server.url, pid: process.pid }) + '\n');
-  process.stdin.resume();
+  const baselines = writeBaselines();
+
+  // The functions' request log lines are counted and checked for leaks, not printed: printing
+  // would measure the terminal, and stdout is the line protocol.
+  const logs = { lines: 0, leaky: 0 };
+  const secrets = [env.API_SECRET, env.APP_PASSCODE, env.AUTH_JWT_SECRET].filter((s) => typeof s === 'string' && s.length >= 8);
+  const count = (args) => {
+    const line = args.map(String).join(' ');
+    logs.lines += 1;
+    if (JWT_SHAPE.test(line) || secrets.some((secret) => line.includes(secret))) logs.leaky += 1;
+    return line;
+  };
+  console.log = (...args) => void count(args);
+  // Warnings and errors are counted too (a request must log one line, no more) and shown, cut short.
+  console.warn = console.info = console.error = (...args) => void process.stderr.write(`${count(args).slice(0, 300)}\n`);
+
+  const functionsDir = path.join(root, 'dist', 'functions');
+  const functions = fs
+    .readdirSync(functionsDir)
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => ({ name: path.basename(file, '.js'), filePath: path.join(functionsDir, file) }));
+  const server = await serve(env, [...functions, ...Object.entries(baselines.files).map(([name, filePath]) => ({ name, filePath }))]);
+  const stats = () => {
+    const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+    const { user, system } = process.cpuUsage();
+    return { rss, heapUsed, heapTotal, external, arrayBuffers, cpuMicros: user + system, logLines: logs.lines, leakyLogLines: logs.leaky };
+  };
+  process.stdout.write(JSON.stringify({ url: server.url, pid: process.pid, ...stats() }) + '\n');
+
+  readline.createInterface({ input: process.stdin }).on('line', (command) => {
+    if (command.trim() === 'gc' && typeof global.gc === 'function') global.gc();
+    if (command.trim() === 'stats' || command.trim() === 'gc') process.stdout.write(JSON.stringify(stats()) + '\n');
+  });
   process.stdin.on('end', async () => {
     await server.close();
-    fs.rmSync(helloDir, { recursive: true, force: true });
+    baselines.remove();
     process.exit(0);
   });
 }
-main().catch((e) => { process.stderr.write(String(e) + '\n'); process.exit(1); });
+main().catch((e) => {
+  process.stderr.write(String(e) + '\n');
+  process.exit(1);
+});

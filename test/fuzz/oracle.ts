@@ -1,0 +1,192 @@
+/**
+ * An independent model of the /token contract (issue 2), written from the specification and
+ * not from lib/: given the configuration and an event, what must the answer be? It predicts
+ * the success payload exactly, and for a bad request the set of (code, field) pairs that are
+ * each a correct complaint (the service may report any one of the problems it finds).
+ */
+
+export interface ModelConfig {
+  accountSid: string;
+  apiKey: string;
+  outgoingSid?: string;
+  chatServiceSid?: string;
+  syncServiceSid: string;
+  pushCredentialSid?: string;
+  region?: string;
+  defaultTtl: number;
+  maxTtl: number;
+  /** `*` or exact origins. */
+  allowedOrigins: '*' | string[];
+  domainName: string;
+}
+
+export type Expectation =
+  | { kind: 'forbidden_origin' }
+  | { kind: 'preflight'; origin?: string }
+  | { kind: 'token'; origin?: string; identity: string; grants: string[]; ttl: number; header: Record<string, unknown>; payloadGrants: Record<string, unknown> }
+  /** `accepted`: each a correct "code field"; `status` may list several when the order of two checks is the implementation's choice. */
+  | { kind: 'error'; origin?: string; status: number | number[]; accepted: string[] }
+  /** An input the specification leaves open (e.g. a 10-digit ttl with leading zeros): only the safety properties apply. */
+  | { kind: 'open'; origin?: string };
+
+const own = (object: unknown, key: string): unknown =>
+  typeof object === 'object' && object !== null && Object.prototype.hasOwnProperty.call(object, key) ? (object as Record<string, unknown>)[key] : undefined;
+
+const blank = (value: unknown): boolean => value === undefined || value === '';
+const codePoints = (text: string): number => Array.from(text).length;
+/** Surrounding white space as String.prototype.trim sees it (Unicode White_Space + line terminators). */
+const PADDED = /^\s|\s$/u;
+/** Control characters (Unicode Cc: C0, DEL, C1) and the two JSON-hostile line separators. */
+const CONTROL = /[\p{Cc}\u2028\u2029]/u;
+/** Not valid Unicode text: a UTF-16 surrogate without its partner cannot be sent as UTF-8. */
+const LONE_SURROGATE = /\p{Cs}/u;
+const WORDS: Record<string, string> = { voice: 'voice', video: 'video', chat: 'chat', conversations: 'chat', sync: 'sync' };
+
+/** A header as the runtime hands it over: a string, or the first of a repeated header. Anything else is no header. */
+function headerOf(headers: unknown, name: string): string | undefined {
+  const value = own(headers, name);
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : undefined;
+}
+
+function isLocal(host: string): boolean {
+  const name = host.replace(/:\d+$/, '').toLowerCase();
+  return name === 'localhost' || name === '127.0.0.1' || name === '[::1]' || name.endsWith('.localhost');
+}
+
+function originAllowed(origin: string, config: ModelConfig, host: string | undefined): boolean {
+  if (config.allowedOrigins === '*' || config.allowedOrigins.includes(origin)) return true;
+  const match = /^(https?):\/\/([^/]+)$/.exec(origin);
+  if (match === null) return false;
+  const [, scheme, originHost] = match as unknown as [string, string, string];
+  if (scheme !== 'https' && !isLocal(originHost)) return false;
+  return [config.domainName, host].some((own) => typeof own === 'string' && own !== '' && own.toLowerCase() === originHost.toLowerCase());
+}
+
+function identityProblems(identity: unknown, grants: string[] | undefined): string[] {
+  if (blank(identity)) return ['missing_identity identity'];
+  if (typeof identity !== 'string') return ['invalid_identity identity'];
+  const length = codePoints(identity);
+  if (PADDED.test(identity) || CONTROL.test(identity) || LONE_SURROGATE.test(identity) || length > 256) return ['invalid_identity identity'];
+  if (grants === undefined) return [];
+  if (grants.includes('voice') && (!/^[A-Za-z0-9_]+$/.test(identity) || length > 121)) return ['invalid_identity identity'];
+  if (grants.includes('video') && length > 128) return ['invalid_identity identity'];
+  return [];
+}
+
+function parseGrants(raw: unknown): { grants?: string[]; problem?: string } {
+  if (blank(raw)) return { problem: 'missing_grants grants' };
+  let items: unknown[];
+  if (typeof raw === 'string') items = raw.split(',');
+  else if (Array.isArray(raw)) items = raw.flatMap((item: unknown) => (typeof item === 'string' ? item.split(',') : [item]));
+  else return { problem: 'invalid_grant grants' };
+  const grants: string[] = [];
+  for (const item of items) {
+    if (typeof item !== 'string') return { problem: 'invalid_grant grants' };
+    const word = item.trim().toLowerCase();
+    if (word === '') continue;
+    if (!Object.prototype.hasOwnProperty.call(WORDS, word)) return { problem: 'invalid_grant grants' };
+    if (!grants.includes(WORDS[word]!)) grants.push(WORDS[word]!);
+  }
+  return grants.length === 0 ? { problem: 'missing_grants grants' } : { grants };
+}
+
+/** undefined: the default; 'open' when the contract does not decide. */
+function parseTtl(raw: unknown, maxTtl: number): { ttl?: number; problem?: string; open?: boolean } {
+  if (blank(raw)) return {};
+  const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : undefined;
+  if (text === undefined || !/^[0-9]+$/.test(text)) return { problem: 'invalid_ttl ttl' };
+  const seconds = Number(text);
+  if (seconds < 1 || seconds > maxTtl) return { problem: 'invalid_ttl ttl' };
+  // Only leading zeros make a valid number this long; either answer is reasonable.
+  if (text.length > 9) return { open: true };
+  return { ttl: seconds };
+}
+
+function roomProblems(raw: unknown, grants: string[] | undefined): { room?: string; problems: string[] } {
+  if (blank(raw)) return { problems: [] };
+  const shapeProblem = typeof raw !== 'string' || PADDED.test(raw) || CONTROL.test(raw) || LONE_SURROGATE.test(raw) || codePoints(raw) > 128;
+  if (grants === undefined) return { problems: ['invalid_param room', ...(shapeProblem ? ['invalid_room room'] : [])] };
+  if (!grants.includes('video')) return { problems: ['invalid_param room'] };
+  return shapeProblem ? { problems: ['invalid_room room'] } : { room: raw as string, problems: [] };
+}
+
+function incomingAllowOf(raw: unknown, grants: string[] | undefined): { allow: boolean; problems: string[] } {
+  if (blank(raw)) return { allow: true, problems: [] };
+  if (grants !== undefined && !grants.includes('voice')) return { allow: true, problems: ['invalid_param incomingAllow'] };
+  if (typeof raw === 'boolean') return { allow: raw, problems: [] };
+  const word = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim().toLowerCase() : undefined;
+  if (word !== undefined && ['true', '1', 'yes', 'on'].includes(word)) return { allow: true, problems: [] };
+  if (word !== undefined && ['false', '0', 'no', 'off'].includes(word)) return { allow: false, problems: [] };
+  return { allow: true, problems: ['invalid_param incomingAllow'] };
+}
+
+/** What Twilio's SDKs read in `grants`, built by hand from the specification. */
+function payloadGrants(identity: string, grants: string[], room: string | undefined, allow: boolean, config: ModelConfig): Record<string, unknown> {
+  const payload: Record<string, unknown> = { identity };
+  for (const grant of grants) {
+    if (grant === 'voice') {
+      payload.voice = {
+        ...(allow ? { incoming: { allow: true } } : {}),
+        outgoing: { application_sid: config.outgoingSid },
+        ...(config.pushCredentialSid !== undefined ? { push_credential_sid: config.pushCredentialSid } : {}),
+      };
+    }
+    if (grant === 'video') payload.video = room !== undefined ? { room } : {};
+    if (grant === 'chat') payload.chat = { service_sid: config.chatServiceSid };
+    if (grant === 'sync') payload.data_sync = { service_sid: config.syncServiceSid };
+  }
+  return payload;
+}
+
+/** The CORS policy every endpoint applies first: refuse the origin, answer a preflight, or go on (echoing `origin`). */
+export function expectOrigin(event: Record<string, unknown>, config: Pick<ModelConfig, 'allowedOrigins' | 'domainName'>): { kind: 'forbidden_origin' } | { kind: 'preflight' | 'go_on'; origin?: string } {
+  const request = own(event, 'request') ?? (event as { request?: unknown }).request;
+  const headers = typeof request === 'object' && request !== null ? (request as { headers?: unknown }).headers : undefined;
+  const origin = headerOf(headers, 'origin');
+  if (origin !== undefined && !originAllowed(origin, config as ModelConfig, headerOf(headers, 'host'))) return { kind: 'forbidden_origin' };
+  if (headerOf(headers, 'access-control-request-method') !== undefined) return { kind: 'preflight', origin };
+  return { kind: 'go_on', origin };
+}
+
+/** The answer the contract demands for `event` under `config` (with no caller authentication). */
+export function expectTokenAnswer(event: Record<string, unknown>, config: ModelConfig): Expectation {
+  const cors = expectOrigin(event, config);
+  if (cors.kind === 'forbidden_origin') return cors;
+  if (cors.kind === 'preflight') return { kind: 'preflight', origin: cors.origin };
+  const origin = cors.origin;
+
+  const rawIdentity = own(event, 'identity');
+  const parsed = parseGrants(own(event, 'grants'));
+  const grants = parsed.grants;
+  const ttl = parseTtl(own(event, 'ttl'), config.maxTtl);
+  const room = roomProblems(own(event, 'room'), grants);
+  const incoming = incomingAllowOf(own(event, 'incomingAllow'), grants);
+  const problems = [
+    ...identityProblems(rawIdentity, grants),
+    ...(parsed.problem !== undefined ? [parsed.problem] : []),
+    ...(ttl.problem !== undefined ? [ttl.problem] : []),
+    ...room.problems,
+    ...incoming.problems,
+  ];
+  if (grants === undefined && !blank(own(event, 'incomingAllow'))) problems.push('invalid_param incomingAllow');
+  if (problems.length > 0) return { kind: 'error', origin, status: 400, accepted: [...new Set([...problems, ...(ttl.open ? ['invalid_ttl ttl'] : [])])] };
+  if (ttl.open) return { kind: 'open', origin };
+
+  const granted = grants!;
+  const missing = granted.flatMap((grant) =>
+    grant === 'voice' && config.outgoingSid === undefined ? ['config_error OUTGOING_SID'] : grant === 'chat' && config.chatServiceSid === undefined ? ['config_error CHAT_SERVICE_SID'] : [],
+  );
+  if (missing.length > 0) return { kind: 'error', origin, status: 500, accepted: missing };
+
+  const identity = rawIdentity as string;
+  return {
+    kind: 'token',
+    origin,
+    identity,
+    grants: granted,
+    ttl: ttl.ttl ?? config.defaultTtl,
+    header: { alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1', ...(config.region !== undefined ? { twr: config.region } : {}) },
+    payloadGrants: payloadGrants(identity, granted, room.room, incoming.allow, config),
+  };
+}

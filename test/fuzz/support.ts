@@ -1,0 +1,245 @@
+/**
+ * The harness the fuzz properties share: a function module called exactly as the runtime calls
+ * it (real Twilio.Response, the Twilio global), every console line it prints captured, and the
+ * checks every answer must pass whatever the input.
+ */
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import twilio from 'twilio';
+import fc from 'fast-check';
+import { jwtVerify } from 'jose';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Response } = require('twilio-run/dist/runtime/internal/response');
+
+type Callback = (error: unknown, response?: { serialize(): { statusCode: number; headers: Record<string, unknown>; body: unknown } }) => void;
+export type FunctionHandler = (context: Record<string, unknown>, event: Record<string, unknown>, callback: Callback) => void;
+
+/** What the deployed runtime provides before it requires a function file. */
+export function installRuntimeGlobals(): void {
+  (globalThis as Record<string, unknown>).Twilio = { ...twilio, Response };
+}
+
+/** Every console line of the process, whatever the level; the runtime ships them all to the logs. */
+export class LogCapture {
+  lines: string[] = [];
+  private saved: Partial<Record<'log' | 'info' | 'warn' | 'error' | 'debug', (...args: unknown[]) => void>> = {};
+
+  start(): void {
+    for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+      this.saved[level] = console[level];
+      console[level] = (...args: unknown[]) => void this.lines.push(args.map((a) => (typeof a === 'string' ? a : safeJson(a))).join(' '));
+    }
+  }
+
+  stop(): void {
+    for (const [level, fn] of Object.entries(this.saved)) (console as unknown as Record<string, unknown>)[level] = fn;
+    this.saved = {};
+  }
+
+  take(): string[] {
+    const taken = this.lines;
+    this.lines = [];
+    return taken;
+  }
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+export interface Answer {
+  status: number;
+  headers: Record<string, unknown>;
+  /** The body as it goes on the wire. */
+  raw: string;
+  /** The parsed body; undefined when the body is empty. */
+  json: any;
+  logs: string[];
+}
+
+const NEVER_ANSWERED_MS = 10_000;
+
+/**
+ * Calls the handler the way @twilio/runtime-handler does and resolves to what it would send.
+ * Rejects when the handler throws, calls back with an error, calls back twice, or never.
+ */
+export async function invoke(handler: FunctionHandler, context: Record<string, unknown>, event: Record<string, unknown>, logs: LogCapture): Promise<Answer> {
+  logs.take(); // lines a failed previous run left behind belong to no one
+  let calls = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const answered = new Promise<Parameters<Callback>[1]>((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error('the handler never called back')), NEVER_ANSWERED_MS);
+    try {
+      handler({ ...context, getTwilioClient: () => undefined }, event, (error, response) => {
+        calls += 1;
+        if (error !== null && error !== undefined) reject(new Error(`the handler called back with an error: ${String(error)}`));
+        else resolve(response);
+      });
+    } catch (error) {
+      reject(new Error(`the handler threw: ${String(error)}`));
+    }
+  });
+  let response: Parameters<Callback>[1];
+  try {
+    response = await answered;
+  } finally {
+    clearTimeout(timer);
+  }
+  // A second callback would come from a later microtask of the same request.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (calls !== 1) throw new Error(`the handler called back ${calls} times`);
+  if (response === undefined) throw new Error('the handler called back without a response');
+  // serialize() is what the runtime sends: it JSON-encodes application/json bodies itself.
+  const { statusCode, headers, body } = response.serialize();
+  const raw = typeof body === 'string' ? body : body === undefined || body === null ? '' : JSON.stringify(body);
+  return { status: statusCode, headers, raw, json: raw === '' ? undefined : JSON.parse(raw), logs: logs.take() };
+}
+
+/**
+ * toEqual, but jest's expect() only on a mismatch, for its diff: each expect() call captures a
+ * stack trace, which made expect() the largest cost of 10,000 runs.
+ */
+export function same(actual: unknown, expected: unknown): void {
+  if (!isDeepStrictEqual(actual, expected)) expect(actual).toEqual(expected);
+}
+
+/** A JWS compact serialization of a JSON header (eyJ...) with an HS256-sized signature. */
+export const JWT_SHAPE = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{40,}/;
+const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+const STACK_FRAME = /\n\s+at /;
+
+/** Things never to be found in a response body or a log line, whatever the input was. */
+export function assertNoLeak(text: string, secrets: readonly string[], where: string): void {
+  for (const secret of secrets) {
+    if (secret.length > 0 && text.includes(secret)) throw new Error(`${where} contains a secret (${secret.slice(0, 4)}...)`);
+  }
+  if (STACK_FRAME.test(text)) throw new Error(`${where} contains a stack trace`);
+}
+
+/** A log line must not carry a token: no JWT shape, not the minted token, not its signature. */
+export function assertNoTokenInLog(line: string, tokens: readonly string[]): void {
+  if (JWT_SHAPE.test(line)) throw new Error(`a log line contains a JWT: ${line.slice(0, 200)}`);
+  for (const token of tokens) {
+    const signature = token.split('.')[2] ?? '';
+    if (line.includes(token) || (signature.length >= 16 && line.includes(signature))) throw new Error('a log line contains the minted token or its signature');
+  }
+}
+
+/** The one shape every error answer has: {"error": {"code", "message", "field"?}} and nothing else. */
+export function assertErrorBody(answer: Answer): { code: string; message: string; field?: string } {
+  const { json } = answer;
+  if (typeof json !== 'object' || json === null || Object.keys(json).join() !== 'error') {
+    throw new Error(`status ${answer.status} without an error body: ${answer.raw.slice(0, 200)}`);
+  }
+  const error = json.error as Record<string, unknown>;
+  const keys = Object.keys(error).sort().join();
+  if (keys !== 'code,message' && keys !== 'code,field,message') throw new Error(`unexpected error keys ${keys}`);
+  if (typeof error.code !== 'string' || !SNAKE_CASE.test(error.code)) throw new Error(`error code ${String(error.code)} is not snake_case`);
+  if (typeof error.message !== 'string' || error.message.trim().length < 10) throw new Error(`error ${error.code} has no message a person can act on`);
+  if (error.field !== undefined && (typeof error.field !== 'string' || error.field === '')) throw new Error(`error ${error.code} has an empty field`);
+  // Messages quote at most a short excerpt of what was sent; a 100 KB input must not come back.
+  if (answer.raw.length > 2_000) throw new Error(`error body of ${answer.raw.length} characters`);
+  return error as { code: string; message: string; field?: string };
+}
+
+/** JSON answers are never cached by a CDN or the browser; they always vary on Origin. */
+export function assertJsonHeaders(answer: Answer): void {
+  const { headers } = answer;
+  if (headers['Content-Type'] !== 'application/json') throw new Error(`Content-Type ${String(headers['Content-Type'])}`);
+  if (headers['Cache-Control'] !== 'no-store') throw new Error(`Cache-Control ${String(headers['Cache-Control'])}`);
+  if (headers.Vary !== 'Origin') throw new Error(`Vary ${String(headers.Vary)}`);
+}
+
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/**
+ * The request log line: exactly one JSON object per request, on one line, with the pipeline's
+ * fields, short values, and the status and outcome of the answer it describes.
+ */
+export function assertLogLine(lines: string[], answer: Answer, path: string, allowedKeys: readonly string[]): Record<string, unknown> {
+  if (lines.length !== 1) throw new Error(`${lines.length} log lines for one request: ${lines.map((l) => l.slice(0, 120)).join(' | ')}`);
+  const line = lines[0]!;
+  if (line.includes('\n') || line.length > 2_000) throw new Error(`log line is not one short line (${line.length} characters)`);
+  const parsed = JSON.parse(line) as Record<string, unknown>;
+  for (const key of Object.keys(parsed)) if (!allowedKeys.includes(key)) throw new Error(`unexpected log field ${key}`);
+  if (typeof parsed.time !== 'string' || !ISO_TIME.test(parsed.time)) throw new Error(`log time ${String(parsed.time)}`);
+  if (parsed.path !== path) throw new Error(`log path ${String(parsed.path)}`);
+  if (parsed.status !== answer.status) throw new Error(`log status ${String(parsed.status)} for a ${answer.status}`);
+  const expectedOutcome = answer.status === 200 ? 'ok' : answer.status === 204 ? 'preflight' : answer.json?.error?.code;
+  if (parsed.outcome !== expectedOutcome) throw new Error(`log outcome ${String(parsed.outcome)} for ${String(expectedOutcome)}`);
+  if (typeof parsed.ms !== 'number' || parsed.ms < 0) throw new Error(`log ms ${String(parsed.ms)}`);
+  for (const [key, value] of Object.entries(parsed)) {
+    // User-supplied strings are cut to 64 characters (+ "...") so a 100 KB identity cannot flood the logs.
+    const strings = Array.isArray(value) ? value : [value];
+    for (const item of strings) {
+      if (typeof item === 'string' && key !== 'time' && item.length > 67) throw new Error(`log field ${key} holds ${item.length} characters`);
+      if (typeof item === 'object' && item !== null) throw new Error(`log field ${key} holds an object`);
+    }
+  }
+  return parsed;
+}
+
+/** jose verifies with a KeyObject without re-importing the secret for each of 10,000 tokens. */
+const verifyKeys = new Map<string, KeyObject>();
+export async function verifyToken(token: string, secret: string): Promise<{ header: Record<string, unknown>; payload: Record<string, any> }> {
+  let key = verifyKeys.get(secret);
+  if (key === undefined) verifyKeys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
+  const { payload, protectedHeader } = await jwtVerify(token, key, { algorithms: ['HS256'] });
+  return { header: protectedHeader as Record<string, unknown>, payload: payload as Record<string, any> };
+}
+
+/** Object.prototype and friends, to prove afterwards that no input wrote to them. */
+export function snapshotPrototypes(): () => void {
+  const targets = [Object.prototype, Array.prototype, String.prototype, Function.prototype, Number.prototype, Boolean.prototype];
+  const before = targets.map((target) => Object.getOwnPropertyNames(target).map((name) => [name, Object.getOwnPropertyDescriptor(target, name)?.value] as const));
+  return () => {
+    targets.forEach((target, i) => {
+      const now = Object.getOwnPropertyNames(target);
+      const was = before[i]!;
+      if (now.length !== was.length) throw new Error(`a prototype gained properties: ${now.filter((n) => !was.some(([w]) => w === n)).join(', ')}`);
+      for (const [name, value] of was) {
+        if (Object.getOwnPropertyDescriptor(target, name)?.value !== value) throw new Error(`prototype property ${name} was replaced`);
+      }
+    });
+    const probe = {} as Record<string, unknown>;
+    for (const key of ['polluted', 'identity', 'grants', 'isAdmin', 'token']) {
+      if (probe[key] !== undefined) throw new Error(`every object now has a ${key} property`);
+    }
+  };
+}
+
+/** Runs per property: enough to find rare paths, few enough to keep the suite under a minute. */
+export const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
+
+/** A counterexample readable in a terminal: 100 KB strings shown as their start, length and shape. */
+export function describeValue(value: unknown, depth = 0): string {
+  if (typeof value === 'string') {
+    const shown = JSON.stringify(value.length > 80 ? value.slice(0, 40) : value);
+    return value.length > 80 ? `${shown.slice(0, -1)}..." (${value.length} UTF-16 units)` : shown;
+  }
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (value === undefined || value === null || typeof value !== 'object') return String(value);
+  if (depth > 4) return '[...]';
+  if (Array.isArray(value)) return `[${value.map((item) => describeValue(item, depth + 1)).join(', ')}]`;
+  return `{${Object.keys(value).map((key) => `${JSON.stringify(key)}: ${describeValue((value as Record<string, unknown>)[key], depth + 1)}`).join(', ')}}`;
+}
+
+/** fc.assert options: RUNS runs, and a failure report that names the seed/path to replay with short values. */
+export function fuzzOptions<T>(numRuns = RUNS): fc.Parameters<T> {
+  return {
+    numRuns,
+    reporter(details) {
+      if (!details.failed) return;
+      const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+      throw new Error(
+        `Property failed after ${details.numRuns} runs (replay: { seed: ${details.seed}, path: ${JSON.stringify(details.counterexamplePath)} })\n` +
+          `Counterexample: ${describeValue(details.counterexample)}\nCause: ${cause.slice(0, 3_000)}`,
+      );
+    },
+  };
+}
