@@ -38,11 +38,32 @@ export interface EndpointDeps {
 
 const defaultLog = (line: string): void => console.log(line);
 
-/** Identities are user input: keep log lines short and single-line whatever was sent. */
-function forLog(value: LogFields[string]): LogFields[string] {
-  if (typeof value !== 'string') return value;
-  const clean = value.replace(/[\u0000-\u001f\u007f]/g, '?');
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHAR = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/g;
+
+/** Identities and origins are user input: keep log lines short and single-line whatever was sent. */
+function forLogString(value: string): string {
+  const clean = CONTROL_CHAR.test(value) ? value.replace(CONTROL_CHARS, '?') : value;
   return clean.length > 64 ? `${clean.slice(0, 64)}...` : clean;
+}
+
+function forLog(value: LogFields[string]): LogFields[string] {
+  if (typeof value === 'string') return forLogString(value);
+  return Array.isArray(value) ? value.map(forLogString) : value;
+}
+
+/** ISO-8601 with milliseconds; the date part is formatted once per second (a hot-path saving). */
+let isoSecond = -1;
+let isoPrefix = '';
+function isoTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+    isoSecond = second;
+  }
+  return `${isoPrefix}${String(ms - second * 1000).padStart(3, '0')}Z`;
 }
 
 /**
@@ -99,14 +120,16 @@ export async function runEndpoint(endpoint: Endpoint, vars: ConfigVars, event: R
   }
 
   const line: Record<string, unknown> = {
-    time: new Date(started).toISOString(),
+    time: isoTime(started),
     path: endpoint.path,
     status: result.status,
     outcome: code,
   };
-  if (origin !== undefined) line.origin = forLog(origin);
-  for (const [key, value] of Object.entries(log)) {
-    if (value !== undefined) line[key] = Array.isArray(value) ? value.map((v) => forLog(v) as string) : forLog(value);
+  if (origin !== undefined) line.origin = forLogString(origin);
+  for (const key of Object.keys(log)) {
+    const value = log[key];
+    // `field` is ours (a parameter or variable list), never caller input: not shortened.
+    if (value !== undefined) line[key] = key === 'field' ? value : forLog(value);
   }
   line.ms = Math.max(0, now() - started);
   try {

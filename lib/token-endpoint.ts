@@ -54,6 +54,14 @@ export interface TokenDeps extends EndpointDeps {
   AccessToken?: AccessTokenClass;
 }
 
+/** One endpoint object per AccessToken class, not one per request. */
+const endpoints = new Map<AccessTokenClass | undefined, Endpoint>();
+
 export function handleToken(vars: ConfigVars, event: Record<string, unknown>, deps: TokenDeps = {}): Promise<HttpResult> {
-  return runEndpoint(tokenEndpoint(deps.AccessToken), vars, event, deps);
+  let endpoint = endpoints.get(deps.AccessToken);
+  if (endpoint === undefined) {
+    endpoint = tokenEndpoint(deps.AccessToken);
+    endpoints.set(deps.AccessToken, endpoint);
+  }
+  return runEndpoint(endpoint, vars, event, deps);
 }

@@ -8,7 +8,7 @@ import { SignJWT } from 'jose';
 import AccessToken from 'twilio/lib/jwt/AccessToken';
 import { handleToken } from '../lib/token-endpoint';
 import { installRuntimeGlobals, invoke, LogCapture, type Answer, type FunctionHandler } from './fuzz/support';
-import { realVars, TEST_SECRET } from './support/env';
+import { realVars, REAL_LOOKING, TEST_SECRET } from './support/env';
 
 const ORIGIN = 'https://app.example.com';
 const PASSCODE = 'logging-test-passcode-5e8d1c2b';
@@ -200,5 +200,13 @@ describe('/inspect request log lines', () => {
   ])('400 %s: the code and field token', async (code, params) => {
     const answer = await invoke(inspect, open, event(params), logs);
     expect(onlyLine(answer)).toEqual({ time: TIME, path: '/inspect', status: 400, outcome: code, field: 'token', ms: MS });
+  });
+});
+
+describe('log line time', () => {
+  test.each([1795420310000, 1795420310007, 1795420310042, 1795420310999, 1795420311000])('is the exact ISO-8601 of the request start (%i ms)', async (ms) => {
+    const lines: string[] = [];
+    await handleToken({ ...REAL_LOOKING, AUTH_MODE: 'none', DOMAIN_NAME: 'localhost:3000' }, { identity: 'a', grants: 'video' }, { log: (l) => void lines.push(l), now: () => ms });
+    expect(JSON.parse(lines[0]!).time).toBe(new Date(ms).toISOString());
   });
 });
