@@ -55,9 +55,20 @@ let memoConfig: AuthConfig | undefined;
  * The runtime builds a new context per request from the same environment, so the last good
  * result is reused while every input is unchanged.
  */
+const ownValue = (vars: ConfigVars, name: string): unknown => (Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined);
+
+function memoMatches(vars: ConfigVars, isLocal: boolean): boolean {
+  if (memoConfig === undefined || memoValues === undefined || memoValues[0] !== isLocal) return false;
+  for (let i = 0; i < AUTH_VARIABLES.length; i++) {
+    if (ownValue(vars, AUTH_VARIABLES[i]!) !== memoValues[i + 1]) return false;
+  }
+  return true;
+}
+
 export function loadAuthConfig(vars: ConfigVars, config: Pick<ServiceConfig, 'isLocal'>): AuthConfig {
-  const values: unknown[] = [config.isLocal, ...AUTH_VARIABLES.map((name) => (Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined))];
-  if (memoConfig !== undefined && memoValues !== undefined && values.every((v, i) => v === memoValues![i])) return memoConfig;
+  // Compared in place: building an array per request costs the hot path more than the check.
+  if (memoMatches(vars, config.isLocal)) return memoConfig!;
+  const values: unknown[] = [config.isLocal, ...AUTH_VARIABLES.map((name) => ownValue(vars, name))];
   const parsed = parseAuthConfig(vars, config.isLocal);
   memoValues = values;
   memoConfig = parsed;
