@@ -17,6 +17,7 @@ const path = require('node:path');
 const readline = require('node:readline');
 const autocannon = require('autocannon');
 const { writeBaselines } = require('./lib/baselines');
+const { BENCH_ENV } = require('./lib/bench-env');
 const { root } = require('./lib/serve');
 
 const QUICK = process.argv.includes('--quick');
@@ -30,14 +31,7 @@ const LOAD_SAMPLES = QUICK ? 5 : 15;
 const LOAD_TIME_GOAL_MS = 5;
 const NOTES_MARKER = '<!-- Everything below this line is kept when npm run bench -- --write rewrites the figures above. -->';
 
-const ENV = {
-  ACCOUNT_SID: 'AC' + 'a1'.repeat(16),
-  API_KEY: 'SK' + 'b2'.repeat(16),
-  API_SECRET: 'f3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8',
-  OUTGOING_SID: 'AP' + 'c3'.repeat(16),
-  CHAT_SERVICE_SID: 'IS' + 'd4'.repeat(16),
-  DOMAIN_NAME: 'localhost:3000',
-};
+const ENV = BENCH_ENV;
 const EVENT = { identity: 'alice', grants: 'voice,video', request: { headers: {}, cookies: {} } };
 
 /** Runs `fn` (sync or async) repeatedly for `seconds`; returns operations per second. */

@@ -12,6 +12,7 @@ const path = require('node:path');
 const readline = require('node:readline');
 const autocannon = require('autocannon');
 const { root } = require('./lib/serve');
+const { BENCH_ENV } = require('./lib/bench-env');
 
 const AMOUNT = Number(process.env.LOAD_AMOUNT ?? 20_000);
 const CONNECTIONS = 50;
@@ -24,15 +25,7 @@ const WARMUP = 10_000;
 const TIME_LIMIT_S = 180;
 const RSS_GROWTH_GOAL = 20 * 2 ** 20;
 
-const ENV = {
-  ACCOUNT_SID: 'AC' + 'a1'.repeat(16),
-  API_KEY: 'SK' + 'b2'.repeat(16),
-  API_SECRET: 'f3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8',
-  OUTGOING_SID: 'AP' + 'c3'.repeat(16),
-  CHAT_SERVICE_SID: 'IS' + 'd4'.repeat(16),
-  ALLOWED_ORIGINS: 'https://app.example.com',
-  DOMAIN_NAME: 'localhost:3000',
-};
+const ENV = { ...BENCH_ENV, ALLOWED_ORIGINS: 'https://app.example.com' };
 
 const json = (body) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const HUGE = 'x'.repeat(100_000);
