@@ -4,12 +4,11 @@
  * .env) and says what to fix. Exit 0 no failure (warnings allowed), 1 a check failed, 2 usage.
  * scripts/deploy.js runs `node dist/cli/doctor.js --env <file>` before every upload.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parseEnv } from 'node:util';
-import { runDoctor, type DoctorVars } from '../lib/doctor';
+import { runDoctor } from '../lib/doctor';
 import { isLoopbackBaseUrl } from '../lib/doctor/online/client';
 import { formatChecklist } from '../lib/doctor/print';
+import { wantsColor } from '../lib/terminal';
+import { chooseEnvFile, EnvFileError, readEnvFile, type EnvFile } from './lib/env-file';
 
 export interface DoctorIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -68,23 +67,22 @@ export function parseArgs(argv: readonly string[]): DoctorArgs {
   return args;
 }
 
-function chooseEnvFile(args: DoctorArgs, cwd: string): string {
-  if (args.envFile !== undefined) {
-    const file = path.resolve(cwd, args.envFile);
-    if (!existsSync(file)) throw new UsageError(`env file ${args.envFile} not found`);
-    return file;
+function envFileFor(args: DoctorArgs, cwd: string): EnvFile {
+  let file: EnvFile | undefined;
+  try {
+    file = chooseEnvFile(cwd, args.envFile);
+  } catch (error) {
+    if (error instanceof EnvFileError) throw new UsageError(error.message);
+    throw error;
   }
-  const local = path.join(cwd, '.env.local');
-  if (existsSync(local)) return local;
-  const demo = path.join(cwd, '.env');
-  if (existsSync(demo)) return demo;
-  throw new UsageError(`no .env.local or .env in ${cwd}; copy .env.example to .env.local, or pass --env FILE`);
+  if (file === undefined) throw new UsageError(`no .env.local or .env in ${cwd}; copy .env.example to .env.local, or pass --env FILE`);
+  return file;
 }
 
 /** parse args -> read the env file -> run the checks -> print. Returns the exit code. */
 export async function main(argv: readonly string[], io: DoctorIo): Promise<number> {
   let args: DoctorArgs;
-  let file: string;
+  let file: EnvFile;
   let apiBaseUrl: string | undefined;
   try {
     args = parseArgs(argv);
@@ -92,7 +90,7 @@ export async function main(argv: readonly string[], io: DoctorIo): Promise<numbe
       io.stdout.write(USAGE);
       return EXIT_OK;
     }
-    file = chooseEnvFile(args, io.cwd);
+    file = envFileFor(args, io.cwd);
     apiBaseUrl = io.env.TWILIO_API_BASE_URL === '' ? undefined : io.env.TWILIO_API_BASE_URL;
     if (apiBaseUrl !== undefined && !isLoopbackBaseUrl(apiBaseUrl)) {
       // It receives the API key and secret: never let it point anywhere but this machine.
@@ -104,14 +102,11 @@ export async function main(argv: readonly string[], io: DoctorIo): Promise<numbe
     return EXIT_USAGE;
   }
 
-  const vars = parseEnv(readFileSync(file, 'utf8')) as DoctorVars;
-  const source = path.relative(io.cwd, file) || file;
-  const report = await runDoctor(vars, { source, online: args.online, onlineOptions: { apiBaseUrl } });
+  const report = await runDoctor(readEnvFile(file.path), { source: file.shown, online: args.online, onlineOptions: { apiBaseUrl } });
   if (args.json) {
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    const color = io.stdout.isTTY === true && (io.env.NO_COLOR === undefined || io.env.NO_COLOR === '');
-    io.stdout.write(formatChecklist(report, { color }));
+    io.stdout.write(formatChecklist(report, { color: wantsColor(io.stdout, io.env) }));
   }
   return report.ok ? EXIT_OK : EXIT_FAILED;
 }

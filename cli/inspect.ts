@@ -3,13 +3,12 @@
  * Explains what is wrong with a Twilio Access Token, judged against the local configuration
  * (.env.local when it exists, else .env; --env FILE to choose). Exit 0 valid, 1 invalid, 2 usage.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parseEnv } from 'node:util';
-import { loadConfig } from '../lib/config';
+import { loadConfig } from '../lib/config/service';
 import { ServiceError } from '../lib/errors';
 import { expectationsFromConfig, expectationsFromVars, inspectToken, type Expectations } from '../lib/inspect';
 import { formatReport } from '../lib/inspect/print';
+import { wantsColor } from '../lib/terminal';
+import { chooseEnvFile, EnvFileError, readEnvFile } from './lib/env-file';
 
 export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -87,25 +86,27 @@ interface LoadedExpectations {
 
 function readExpectations(args: CliArgs, io: CliIo): LoadedExpectations {
   if (args.noEnv) return { expectations: {}, source: 'nothing (--no-env)', notes: [] };
-  let file: string;
-  if (args.envFile !== undefined) {
-    file = path.resolve(io.cwd, args.envFile);
-    if (!existsSync(file)) throw new UsageError(`env file ${args.envFile} not found`);
-  } else {
-    const local = path.join(io.cwd, '.env.local');
-    file = existsSync(local) ? local : path.join(io.cwd, '.env');
-    if (!existsSync(file)) return { expectations: {}, source: 'nothing (no .env.local or .env here)', notes: [] };
-  }
-  const source = path.relative(io.cwd, file) || file;
-  const vars = parseEnv(readFileSync(file, 'utf8')) as Record<string, string | undefined>;
+  let file;
   try {
-    return { expectations: expectationsFromConfig(loadConfig(vars)), source, notes: [] };
+    file = chooseEnvFile(io.cwd, args.envFile);
+  } catch (error) {
+    if (error instanceof EnvFileError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (file === undefined) return { expectations: {}, source: 'nothing (no .env.local or .env here)', notes: [] };
+  const vars = readEnvFile(file.path);
+  try {
+    return { expectations: expectationsFromConfig(loadConfig(vars)), source: file.shown, notes: [] };
   } catch (error) {
     if (!(error instanceof ServiceError)) throw error;
     // Still judge what can be judged: the well-formed variables of a half-finished file.
     const { expectations, ignored } = expectationsFromVars(vars);
     const named = [...new Set([...(error.field ?? '').split(','), ...ignored].filter((v) => v !== ''))];
-    return { expectations, source, notes: [`${source} is not a complete configuration (${named.join(', ')}); checking against its well-formed variables only. npm run doctor explains.`] };
+    return {
+      expectations,
+      source: file.shown,
+      notes: [`${file.shown} is not a complete configuration (${named.join(', ')}); checking against its well-formed variables only. npm run doctor explains.`],
+    };
   }
 }
 
@@ -144,8 +145,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   if (args.json) {
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    const color = io.stdout.isTTY === true && (io.env.NO_COLOR === undefined || io.env.NO_COLOR === '');
-    io.stdout.write(formatReport(report, { color }));
+    io.stdout.write(formatReport(report, { color: wantsColor(io.stdout, io.env) }));
     io.stdout.write(`Expectations from: ${loaded.source}\n`);
   }
   return report.valid ? EXIT_VALID : EXIT_INVALID;

@@ -1,7 +1,7 @@
 /// <reference types="@twilio-labs/serverless-runtime-types" />
 import type { ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
-import { handleInspect } from '../lib/inspect-endpoint';
-import { toTwilioResponse } from '../lib/runtime';
+import { handleInspect } from '../lib/endpoints/inspect';
+import { toTwilioResponse } from '../lib/http/result';
 
 /**
  * POST /inspect {"token": "eyJ..."}

@@ -1,7 +1,7 @@
 /// <reference types="@twilio-labs/serverless-runtime-types" />
 import type { ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
-import { handleToken } from '../lib/token-endpoint';
-import { toTwilioResponse } from '../lib/runtime';
+import { handleToken } from '../lib/endpoints/token';
+import { toTwilioResponse } from '../lib/http/result';
 
 /**
  * GET/POST /token?identity=alice&grants=voice,video[&ttl=600][&room=r][&incomingAllow=false]

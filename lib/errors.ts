@@ -1,18 +1,43 @@
 /**
- * The one error type of the service. Every failure a caller or an operator can act on is a
- * ServiceError: an HTTP status, a stable snake_case code to switch on, the field (request
- * parameter or configuration variable) at fault, and a sentence saying what to do.
+ * The one error type of the service, and its vocabulary. Every failure a caller or an operator
+ * can act on is a ServiceError: a stable snake_case code to switch on (its HTTP status comes
+ * from the table below), the field (request parameter or configuration variable) at fault, and
+ * a sentence saying what to do.
  */
+
+/** Every error code the functions answer, with its HTTP status. Clients (the page) type against it. */
+export const ERROR_STATUS = {
+  missing_identity: 400,
+  invalid_identity: 400,
+  missing_grants: 400,
+  invalid_grant: 400,
+  invalid_ttl: 400,
+  invalid_room: 400,
+  invalid_param: 400,
+  missing_token: 400,
+  invalid_token: 400,
+  unauthorized: 401,
+  origin_not_allowed: 403,
+  identity_mismatch: 403,
+  grant_not_allowed: 403,
+  config_error: 500,
+  internal_error: 500,
+  auth_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
 export class ServiceError extends Error {
   override readonly name = 'ServiceError';
+  readonly status: number;
 
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly field?: string,
   ) {
     super(message);
+    this.status = ERROR_STATUS[code];
   }
 
   toBody(): ErrorBody {
@@ -23,13 +48,12 @@ export class ServiceError extends Error {
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string; field?: string };
+  error: { code: ErrorCode; message: string; field?: string };
 }
 
 /** 400: the caller sent something we cannot use. */
-export const badRequest = (code: string, field: string, message: string): ServiceError =>
-  new ServiceError(400, code, message, field);
+export const badRequest = (code: ErrorCode, field: string, message: string): ServiceError => new ServiceError(code, message, field);
 
 /** 500: the deployment is misconfigured; `variables` are named, values never printed. */
-export const configError = (variables: string[], message: string): ServiceError =>
-  new ServiceError(500, 'config_error', message, variables.join(','));
+export const configError = (variables: readonly string[], message: string): ServiceError =>
+  new ServiceError('config_error', message, variables.join(','));

@@ -16,7 +16,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function deploy(...args: string[]) {
-  return spawnSync(process.execPath, [path.join(root, 'scripts', 'deploy.js'), ...args], { cwd: root, encoding: 'utf8', timeout: 60000 });
+  return spawnSync(process.execPath, [path.join(root, 'dist', 'cli', 'deploy.js'), ...args], { cwd: root, encoding: 'utf8', timeout: 60000 });
 }
 
 test('the demo configuration is refused before anything is uploaded', () => {

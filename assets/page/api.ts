@@ -3,30 +3,27 @@
  * in the Authorization header (never the URL, where it would land in history and access logs).
  */
 
-export type GrantChoice = 'voice' | 'video' | 'chat' | 'sync';
+import type { ErrorCode, TokenAnswer } from '../../lib/contract';
+import type { GrantName } from '../../lib/twilio';
 
 export interface TokenForm {
   identity: string;
-  grants: GrantChoice[];
+  grants: GrantName[];
   /** As typed; empty means the service's default. */
   ttl: string;
   room: string;
   incomingAllow: boolean;
 }
 
-/** What /token answers on success (lib/mint.ts MintedToken). */
-export interface MintedToken {
-  token: string;
-  identity: string;
-  grants: string[];
-  ttl: number;
-  expiresAt: string;
-}
+export type MintedToken = Omit<TokenAnswer, 'grants'> & { grants: string[] };
+
+/** Errors the page makes up itself, when no answer in the service's shape arrived. */
+export type ClientErrorCode = 'network_error' | 'timeout' | 'aborted' | 'bad_answer' | `http_${number}`;
 
 export interface TokenError {
   /** Undefined when no HTTP answer arrived (offline, timeout). */
   status?: number;
-  code: string;
+  code: ErrorCode | ClientErrorCode;
   message: string;
   field?: string;
 }
@@ -69,7 +66,7 @@ function asMinted(value: unknown): MintedToken | undefined {
 function asError(status: number, value: unknown): TokenError {
   const error = isRecord(value) && isRecord(value.error) ? value.error : undefined;
   if (error !== undefined && typeof error.code === 'string' && typeof error.message === 'string') {
-    return { status, code: error.code, message: error.message, ...(typeof error.field === 'string' ? { field: error.field } : {}) };
+    return { status, code: error.code as ErrorCode, message: error.message, ...(typeof error.field === 'string' ? { field: error.field } : {}) };
   }
   // Not our JSON: a proxy's error page, or /token missing from the deployment.
   const message =

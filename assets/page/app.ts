@@ -6,7 +6,7 @@ import { inspectToken, type InspectionReport } from '../../lib/inspect';
 import { fetchToken, requestBody, type MintedToken, type TokenError } from './api';
 import { copyText } from './clipboard';
 import { byId, h, localClock } from './dom';
-import { TokenFormView } from './form';
+import { renderFormRules, TokenFormView } from './form';
 import { Refresher, type FetchOutcome, type RefreshState } from './refresh';
 import { ReportView } from './report';
 import { formatClock, isRetryable } from './schedule';
@@ -38,6 +38,7 @@ function renderTokenParts(container: HTMLElement, token: string): void {
 }
 
 export function startPage(): void {
+  renderFormRules();
   const form = new TokenFormView();
   const resultEmpty = byId('result-empty', HTMLParagraphElement);
   const resultBody = byId('result-body', HTMLDivElement);

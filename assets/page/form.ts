@@ -2,8 +2,10 @@
  * The "Get a token" form: reads what the person chose, keeps grant-specific options enabled
  * only with their grant, and puts the service's errors next to the field they are about.
  */
-import type { GrantChoice, TokenError, TokenForm } from './api';
-import { byId } from './dom';
+import { formatDuration } from '../../lib/inspect';
+import { GRANT_NAMES, MAX_TOKEN_LIFETIME_SECONDS, PRODUCTS, type GrantName } from '../../lib/twilio';
+import type { TokenError, TokenForm } from './api';
+import { byId, h } from './dom';
 
 /** `error.field` from /token -> the id of the input (or group) it is about. */
 const FIELD_TARGETS: Record<string, string> = {
@@ -17,7 +19,7 @@ const FIELD_TARGETS: Record<string, string> = {
 };
 
 /** Codes that are about the service or the caller's standing, not one input: a banner says them. */
-const BANNER_TITLES: Record<string, string> = {
+const BANNER_TITLES: Partial<Record<TokenError['code'], string>> = {
   config_error: 'The service is misconfigured',
   origin_not_allowed: 'This page may not call the service',
   unauthorized: 'The service needs a passcode or sign-in token',
@@ -50,10 +52,23 @@ function storeCredential(value: string | undefined): void {
   }
 }
 
+/** The grant checkboxes and the TTL limit come from lib/twilio's tables, not from the HTML: call before TokenFormView. */
+export function renderFormRules(): void {
+  byId('grant-choices', HTMLDivElement).replaceChildren(
+    ...GRANT_NAMES.map((grant) => {
+      const box = h('input', { attrs: { type: 'checkbox', id: `grant-${grant}`, value: grant, 'aria-describedby': 'grants-error' } });
+      box.checked = grant === 'voice';
+      return h('label', { class: 'check' }, box, h('span', { text: PRODUCTS[grant].title }));
+    }),
+  );
+  byId('ttl-hint', HTMLParagraphElement).textContent =
+    `Seconds, 1 to ${MAX_TOKEN_LIFETIME_SECONDS} (Twilio's ${formatDuration(MAX_TOKEN_LIFETIME_SECONDS)} limit). Empty: the service's default.`;
+}
+
 export class TokenFormView {
   readonly form = byId('token-form', HTMLFormElement);
   private readonly identity = byId('identity', HTMLInputElement);
-  private readonly grantBoxes = (['voice', 'video', 'chat', 'sync'] as const).map((grant) => byId(`grant-${grant}`, HTMLInputElement));
+  private readonly grantBoxes = GRANT_NAMES.map((grant) => byId(`grant-${grant}`, HTMLInputElement));
   private readonly ttl = byId('ttl', HTMLInputElement);
   private readonly room = byId('room', HTMLInputElement);
   private readonly roomField = byId('room-field', HTMLDivElement);
@@ -98,8 +113,8 @@ export class TokenFormView {
     this.incomingField.classList.toggle('is-disabled', !voice);
   }
 
-  private selectedGrants(): GrantChoice[] {
-    return this.grantBoxes.filter((box) => box.checked).map((box) => box.value as GrantChoice);
+  private selectedGrants(): GrantName[] {
+    return this.grantBoxes.filter((box) => box.checked).map((box) => box.value as GrantName);
   }
 
   read(): TokenForm {
@@ -182,7 +197,7 @@ export class TokenFormView {
       this.revealAuth(false);
       // A remembered credential that is refused is of no more use.
       storeCredential(undefined);
-      this.showBanner(BANNER_TITLES.unauthorized as string, 'Enter the passcode, or a sign-in token from your app, in the field below.', codeLine);
+      this.showBanner(BANNER_TITLES.unauthorized ?? 'Sign-in needed', 'Enter the passcode, or a sign-in token from your app, in the field below.', codeLine);
       this.setFieldError('auth', error.message).focus();
       return;
     }

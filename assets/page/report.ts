@@ -5,15 +5,13 @@
  */
 import type { Finding, InspectionReport, Severity } from '../../lib/inspect';
 import { formatDuration } from '../../lib/inspect';
+import { twilioErrorUrl } from '../../lib/twilio';
 import { h, localTime } from './dom';
 import { formatClock, formatLifetime } from './schedule';
 
 type LiveStatus = 'active' | 'expired' | 'not_yet_valid' | 'unknown';
 
 const SEVERITY_LABEL: Record<Severity, string> = { error: 'Error', warning: 'Warning', info: 'Info' };
-
-/** Twilio documents every numeric error code at one address; a link, not a request. */
-const errorDocsUrl = (code: number): string => `https://www.twilio.com/docs/api/errors/${code}`;
 
 function pluralize(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -22,7 +20,7 @@ function pluralize(count: number, word: string): string {
 function findingItem(finding: Finding): HTMLLIElement {
   const code =
     typeof finding.code === 'number'
-      ? h('a', { class: 'finding-code', text: String(finding.code), attrs: { href: errorDocsUrl(finding.code), rel: 'noreferrer noopener', target: '_blank', title: `Twilio error ${finding.code} (opens twilio.com)` } })
+      ? h('a', { class: 'finding-code', text: String(finding.code), attrs: { href: twilioErrorUrl(finding.code), rel: 'noreferrer noopener', target: '_blank', title: `Twilio error ${finding.code} (opens twilio.com)` } })
       : h('span', { class: 'finding-code', text: finding.code });
   return h(
     'li',

@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ServiceError } from '../errors';
-import type { RequestHeaders } from '../http';
+import type { RequestHeaders } from '../http/result';
 
 /** 401 with a reason a person can act on; never the credential itself (the pipeline adds WWW-Authenticate). */
-export const unauthorized = (message: string): ServiceError => new ServiceError(401, 'unauthorized', message, 'Authorization');
+export const unauthorized = (message: string): ServiceError => new ServiceError('unauthorized', message, 'Authorization');
 
 export type BearerResult = { kind: 'absent' } | { kind: 'bearer'; credential: string };
 
@@ -37,17 +37,10 @@ export function readBearer(headers: RequestHeaders): BearerResult {
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
-let expectedPasscode: string | undefined;
-let expectedDigest: Buffer | undefined;
-
 /**
  * Constant-time passcode check: comparing fixed-size SHA-256 digests means neither the
  * position of the first wrong character nor the passcode's length shows in the timing.
  */
 export function passcodeMatches(presented: string, passcode: string): boolean {
-  if (expectedDigest === undefined || expectedPasscode !== passcode) {
-    expectedDigest = sha256(passcode);
-    expectedPasscode = passcode;
-  }
-  return timingSafeEqual(sha256(presented), expectedDigest);
+  return timingSafeEqual(sha256(presented), sha256(passcode));
 }

@@ -1,11 +1,12 @@
-import type { ConfigVars, ServiceConfig } from '../config';
-import type { RequestHeaders } from '../http';
-import { param } from '../request';
-import { loadAuthConfig } from './config';
+import { loadAuthConfig } from '../config/auth';
+import type { ConfigVars } from '../config/schema';
+import type { ServiceConfig } from '../config/service';
+import type { RequestHeaders } from '../http/result';
+import { param } from '../token/request';
+import type { GrantName } from '../twilio';
 import { passcodeMatches, readBearer, unauthorized } from './credentials';
 import { verifyCallerJwt, type JwtDeps } from './jwt';
 
-export { loadAuthConfig, type AuthConfig, type AuthMode, type JwtAuthConfig } from './config';
 export type { JwtDeps as AuthDeps } from './jwt';
 
 /** Who is calling, as far as the configured AUTH_MODE could establish it. */
@@ -14,15 +15,14 @@ export interface Caller {
   /** In jwt mode: the verified identity claim. */
   identity?: string;
   /** In jwt mode, when the caller's JWT carries a twilio_grants claim: the grants it may request. */
-  allowedGrants?: string[];
+  allowedGrants?: GrantName[];
 }
 
 /**
  * Establishes the caller or throws a ServiceError: 500 config_error (AUTH_* variables),
  * 401 unauthorized (missing or invalid credential), 503 auth_unavailable (JWKS unreachable).
  */
-export function authenticateCaller(vars: ConfigVars, config: ServiceConfig, headers: RequestHeaders, event: Record<string, unknown>, deps: JwtDeps = {}): Caller | Promise<Caller> {
-  // Synchronous unless a JWT must be verified: every await costs the hot path a microtask turn.
+export async function authenticateCaller(vars: ConfigVars, config: ServiceConfig, headers: RequestHeaders, event: Record<string, unknown>, deps: JwtDeps = {}): Promise<Caller> {
   const auth = loadAuthConfig(vars, config);
   if (auth.mode === 'none') return { mode: 'none' };
 
@@ -48,9 +48,8 @@ export function authenticateCaller(vars: ConfigVars, config: ServiceConfig, head
   if (bearer.kind === 'absent') {
     throw unauthorized('This service needs a sign-in token: send Authorization: Bearer <your app\'s JWT for this user>.');
   }
-  return verifyCallerJwt(bearer.credential, auth, deps).then((verified) => {
-    const caller: Caller = { mode: 'jwt', identity: verified.identity };
-    if (verified.allowedGrants !== undefined) caller.allowedGrants = verified.allowedGrants;
-    return caller;
-  });
+  const verified = await verifyCallerJwt(bearer.credential, auth, deps);
+  const caller: Caller = { mode: 'jwt', identity: verified.identity };
+  if (verified.allowedGrants !== undefined) caller.allowedGrants = verified.allowedGrants;
+  return caller;
 }

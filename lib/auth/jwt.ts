@@ -1,7 +1,8 @@
 import type { JWTPayload, JWTVerifyGetKey, JWTVerifyOptions, RemoteJWKSetOptions } from 'jose';
+import { JWKS_ALGORITHMS, SECRET_ALGORITHMS, type JwtAuthConfig } from '../config/auth';
 import { ServiceError } from '../errors';
-import { checkIdentity, GRANT_NAMES, type GrantName } from '../request';
-import { JWKS_ALGORITHMS, SECRET_ALGORITHMS, type JwtAuthConfig } from './config';
+import { own } from '../text';
+import { GRANT_LIST, grantByName, identityProblems, type GrantName } from '../twilio';
 import { unauthorized } from './credentials';
 
 type Jose = typeof import('jose');
@@ -97,7 +98,7 @@ export async function verifyCallerJwt(token: string, config: JwtAuthConfig, deps
         : (await lib.jwtVerify(token, keySetFor(lib, config.key.url, deps), options)).payload;
   } catch (error) {
     if (error instanceof KeySetUnavailable) {
-      throw new ServiceError(503, 'auth_unavailable', `The token could not be checked: the identity provider's key set (AUTH_JWKS_URL) is unavailable (${error.reason}). Try again shortly.`, 'AUTH_JWKS_URL');
+      throw new ServiceError('auth_unavailable', `The token could not be checked: the identity provider's key set (AUTH_JWKS_URL) is unavailable (${error.reason}). Try again shortly.`, 'AUTH_JWKS_URL');
     }
     throw describeVerificationFailure(lib, error, token, config);
   }
@@ -156,20 +157,16 @@ function describeVerificationFailure(lib: Jose, error: unknown, token: string, c
 }
 
 function identityFrom(payload: JWTPayload, claim: string): string {
-  const value = Object.prototype.hasOwnProperty.call(payload, claim) ? payload[claim] : undefined;
+  const value = own(payload, claim);
   if (typeof value !== 'string' || value === '') {
     throw unauthorized(`The token has no "${claim}" claim holding the user's identity as a non-empty string (AUTH_IDENTITY_CLAIM).`);
   }
-  try {
-    return checkIdentity(value, [], 'identity');
-  } catch (error) {
-    if (error instanceof ServiceError) throw new ServiceError(error.status, error.code, `The identity in the token's "${claim}" claim is not usable: ${error.message}`, error.field);
-    throw error;
-  }
+  const [problem] = identityProblems(value);
+  if (problem !== undefined) throw new ServiceError(problem.code, `The identity in the token's "${claim}" claim is not usable: ${problem.message}`, 'identity');
+  return value;
 }
 
 const GRANT_CLAIM = 'twilio_grants';
-const CLAIM_NAMES = new Map<string, GrantName>([...GRANT_NAMES.map((g): [string, GrantName] => [g, g]), ['conversations', 'chat']]);
 
 /**
  * The optional `twilio_grants` claim narrows what this caller may request. Unknown names are
@@ -180,12 +177,11 @@ function grantPolicyFrom(payload: JWTPayload): GrantName[] | undefined {
   if (!Object.prototype.hasOwnProperty.call(payload, GRANT_CLAIM)) return undefined;
   const raw = payload[GRANT_CLAIM];
   if (!Array.isArray(raw) || !raw.every((item): item is string => typeof item === 'string')) {
-    throw unauthorized(`The token's ${GRANT_CLAIM} claim must be an array of grant names (${GRANT_NAMES.join(', ')}, conversations).`);
+    throw unauthorized(`The token's ${GRANT_CLAIM} claim must be an array of grant names (${GRANT_LIST}, conversations).`);
   }
   const allowed: GrantName[] = [];
   for (const item of raw) {
-    const name = item.trim().toLowerCase();
-    const grant = CLAIM_NAMES.get(name);
+    const grant = grantByName(item);
     if (grant !== undefined && !allowed.includes(grant)) allowed.push(grant);
   }
   return allowed;

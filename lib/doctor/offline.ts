@@ -1,31 +1,56 @@
 /**
- * The offline checks: one row per variable (so each mistake lands on the variable to fix),
- * then lib/config's verdict on the whole, then the mint-and-inspect self-test. No network.
+ * The offline checks: one row per configuration variable, in the order lib/config/schema
+ * declares them (so each mistake lands on the variable to fix), then lib/config's verdict on
+ * the whole, then the mint-and-inspect self-test. No network.
  */
+import { VARIABLES } from '../config/schema';
 import { checkAccountSid, checkApiKey, checkApiSecret, checkDemoConfig } from './checks/credentials';
 import { checkChatServiceSid, checkOutgoingSid, checkPushCredentialSid, checkServiceSid, checkSyncServiceSid } from './checks/grants';
 import { checkConfigLoads, loadServiceConfig, runSelfTest } from './checks/selftest';
 import { checkAllowedOrigins, checkAuthMode, checkRegion, checkTtls } from './checks/settings';
 import type { CheckResult, DoctorVars } from './types';
 
-/** The per-variable checks: synchronous, pure functions of the variables. */
+type VariableCheck = (vars: DoctorVars) => CheckResult[];
+
+/** The rows each variable gets. */
+const ROWS: Readonly<Record<string, VariableCheck>> = {
+  ACCOUNT_SID: (vars) => [checkAccountSid(vars)],
+  API_KEY: (vars) => [checkApiKey(vars)],
+  // The demo row follows the credentials it is about.
+  API_SECRET: (vars) => [checkApiSecret(vars), checkDemoConfig(vars)],
+  OUTGOING_SID: (vars) => [checkOutgoingSid(vars)],
+  CHAT_SERVICE_SID: (vars) => [checkChatServiceSid(vars)],
+  SERVICE_SID: (vars) => [checkServiceSid(vars)],
+  SYNC_SERVICE_SID: (vars) => [checkSyncServiceSid(vars)],
+  PUSH_CREDENTIAL_SID: (vars) => [checkPushCredentialSid(vars)],
+  TWILIO_REGION: (vars) => [checkRegion(vars)],
+  ALLOWED_ORIGINS: (vars) => [checkAllowedOrigins(vars)],
+  TOKEN_TTL: (vars) => [checkTtls(vars)[0]!],
+  TOKEN_MAX_TTL: (vars) => [checkTtls(vars)[1]!],
+  // lib/config reads the AUTH_* variables together, and so does their row.
+  AUTH_MODE: (vars) => [checkAuthMode(vars)],
+};
+
+/** Variables without a row of their own, and where they are judged. */
+export const JUDGED_ELSEWHERE: Readonly<Record<string, string>> = {
+  APP_PASSCODE: 'the AUTH_MODE row',
+  AUTH_JWT_SECRET: 'the AUTH_MODE row',
+  AUTH_JWKS_URL: 'the AUTH_MODE row',
+  AUTH_ISSUER: 'the AUTH_MODE row',
+  AUTH_AUDIENCE: 'the AUTH_MODE row',
+  AUTH_CLOCK_TOLERANCE: 'the AUTH_MODE row',
+  AUTH_IDENTITY_CLAIM: 'the AUTH_MODE row',
+  DOMAIN_NAME: 'the AUTH_MODE row (local or deployed)',
+  AUTH_TOKEN: 'the API_SECRET row (an Auth Token pasted as the secret) and the online checks',
+};
+
+/** The per-variable rows: synchronous, pure functions of the variables. */
 export function variableChecks(vars: DoctorVars): CheckResult[] {
-  return [
-    checkAccountSid(vars),
-    checkApiKey(vars),
-    checkApiSecret(vars),
-    checkDemoConfig(vars),
-    checkOutgoingSid(vars),
-    checkChatServiceSid(vars),
-    checkServiceSid(vars),
-    checkSyncServiceSid(vars),
-    checkPushCredentialSid(vars),
-    checkRegion(vars),
-    checkAllowedOrigins(vars),
-    ...checkTtls(vars),
-    checkAuthMode(vars),
-  ];
+  return VARIABLES.flatMap((spec) => ROWS[spec.name]?.(vars) ?? []);
 }
+
+/** Every declared variable has a row or is judged in another (a test holds the schema to it). */
+export const unjudgedVariables = (): string[] => VARIABLES.map((spec) => spec.name).filter((name) => ROWS[name] === undefined && JUDGED_ELSEWHERE[name] === undefined);
 
 export async function runOfflineChecks(vars: DoctorVars): Promise<CheckResult[]> {
   const outcome = loadServiceConfig(vars);

@@ -1,13 +1,12 @@
 /** The doctor's checklist for terminals; `--json` prints the report itself. */
+import { painter, type Style } from '../terminal';
+import { plural, printable as printableText } from '../text';
 import type { CheckStatus, DoctorReport } from './types';
 
 export interface PrintOptions {
   /** ANSI colours; the caller decides (a TTY without NO_COLOR). */
   color: boolean;
 }
-
-const ANSI = { red: 31, green: 32, yellow: 33, bold: 1, dim: 2 } as const;
-type Style = keyof typeof ANSI;
 
 const LABELS: Record<CheckStatus, { text: string; style: Style }> = {
   pass: { text: 'PASS', style: 'green' },
@@ -17,12 +16,10 @@ const LABELS: Record<CheckStatus, { text: string; style: Style }> = {
 };
 
 /** Values from env files and API answers must not drive the terminal. */
-const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const printable = (text: string): string => printableText(text, { oneLine: true });
 
 export function formatChecklist(report: DoctorReport, opts: PrintOptions): string {
-  const paint = (style: Style, text: string): string => (opts.color ? `\u001b[${ANSI[style]}m${text}\u001b[0m` : text);
+  const paint = painter(opts.color);
   const lines: string[] = [];
   const mode = report.online ? 'offline and online checks' : 'offline checks (add --online to ask the Twilio API too)';
   lines.push(paint('bold', `Config doctor: ${report.source !== undefined ? printable(report.source) : 'configuration'}, ${mode}`));

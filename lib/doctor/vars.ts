@@ -1,14 +1,8 @@
-/** Reading variables and building result rows, shared by every check. */
-import { sidExample, type SidPrefix } from '../sids';
-import type { CheckResult, CheckStatus, DoctorVars } from './types';
+/** Building result rows, shared by every check; values are read with lib/config's readVar. */
+import { sidExample, type SidPrefix } from '../twilio';
+import type { CheckResult, CheckStatus } from './types';
 
-/** A variable's value the way lib/config reads it: own property, trimmed, empty means unset. */
-export function read(vars: DoctorVars, name: string): string | undefined {
-  const value = Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined;
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
+export { readVar } from '../config/schema';
 
 export function row(id: string, title: string, status: CheckStatus, detail: string, fix?: string): CheckResult {
   return fix === undefined ? { id, title, status, detail } : { id, title, status, detail, fix };

@@ -1,37 +1,34 @@
 import { isDemoCredentials } from '../demo';
-import { isTwilioRegion, TWILIO_REGIONS } from '../regions';
-import { isSid, sidPrefixOf } from '../sids';
+import { DEFAULT_REGION, isHmacAlgorithm, isSid, isTwilioRegion, sidPrefixOf, TOKEN_ALGORITHM, TOKEN_CONTENT_TYPE, TOKEN_TYPE, TWILIO_REGIONS } from '../twilio';
 import { FindingList, own, shown } from './findings';
 import type { Expectations } from './types';
-
-export const TWILIO_CTY = 'twilio-fpa;v=1';
-export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
 const MINT_HINT = "Mint tokens with a Twilio helper library's AccessToken, which writes this header for you.";
 
 /** typ JWT, alg HS256, cty twilio-fpa;v=1, twr a known region (20102). */
 export function checkHeader(header: Record<string, unknown>, expect: Expectations, findings: FindingList): void {
   const alg = own(header, 'alg');
-  if (alg !== 'HS256') {
+  if (alg !== TOKEN_ALGORITHM) {
     const message =
       alg === undefined
         ? 'The header has no alg.'
         : alg === 'none'
           ? 'alg is "none": the token is unsigned.'
-          : HMAC_ALGORITHMS.includes(alg as string)
-            ? `alg is ${alg}; Twilio accepts only HS256.`
-            : `alg is ${shown(alg)}; Twilio Access Tokens are signed with HS256 and the API key secret.`;
-    findings.error(20102, 'header.alg', message, 'Sign with HS256 (the default of AccessToken.toJwt(); do not pass another algorithm).');
+          : isHmacAlgorithm(alg)
+            ? `alg is ${alg}; Twilio accepts only ${TOKEN_ALGORITHM}.`
+            : `alg is ${shown(alg)}; Twilio Access Tokens are signed with ${TOKEN_ALGORITHM} and the API key secret.`;
+    findings.error(20102, 'header.alg', message, `Sign with ${TOKEN_ALGORITHM} (the default of AccessToken.toJwt(); do not pass another algorithm).`);
   }
   const typ = own(header, 'typ');
-  if (typ !== 'JWT') {
-    findings.error(20102, 'header.typ', typ === undefined ? 'The header has no typ; Twilio requires "JWT".' : `typ is ${shown(typ)}; Twilio requires "JWT".`, MINT_HINT);
+  if (typ !== TOKEN_TYPE) {
+    const message = typ === undefined ? `The header has no typ; Twilio requires "${TOKEN_TYPE}".` : `typ is ${shown(typ)}; Twilio requires "${TOKEN_TYPE}".`;
+    findings.error(20102, 'header.typ', message, MINT_HINT);
   }
   const cty = own(header, 'cty');
-  if (cty !== TWILIO_CTY) {
+  if (cty !== TOKEN_CONTENT_TYPE) {
     const message =
       cty === undefined
-        ? `The header has no cty; Twilio requires "${TWILIO_CTY}". Without it this is a generic JWT (an app login token?), not a Twilio Access Token.`
-        : `cty is ${shown(cty)}; Twilio requires "${TWILIO_CTY}".`;
+        ? `The header has no cty; Twilio requires "${TOKEN_CONTENT_TYPE}". Without it this is a generic JWT (an app login token?), not a Twilio Access Token.`
+        : `cty is ${shown(cty)}; Twilio requires "${TOKEN_CONTENT_TYPE}".`;
     findings.error(20102, 'header.cty', message, MINT_HINT);
   }
   const twr = own(header, 'twr');
@@ -44,7 +41,7 @@ export function checkHeader(header: Record<string, unknown>, expect: Expectation
       lower ? `Regions are lower case: ${String(twr).toLowerCase()}.` : `Use one of ${TWILIO_REGIONS.join(', ')}, or leave twr out for us1.`,
     );
   } else if (typeof expect.region === 'string') {
-    const region = (twr as string | undefined) ?? 'us1';
+    const region = (twr as string | undefined) ?? DEFAULT_REGION;
     if (region !== expect.region) {
       findings.warning(
         20102,

@@ -1,6 +1,7 @@
-import type { ServiceConfig } from '../config';
-import { isTwilioRegion } from '../regions';
-import { isSid, type SidPrefix } from '../sids';
+/** What tokens minted by a deployment must look like, from its configuration. */
+import type { ConfigVars } from '../config/schema';
+import { readServiceVariables, type ServiceConfig } from '../config/service';
+import { DEFAULT_REGION } from '../twilio';
 import type { CheckedAgainst, Expectations } from './types';
 
 /** What tokens minted by a deployment with this configuration must look like. */
@@ -14,44 +15,43 @@ export function expectationsFromConfig(config: ServiceConfig): Expectations {
     syncServiceSid: config.syncServiceSid,
     pushCredentialSid: config.pushCredentialSid,
     // The service mints without twr unless TWILIO_REGION is set; no twr means us1.
-    region: config.region ?? 'us1',
+    region: config.region ?? DEFAULT_REGION,
   };
 }
+
+/** The variable each expectation comes from. */
+const SOURCES: Readonly<Record<keyof Expectations, readonly string[]>> = {
+  accountSid: ['ACCOUNT_SID'],
+  apiKey: ['API_KEY'],
+  secret: ['API_SECRET'],
+  outgoingApplicationSid: ['OUTGOING_SID'],
+  chatServiceSid: ['CHAT_SERVICE_SID', 'SERVICE_SID'],
+  syncServiceSid: ['SYNC_SERVICE_SID'],
+  pushCredentialSid: ['PUSH_CREDENTIAL_SID'],
+  region: ['TWILIO_REGION'],
+};
+
+export const EXPECTATION_KEYS = Object.keys(SOURCES) as readonly (keyof Expectations)[];
 
 /**
  * Expectations from raw variables when the configuration as a whole does not load: every
  * variable that is well-formed is used, every one that is set but malformed is named in
  * `ignored` (names only, never values).
  */
-export function expectationsFromVars(vars: Record<string, unknown>): { expectations: Expectations; ignored: string[] } {
-  const ignored: string[] = [];
-  const read = (name: string): string | undefined => {
-    const value = Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined;
-    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-  };
-  const sid = (name: string, prefix: SidPrefix): string | undefined => {
-    const value = read(name);
-    if (value === undefined) return undefined;
-    if (isSid(value, prefix)) return value;
-    ignored.push(name);
-    return undefined;
+export function expectationsFromVars(vars: ConfigVars): { expectations: Expectations; ignored: string[] } {
+  const { values, problems } = readServiceVariables(vars);
+  const bad = new Set(problems.flatMap((p) => p.variables));
+  const candidates: Expectations = {
+    ...expectationsFromConfig(values as ServiceConfig),
+    region: bad.has('TWILIO_REGION') ? undefined : (values.region ?? DEFAULT_REGION),
   };
   const expectations: Expectations = {};
-  const set = <K extends keyof Expectations>(key: K, value: Expectations[K]): void => {
+  const ignored: string[] = [];
+  for (const [key, sources] of Object.entries(SOURCES) as [keyof Expectations, readonly string[]][]) {
+    const value = candidates[key];
     if (value !== undefined) expectations[key] = value;
-  };
-  set('accountSid', sid('ACCOUNT_SID', 'AC'));
-  set('apiKey', sid('API_KEY', 'SK'));
-  set('secret', read('API_SECRET'));
-  set('outgoingApplicationSid', sid('OUTGOING_SID', 'AP'));
-  const legacyService = read('SERVICE_SID');
-  set('chatServiceSid', read('CHAT_SERVICE_SID') !== undefined ? sid('CHAT_SERVICE_SID', 'IS') : legacyService !== undefined && !isSid(legacyService, 'ZS') ? sid('SERVICE_SID', 'IS') : undefined);
-  set('syncServiceSid', read('SYNC_SERVICE_SID') === undefined || read('SYNC_SERVICE_SID') === 'default' ? 'default' : sid('SYNC_SERVICE_SID', 'IS'));
-  set('pushCredentialSid', sid('PUSH_CREDENTIAL_SID', 'CR'));
-  const region = read('TWILIO_REGION')?.toLowerCase();
-  if (region === undefined) expectations.region = 'us1';
-  else if (isTwilioRegion(region)) expectations.region = region;
-  else ignored.push('TWILIO_REGION');
+    else ignored.push(...sources.filter((name) => bad.has(name)));
+  }
   return { expectations, ignored };
 }
 

@@ -5,17 +5,16 @@
  */
 import { checkHeader, checkIssuer } from './claims';
 import { cleanInput, decodeToken } from './decode';
-import { describeExpectations } from './expectations';
+import { describeExpectations, EXPECTATION_KEYS } from './expectations';
 import { FindingList, own } from './findings';
-import { checkGrants } from './grants';
+import { checkGrants } from './grant-checks';
 import { checkSignature } from './signature';
 import { checkTimes, isoTime } from './time';
 import type { Expectations, InspectionReport, InspectOptions, Severity, TokenTimes } from './types';
 
 export * from './types';
 export { describeExpectations, expectationsFromConfig, expectationsFromVars } from './expectations';
-export { formatDuration, relativeTime, MAX_LIFETIME_SECONDS } from './time';
-export { TWILIO_CTY } from './claims';
+export { formatDuration, relativeTime } from './time';
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -48,8 +47,8 @@ export async function inspectToken(input: string, opts: InspectOptions = {}): Pr
 function sanitizeExpectations(raw: Expectations | undefined): Expectations {
   const clean: Expectations = {};
   if (typeof raw !== 'object' || raw === null) return clean;
-  for (const key of ['accountSid', 'apiKey', 'secret', 'outgoingApplicationSid', 'chatServiceSid', 'syncServiceSid', 'pushCredentialSid', 'region'] as const) {
-    const value = own(raw as unknown as Record<string, unknown>, key);
+  for (const key of EXPECTATION_KEYS) {
+    const value = own(raw, key);
     if (typeof value === 'string' && value !== '') clean[key] = value;
   }
   return clean;

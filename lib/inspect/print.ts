@@ -2,16 +2,15 @@
  * Plain-text rendering of an inspection report for terminals (the CLI) and logs. Separate
  * from the engine so other surfaces (the page) render the same report their own way.
  */
-import type { Finding, InspectionReport, Severity, TimeClaim } from './types';
+import { painter, type Style } from '../terminal';
+import { plural, printable } from '../text';
 import { formatDuration } from './time';
+import type { Finding, InspectionReport, Severity, TimeClaim } from './types';
 
 export interface PrintOptions {
   /** ANSI colours; the caller decides (TTY, NO_COLOR). */
   color: boolean;
 }
-
-const ANSI = { red: 31, green: 32, yellow: 33, cyan: 36, bold: 1, dim: 2 } as const;
-type Style = keyof typeof ANSI;
 
 const SEVERITY_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow', info: 'cyan' };
 
@@ -19,14 +18,11 @@ function countBy(findings: Finding[], severity: Severity): number {
   return findings.filter((f) => f.severity === severity).length;
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** Text from a token must not drive the terminal: control characters (C0, C1, escapes) become '?'. */
-const printable = (text: string): string => text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
-const oneLine = (text: string): string => printable(text).replace(/\n/g, '?');
+/** Text from a token must not drive the terminal. */
+const oneLine = (text: string): string => printable(text, { oneLine: true });
 
 export function formatReport(report: InspectionReport, opts: PrintOptions): string {
-  const paint = (style: Style, text: string): string => (opts.color ? `\u001b[${ANSI[style]}m${text}\u001b[0m` : text);
+  const paint = painter(opts.color);
   const lines: string[] = [];
 
   const errors = countBy(report.findings, 'error');

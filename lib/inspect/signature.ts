@@ -1,6 +1,6 @@
 type Jose = typeof import('jose');
+import { HMAC_ALGORITHMS, isHmacAlgorithm } from '../twilio';
 import { FindingList, own } from './findings';
-import { HMAC_ALGORITHMS } from './claims';
 import type { Expectations, SignatureStatus } from './types';
 
 let jose: Jose | undefined;
@@ -36,12 +36,12 @@ export async function checkSignature(
     return 'unknown';
   }
   const alg = own(header, 'alg');
-  if (typeof alg !== 'string' || !HMAC_ALGORITHMS.includes(alg)) {
+  if (!isHmacAlgorithm(alg)) {
     findings.info(20107, 'signature', 'The signature was not checked: the header names no HMAC algorithm, so no API key secret can verify it.', 'Sign with HS256 and the API key secret.');
     return 'unknown';
   }
   try {
-    await loadJose().compactVerify(token, new TextEncoder().encode(secret), { algorithms: HMAC_ALGORITHMS });
+    await loadJose().compactVerify(token, new TextEncoder().encode(secret), { algorithms: [...HMAC_ALGORITHMS] });
     return 'valid';
   } catch (error) {
     if ((error as { code?: unknown } | null)?.code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') {

@@ -1,8 +1,8 @@
-import { describeType, FindingList, own } from './findings';
+import { MAX_TOKEN_LIFETIME_SECONDS, type TwilioErrorCode } from '../twilio';
+import { describeClaim, FindingList, own } from './findings';
 import type { TimeClaim, TokenTimes } from './types';
 
-/** Twilio rejects any Access Token living longer than 24 hours (20157). */
-export const MAX_LIFETIME_SECONDS = 86_400;
+const DAY = 86_400;
 
 /**
  * NumericDates are seconds. 1e11 seconds is the year 5138, while Date.now() has been above 1e12
@@ -16,13 +16,13 @@ export function formatDuration(totalSeconds: number): string {
   if (s < 60) return `${s} s`;
   if (s < 3600) return `${Math.floor(s / 60)} min`;
   // Hours up to two days: "25 h" reads as over the 24 h limit at a glance, "1 d 1 h" does not.
-  if (s < 2 * 86_400) {
+  if (s < 2 * DAY) {
     const minutes = Math.floor((s % 3600) / 60);
     return `${Math.floor(s / 3600)} h${minutes > 0 ? ` ${minutes} min` : ''}`;
   }
-  if (s < 3650 * 86_400) {
-    const hours = Math.floor((s % 86_400) / 3600);
-    return `${Math.floor(s / 86_400)} d${hours > 0 ? ` ${hours} h` : ''}`;
+  if (s < 3650 * DAY) {
+    const hours = Math.floor((s % DAY) / 3600);
+    return `${Math.floor(s / DAY)} d${hours > 0 ? ` ${hours} h` : ''}`;
   }
   return `${Math.floor(s / 31_557_600)} years`;
 }
@@ -40,10 +40,13 @@ export function isoTime(epochSeconds: number): string {
   return new Date(ms).toISOString();
 }
 
+/** `24 h (86400 s)` */
+const MAX_LIFETIME = `${formatDuration(MAX_TOKEN_LIFETIME_SECONDS)} (${MAX_TOKEN_LIFETIME_SECONDS} s)`;
+
 type ClaimName = 'iat' | 'nbf' | 'exp';
 
 /** The Twilio code a broken claim produces. */
-const CLAIM_CODES: Record<ClaimName, number> = { exp: 20156, nbf: 20105, iat: 20101 };
+const CLAIM_CODES: Record<ClaimName, TwilioErrorCode> = { exp: 20156, nbf: 20105, iat: 20101 };
 const CLAIM_MEANINGS: Record<ClaimName, string> = { exp: 'expiry', nbf: 'not-before time', iat: 'issue time' };
 
 function readClaim(payload: Record<string, unknown>, name: ClaimName, nowSeconds: number, findings: FindingList): TimeClaim | undefined {
@@ -55,7 +58,7 @@ function readClaim(payload: Record<string, unknown>, name: ClaimName, nowSeconds
     findings.error(
       CLAIM_CODES[name],
       field,
-      `${name} (the ${CLAIM_MEANINGS[name]}) must be a number of seconds since 1970, got ${describeType(value)}.`,
+      `${name} (the ${CLAIM_MEANINGS[name]}) must be a number of seconds since 1970, got ${describeClaim(value)}.`,
       quotedNumber ? `Write ${name} as a JSON number, not a string.` : `Set ${name} to a whole number of seconds, e.g. Math.floor(Date.now() / 1000).`,
     );
     return undefined;
@@ -136,18 +139,23 @@ export function checkTimes(payload: Record<string, unknown>, now: number, findin
     const lifetime = expiresAt.epochSeconds - start.epochSeconds;
     times.lifetimeSeconds = Math.round(lifetime);
     const from = notBefore ? 'nbf' : 'iat';
-    if (lifetime > MAX_LIFETIME_SECONDS) {
+    if (lifetime > MAX_TOKEN_LIFETIME_SECONDS) {
       findings.error(
         20157,
         'payload.exp',
-        `The token lives ${formatDuration(lifetime)} (${Math.round(lifetime)} s from ${from} to exp); Twilio's maximum is 24 h (86400 s).`,
-        'Mint with a ttl of at most 86400 seconds and refresh the token before it expires.',
+        `The token lives ${formatDuration(lifetime)} (${Math.round(lifetime)} s from ${from} to exp); Twilio's maximum is ${MAX_LIFETIME}.`,
+        `Mint with a ttl of at most ${MAX_TOKEN_LIFETIME_SECONDS} seconds and refresh the token before it expires.`,
       );
     } else if (lifetime <= 0) {
       findings.error(20156, 'payload.exp', `exp is not after ${from}: the token was never valid.`, 'Set exp = iat + ttl with a positive ttl.');
     }
-  } else if (expiresAt && !start && expiresAt.epochSeconds - nowSeconds > MAX_LIFETIME_SECONDS) {
-    findings.error(20157, 'payload.exp', `The token expires in ${formatDuration(expiresAt.epochSeconds - nowSeconds)}; Twilio's maximum lifetime is 24 h (86400 s).`, 'Mint with a ttl of at most 86400 seconds.');
+  } else if (expiresAt && !start && expiresAt.epochSeconds - nowSeconds > MAX_TOKEN_LIFETIME_SECONDS) {
+    findings.error(
+      20157,
+      'payload.exp',
+      `The token expires in ${formatDuration(expiresAt.epochSeconds - nowSeconds)}; Twilio's maximum lifetime is ${MAX_LIFETIME}.`,
+      `Mint with a ttl of at most ${MAX_TOKEN_LIFETIME_SECONDS} seconds.`,
+    );
   }
   return times;
 }

@@ -3,14 +3,21 @@
  * browser page and the config doctor. Everything here is plain JSON-serialisable data.
  */
 
+import type { TwilioErrorCode } from '../twilio';
+
 export type Severity = 'error' | 'warning' | 'info';
+
+/** Findings that have no Twilio error code of their own. */
+export type FindingName = 'clock_skew' | 'jti_missing' | 'jti_mismatch' | 'secret_in_token' | 'internal_error';
+
+export type FindingCode = TwilioErrorCode | FindingName;
 
 /**
  * One thing the inspector noticed. `code` is the Twilio error code the problem produces when
  * one exists (20104, 31105, ...), otherwise a stable snake_case name (`clock_skew`).
  */
 export interface Finding {
-  code: number | string;
+  code: FindingCode;
   severity: Severity;
   /** Where: `token`, `header.alg`, `payload.exp`, `payload.grants.chat.service_sid`, `signature`. */
   field: string;

@@ -5,16 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type JWK, type JWTPayload, type KeyLike } from 'jose';
-import { handleToken, type TokenDeps } from '../../lib/token-endpoint';
-import { toTwilioResponse, type ResponseLike } from '../../lib/runtime';
-
-interface SerializedResponse {
-  statusCode: number;
-  headers: Record<string, unknown>;
-  body: unknown;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Response } = require('twilio-run/dist/runtime/internal/response') as { Response: new () => ResponseLike & { serialize(): SerializedResponse } };
+import { handleToken, type TokenDeps } from '../../lib/endpoints/token';
+import { answerOf, eventOf } from '../support/runtime';
 
 /** The app backend's HS256 secret in these tests (>= 32 bytes). */
 export const APP_JWT_SECRET = 'app-backend-jwt-secret-0123456789abcdef';
@@ -150,10 +142,9 @@ export interface Answer {
 /** /token as the function runs it: handler -> HttpResult -> the runtime's real Response, serialized. */
 export async function callToken(vars: Record<string, unknown>, params: Record<string, unknown>, headers: Record<string, string> = {}, deps: TokenDeps = {}): Promise<Answer> {
   const logs: string[] = [];
-  const lowered = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
-  const result = await handleToken(vars, { ...params, request: { headers: lowered, cookies: {} } }, { log: (line) => logs.push(line), ...deps });
-  const { statusCode, headers: sent, body } = toTwilioResponse(result, Response).serialize();
-  return { status: statusCode, headers: sent, json: typeof body === 'string' && body !== '' ? JSON.parse(body) : (body as Record<string, any>), logs };
+  const result = await handleToken(vars, eventOf(params, headers), { log: (line) => logs.push(line), ...deps });
+  const { status, headers: sent, json } = answerOf(result, logs);
+  return { status, headers: sent, json: json ?? {}, logs };
 }
 
 export const bearer = (credential: string): Record<string, string> => ({ Authorization: `Bearer ${credential}`, Origin: ALLOWED_ORIGIN });

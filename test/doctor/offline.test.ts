@@ -8,7 +8,7 @@ import { parseEnv } from 'node:util';
 import { runDoctor, type CheckResult, type CheckStatus, type DoctorReport } from '../../lib/doctor';
 import { loadServiceConfig, runSelfTest } from '../../lib/doctor/checks/selftest';
 import { DEMO_CONFIG } from '../../lib/demo';
-import { mintToken } from '../../lib/mint';
+import { mintToken } from '../../lib/token/mint';
 import { REAL_LOOKING } from '../support/env';
 
 const root = path.resolve(__dirname, '../..');

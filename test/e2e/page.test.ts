@@ -11,7 +11,7 @@ import { DEMO_CONFIG } from '../../lib/demo';
 import { describeWithChromium, launchChromium, outputPath } from '../support/browser';
 import { demoVars } from '../support/env';
 import { expectedPayload, verifyTwilioToken } from '../support/jwt';
-import { startServer, type TestServer } from '../support/server';
+import { startServer, type TestServer } from '../support/runtime';
 
 const PASSCODE = 'correct-horse-battery-staple';
 const PHONE: BrowserContextOptions = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };

@@ -2,24 +2,12 @@
  * The /token function as the runtime calls it: real Twilio.Response, the Twilio global the
  * runtime provides, the event shape of @twilio/runtime-handler (params + request.headers).
  */
-import twilio from 'twilio';
 import { DEMO_CONFIG } from '../../lib/demo';
 import { demoVars, realVars, TEST_SECRET } from '../support/env';
 import { verifyTwilioToken } from '../support/jwt';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Response } = require('twilio-run/dist/runtime/internal/response');
-
-interface Serialized {
-  statusCode: number;
-  headers: Record<string, unknown>;
-  body: string;
-}
+import { invoke, loadFunction } from '../support/runtime';
 
 let logs: string[] = [];
-beforeAll(() => {
-  (globalThis as Record<string, unknown>).Twilio = { ...twilio, Response };
-});
 beforeEach(() => {
   logs = [];
   jest.spyOn(console, 'log').mockImplementation((line: string) => void logs.push(line));
@@ -27,14 +15,8 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 async function call(vars: Record<string, unknown>, event: Record<string, unknown>): Promise<{ status: number; headers: Record<string, unknown>; json: Record<string, any> }> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { handler } = require('../../functions/token');
-  const response = await new Promise<{ serialize(): Serialized }>((resolve, reject) =>
-    handler({ ...vars, getTwilioClient: () => undefined }, event, (err: unknown, res: { serialize(): Serialized }) => (err ? reject(err) : resolve(res))),
-  );
-  // serialize() is what the runtime sends: it JSON-encodes application/json bodies itself.
-  const { statusCode, headers, body } = response.serialize();
-  return { status: statusCode, headers, json: typeof body === 'string' && body !== '' ? JSON.parse(body) : {} };
+  const { status, headers, json } = await invoke(loadFunction('token'), vars, event);
+  return { status, headers, json: json ?? {} };
 }
 
 const withHeaders = (params: Record<string, unknown>, headers: Record<string, string> = {}) => ({ ...params, request: { headers, cookies: {} } });

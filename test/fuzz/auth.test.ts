@@ -10,7 +10,8 @@ import { SignJWT } from 'jose';
 import { ABSENT, anyString, anyValue, ALLOWED_ORIGIN, DOMAIN_NAME, field, GRANT_WORDS, identityValue, objectFrom, tokenEvent } from './arbitraries';
 import { checkTokenAnswer, count, expectCoverage, type Tally } from './checks';
 import { expectTokenAnswer, type Expectation, type ModelConfig } from './oracle';
-import { fuzzOptions, installRuntimeGlobals, invoke, LogCapture, RUNS, snapshotPrototypes, type FunctionHandler } from './support';
+import { fuzzOptions, invoke, LogCapture, RUNS, snapshotPrototypes, type FunctionHandler } from './support';
+import { installTwilioGlobals } from '../support/runtime';
 import { REAL_LOOKING, TEST_SECRET } from '../support/env';
 
 const PASSCODE = 'fuzz-passcode-7f3a9c1e5b2d8f40';
@@ -23,7 +24,7 @@ let prototypesUnchanged: () => void;
 
 beforeAll(() => {
   prototypesUnchanged = snapshotPrototypes();
-  installRuntimeGlobals();
+  installTwilioGlobals();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   handler = require('../../functions/token').handler;
   logs.start();

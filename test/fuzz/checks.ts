@@ -10,7 +10,8 @@ export const TOKEN_LOG_KEYS = ['time', 'path', 'status', 'outcome', 'origin', 'i
 
 /** How the pipeline logs a string: control characters as ?, cut to 64 characters. */
 export const logged = (text: string): string => {
-  const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?');
+  // C0, DEL, C1 and the Unicode line/paragraph separators (lib/text's one rule since #10).
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
   return clean.length > 64 ? `${clean.slice(0, 64)}...` : clean;
 };
 

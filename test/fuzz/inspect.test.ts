@@ -16,7 +16,6 @@ import {
   assertLogLine,
   assertNoLeak,
   fuzzOptions,
-  installRuntimeGlobals,
   invoke,
   JWT_SHAPE,
   LogCapture,
@@ -26,27 +25,13 @@ import {
   type Answer,
   type FunctionHandler,
 } from './support';
+import { installTwilioGlobals } from '../support/runtime';
 import { REAL_LOOKING, TEST_SECRET } from '../support/env';
 
 const INSPECT_MODULE = '../../functions/inspect';
 const LOG_KEYS = ['time', 'path', 'status', 'outcome', 'origin', 'alg', 'valid', 'signature', 'findings', 'field', 'ms'];
 /** What lib/inspect accepts at most; longer input is refused before decoding. */
 const MAX_TOKEN_CHARS = 16 * 1024;
-
-function inspectModuleExists(): boolean {
-  try {
-    require.resolve(INSPECT_MODULE);
-    require.resolve('../../lib/inspect-endpoint');
-    return true;
-  } catch {
-    return false;
-  }
-}
-const describeInspect = inspectModuleExists() ? describe : describe.skip;
-if (!inspectModuleExists()) {
-  // eslint-disable-next-line no-console
-  console.warn('test/fuzz/inspect.test.ts skipped: functions/inspect.ts or lib/inspect-endpoint.ts does not exist yet.');
-}
 
 let handler: FunctionHandler;
 const logs = new LogCapture();
@@ -174,10 +159,10 @@ function tokenPieces(token: unknown): string[] {
   return [token.trim(), ...token.split(/[.\s"]+/)].filter((piece) => piece.length >= 16);
 }
 
-describeInspect('/inspect under generated garbage tokens', () => {
+describe('/inspect under generated garbage tokens', () => {
   beforeAll(() => {
     prototypesUnchanged = snapshotPrototypes();
-    installRuntimeGlobals();
+    installTwilioGlobals();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     handler = require(INSPECT_MODULE).handler;
     logs.start();

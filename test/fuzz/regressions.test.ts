@@ -2,15 +2,15 @@
  * The bugs the fuzz properties found, pinned as plain examples so they stay fixed even when a
  * fuzz run happens not to generate them.
  */
-import { loadConfig } from '../../lib/config';
+import { loadConfig } from '../../lib/config/service';
 import { ServiceError } from '../../lib/errors';
-import { header, jsonResult } from '../../lib/http';
-import { mintToken } from '../../lib/mint';
-import { parseTokenRequest } from '../../lib/request';
-import { handleToken } from '../../lib/token-endpoint';
+import { header, jsonResult } from '../../lib/http/result';
+import { mintToken } from '../../lib/token/mint';
+import { parseTokenRequest } from '../../lib/token/request';
+import { handleToken } from '../../lib/endpoints/token';
 import { realVars, TEST_SECRET } from '../support/env';
 import { verifyTwilioToken } from '../support/jwt';
-import { startServer } from '../support/server';
+import { startServer } from '../support/runtime';
 
 const vars = realVars({ ALLOWED_ORIGINS: 'https://app.example.com', AUTH_MODE: 'none' });
 

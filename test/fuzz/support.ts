@@ -5,100 +5,11 @@
  */
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import twilio from 'twilio';
 import fc from 'fast-check';
 import { jwtVerify } from 'jose';
+import type { Answer } from '../support/runtime';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Response } = require('twilio-run/dist/runtime/internal/response');
-
-type Callback = (error: unknown, response?: { serialize(): { statusCode: number; headers: Record<string, unknown>; body: unknown } }) => void;
-export type FunctionHandler = (context: Record<string, unknown>, event: Record<string, unknown>, callback: Callback) => void;
-
-/** What the deployed runtime provides before it requires a function file. */
-export function installRuntimeGlobals(): void {
-  (globalThis as Record<string, unknown>).Twilio = { ...twilio, Response };
-}
-
-/** Every console line of the process, whatever the level; the runtime ships them all to the logs. */
-export class LogCapture {
-  lines: string[] = [];
-  private saved: Partial<Record<'log' | 'info' | 'warn' | 'error' | 'debug', (...args: unknown[]) => void>> = {};
-
-  start(): void {
-    for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-      this.saved[level] = console[level];
-      console[level] = (...args: unknown[]) => void this.lines.push(args.map((a) => (typeof a === 'string' ? a : safeJson(a))).join(' '));
-    }
-  }
-
-  stop(): void {
-    for (const [level, fn] of Object.entries(this.saved)) (console as unknown as Record<string, unknown>)[level] = fn;
-    this.saved = {};
-  }
-
-  take(): string[] {
-    const taken = this.lines;
-    this.lines = [];
-    return taken;
-  }
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-export interface Answer {
-  status: number;
-  headers: Record<string, unknown>;
-  /** The body as it goes on the wire. */
-  raw: string;
-  /** The parsed body; undefined when the body is empty. */
-  json: any;
-  logs: string[];
-}
-
-const NEVER_ANSWERED_MS = 10_000;
-
-/**
- * Calls the handler the way @twilio/runtime-handler does and resolves to what it would send.
- * Rejects when the handler throws, calls back with an error, calls back twice, or never.
- */
-export async function invoke(handler: FunctionHandler, context: Record<string, unknown>, event: Record<string, unknown>, logs: LogCapture): Promise<Answer> {
-  logs.take(); // lines a failed previous run left behind belong to no one
-  let calls = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const answered = new Promise<Parameters<Callback>[1]>((resolve, reject) => {
-    timer = setTimeout(() => reject(new Error('the handler never called back')), NEVER_ANSWERED_MS);
-    try {
-      handler({ ...context, getTwilioClient: () => undefined }, event, (error, response) => {
-        calls += 1;
-        if (error !== null && error !== undefined) reject(new Error(`the handler called back with an error: ${String(error)}`));
-        else resolve(response);
-      });
-    } catch (error) {
-      reject(new Error(`the handler threw: ${String(error)}`));
-    }
-  });
-  let response: Parameters<Callback>[1];
-  try {
-    response = await answered;
-  } finally {
-    clearTimeout(timer);
-  }
-  // A second callback would come from a later microtask of the same request.
-  await new Promise((resolve) => setImmediate(resolve));
-  if (calls !== 1) throw new Error(`the handler called back ${calls} times`);
-  if (response === undefined) throw new Error('the handler called back without a response');
-  // serialize() is what the runtime sends: it JSON-encodes application/json bodies itself.
-  const { statusCode, headers, body } = response.serialize();
-  const raw = typeof body === 'string' ? body : body === undefined || body === null ? '' : JSON.stringify(body);
-  return { status: statusCode, headers, raw, json: raw === '' ? undefined : JSON.parse(raw), logs: logs.take() };
-}
+export { invoke, LogCapture, type Answer, type FunctionHandler } from '../support/runtime';
 
 /**
  * toEqual, but jest's expect() only on a mismatch, for its diff: each expect() call captures a

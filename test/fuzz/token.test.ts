@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { ALLOWED_ORIGIN, DOMAIN_NAME, tokenEvent } from './arbitraries';
 import { expectTokenAnswer, type Expectation, type ModelConfig } from './oracle';
 import { checkTokenAnswer, count, expectCoverage, REQUEST_ERRORS, type Tally } from './checks';
-import { installRuntimeGlobals, invoke, LogCapture, fuzzOptions, RUNS, snapshotPrototypes, type FunctionHandler } from './support';
+import { invoke, LogCapture, fuzzOptions, RUNS, snapshotPrototypes, type FunctionHandler } from './support';
+import { installTwilioGlobals } from '../support/runtime';
 import { REAL_LOOKING, TEST_SECRET } from '../support/env';
 
 let handler: FunctionHandler;
@@ -16,7 +17,7 @@ let prototypesUnchanged: () => void;
 
 beforeAll(() => {
   prototypesUnchanged = snapshotPrototypes();
-  installRuntimeGlobals();
+  installTwilioGlobals();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   handler = require('../../functions/token').handler;
   logs.start();

@@ -4,9 +4,9 @@
  * "severity code field", that the inspector reports.
  */
 import fc from 'fast-check';
-import { loadConfig } from '../../lib/config';
+import { loadConfig } from '../../lib/config/service';
 import { DEMO_CONFIG } from '../../lib/demo';
-import { handleToken } from '../../lib/token-endpoint';
+import { handleToken } from '../../lib/endpoints/token';
 import { expectationsFromConfig, formatDuration, inspectToken, type Expectations, type InspectionReport } from '../../lib/inspect';
 import { demoVars, realVars, REAL_LOOKING, TEST_SECRET } from '../support/env';
 import { findingKeys, sign, twilioPayload, twilioToken, TWILIO_HEADER, unsigned, without } from './support';

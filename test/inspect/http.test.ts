@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { realVars, TEST_SECRET } from '../support/env';
-import { startServer, type TestServer } from '../support/server';
+import { startServer, type TestServer } from '../support/runtime';
 import { findingKeys, sign, twilioPayload } from './support';
 
 const built = path.resolve(__dirname, '..', '..', 'dist', 'functions', 'inspect.js');

@@ -1,8 +1,8 @@
 /** Every token /token mints, for every grant combination and configuration, inspects clean. */
-import { loadConfig } from '../../lib/config';
+import { loadConfig } from '../../lib/config/service';
 import { expectationsFromConfig, inspectToken } from '../../lib/inspect';
-import { GRANT_NAMES, type GrantName } from '../../lib/request';
-import { handleToken } from '../../lib/token-endpoint';
+import { GRANT_NAMES, type GrantName } from '../../lib/twilio';
+import { handleToken } from '../../lib/endpoints/token';
 import { demoVars, realVars } from '../support/env';
 import { findingKeys } from './support';
 

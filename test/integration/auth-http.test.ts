@@ -5,7 +5,7 @@
  */
 import { realVars, REAL_LOOKING, TEST_SECRET } from '../support/env';
 import { expectedPayload, verifyTwilioToken } from '../support/jwt';
-import { startServer, type TestServer } from '../support/server';
+import { startServer, type TestServer } from '../support/runtime';
 import { ALLOWED_ORIGIN, APP_JWT_SECRET, APP_PASSCODE, AUDIENCE, deadUrl, ISSUER, providerKey, signHs, startJwksServer, tamperPayload, unsignedToken, type JwksServer, type ProviderKey } from '../auth/support';
 
 const nowS = (): number => Math.floor(Date.now() / 1000);

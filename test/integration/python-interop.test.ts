@@ -3,8 +3,8 @@
  * verifies a token we minted, with the same secret.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { loadConfig } from '../../lib/config';
-import { mintToken } from '../../lib/mint';
+import { loadConfig } from '../../lib/config/service';
+import { mintToken } from '../../lib/token/mint';
 import { realVars, REAL_LOOKING, TEST_SECRET } from '../support/env';
 
 const PYTHON = '/usr/bin/python3';

@@ -8,23 +8,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { demoVars } from '../support/env';
+import { FUNCTION_RUNNER_SOURCE } from '../support/runtime';
 
 const root = path.resolve(__dirname, '..', '..');
 const built = path.join(root, 'dist', 'functions');
 const functionFiles = fs.readdirSync(built).filter((f) => f.endsWith('.js'));
 
-const RUNNER = `
-const path = require('node:path');
-const twilio = require(path.join(process.env.NODE_MODULES, 'twilio'));
-const { Response } = require(path.join(process.env.NODE_MODULES, 'twilio-run/dist/runtime/internal/response'));
-global.Twilio = { ...twilio, Response };
-console.log = () => {};
-const { handler } = require(process.env.FUNCTION_FILE);
-const [context, event] = JSON.parse(process.env.CALL);
-handler(context, event, (err, res) => {
-  process.stdout.write(JSON.stringify(err ? { err: String(err) } : res.serialize()));
-});
-`;
 
 test('there is at least the token function to check', () => {
   expect(functionFiles).toContain('token.js');
@@ -46,7 +35,7 @@ describe.each(functionFiles)('dist/functions/%s', (file) => {
 
   test('loads and answers alone in an empty folder', () => {
     const event = file === 'token.js' ? { identity: 'solo', grants: 'chat', request: { headers: {}, cookies: {} } } : { request: { headers: {}, cookies: {} } };
-    const out = execFileSync(process.execPath, ['-e', RUNNER], {
+    const out = execFileSync(process.execPath, ['-e', FUNCTION_RUNNER_SOURCE], {
       cwd: dir,
       env: { ...process.env, NODE_PATH: '', NODE_MODULES: path.join(dir, 'node_modules'), FUNCTION_FILE: path.join(dir, file), CALL: JSON.stringify([demoVars(), event]) },
       encoding: 'utf8',

@@ -1,4 +1,4 @@
-import { startServer, type TestServer } from '../support/server';
+import { startServer, type TestServer } from '../support/runtime';
 import { demoVars } from '../support/env';
 import { expectedPayload, verifyTwilioToken } from '../support/jwt';
 import { DEMO_CONFIG } from '../../lib/demo';

@@ -4,9 +4,9 @@
  * 20107 for the signature.
  */
 import { DEMO_CONFIG, isDemoCredentials } from '../../demo';
-import { describeSidProblem, isSid, sidPrefixOf, SID_PREFIXES } from '../../sids';
+import { describeSidProblem, isSid, sidPrefixOf, SID_PREFIXES } from '../../twilio';
 import type { CheckResult, DoctorVars } from '../types';
-import { isPlaceholderSid, read, row, sidShape } from '../vars';
+import { isPlaceholderSid, readVar, row, sidShape } from '../vars';
 
 /** Where people keep an Auth Token next to the API key (AUTH_TOKEN lets twilio-run deploy). */
 const AUTH_TOKEN_VARIABLES = ['AUTH_TOKEN', 'TWILIO_AUTH_TOKEN', 'TEST_AUTH_TOKEN', 'TWILIO_TEST_AUTH_TOKEN'] as const;
@@ -21,13 +21,13 @@ export function checkAccountSid(vars: DoctorVars): CheckResult {
   const id = 'account_sid';
   const title = 'ACCOUNT_SID';
   const fix = `${sidShape('ACCOUNT_SID', 'AC')} (Account Info on the Twilio Console dashboard)`;
-  const value = read(vars, 'ACCOUNT_SID');
+  const value = readVar(vars, 'ACCOUNT_SID');
   if (value === undefined) return row(id, title, 'fail', 'ACCOUNT_SID is not set: tokens need the Account SID as their subject (sub).', fix);
   if (isPlaceholderSid(value)) {
     return row(id, title, 'fail', 'ACCOUNT_SID is a placeholder (the demo\'s all-zero SID or an example\'s), not an account: Twilio rejects tokens for it with 20103 (invalid subject).', fix);
   }
   if (!isSid(value, 'AC')) return row(id, title, 'fail', `ACCOUNT_SID ${describeSidProblem(value, 'AC')}; tokens with that subject fail with 20103.`, fix);
-  const testVariable = TEST_ACCOUNT_VARIABLES.find((name) => read(vars, name) === value);
+  const testVariable = TEST_ACCOUNT_VARIABLES.find((name) => readVar(vars, name) === value);
   if (testVariable !== undefined) {
     return row(
       id,
@@ -44,7 +44,7 @@ export function checkApiKey(vars: DoctorVars): CheckResult {
   const id = 'api_key';
   const title = 'API_KEY';
   const fix = `${sidShape('API_KEY', 'SK')} (a Standard key created in the account ACCOUNT_SID: Console > Account > API keys & tokens)`;
-  const value = read(vars, 'API_KEY');
+  const value = readVar(vars, 'API_KEY');
   if (value === undefined) return row(id, title, 'fail', 'API_KEY is not set: tokens need the API key SID as their issuer (iss).', fix);
   if (isPlaceholderSid(value)) return row(id, title, 'fail', 'API_KEY is a placeholder, not a key: Twilio rejects tokens it issues with 20103 (invalid issuer).', fix);
   if (!isSid(value, 'SK')) return row(id, title, 'fail', `API_KEY ${describeSidProblem(value, 'SK')}; tokens with that issuer fail with 20103.`, fix);
@@ -56,12 +56,12 @@ const PLACEHOLDER_SECRET = /^(?:your|my)?[_ -]?(?:api)?[_ -]?(?:key)?[_ -]?secre
 export function checkApiSecret(vars: DoctorVars): CheckResult {
   const id = 'api_secret';
   const title = 'API_SECRET';
-  const value = read(vars, 'API_SECRET');
+  const value = readVar(vars, 'API_SECRET');
   if (value === undefined) return row(id, title, 'fail', 'API_SECRET is not set: tokens cannot be signed.', SECRET_FIX);
   if (value === DEMO_CONFIG.API_SECRET) {
     return row(id, title, 'fail', 'API_SECRET is the demo secret from the tracked .env: Twilio rejects every token signed with it (20107 invalid signature).', SECRET_FIX);
   }
-  const tokenVariable = AUTH_TOKEN_VARIABLES.find((name) => read(vars, name) === value);
+  const tokenVariable = AUTH_TOKEN_VARIABLES.find((name) => readVar(vars, name) === value);
   if (tokenVariable !== undefined) {
     return row(
       id,

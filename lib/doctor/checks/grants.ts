@@ -4,9 +4,10 @@
  * voice grants). An unset product is a skip, not a failure: /token answers config_error only
  * when someone asks for that grant.
  */
-import { describeSidProblem, isSid, sidPrefixOf, type SidPrefix } from '../../sids';
+import { chatServiceVariable, usesDefaultSyncService } from '../../config/service';
+import { describeSidProblem, isSid, sidPrefixOf, type SidPrefix } from '../../twilio';
 import type { CheckResult, DoctorVars } from '../types';
-import { isPlaceholderSid, read, row, sidShape } from '../vars';
+import { isPlaceholderSid, readVar, row, sidShape } from '../vars';
 
 const ZS_EXPLANATION = 'ZS... is the SID of a Functions (Serverless) service, which a deployed runtime puts in SERVICE_SID by itself';
 
@@ -28,9 +29,9 @@ export function checkOutgoingSid(vars: DoctorVars): CheckResult {
   const id = 'outgoing_sid';
   const title = 'OUTGOING_SID (voice)';
   const fix = `${sidShape('OUTGOING_SID', 'AP')} (a TwiML App in the account ACCOUNT_SID whose Voice URL answers your calls' TwiML)`;
-  const value = read(vars, 'OUTGOING_SID');
+  const value = readVar(vars, 'OUTGOING_SID');
   if (value === undefined) {
-    if (read(vars, 'PUSH_CREDENTIAL_SID') !== undefined) {
+    if (readVar(vars, 'PUSH_CREDENTIAL_SID') !== undefined) {
       return row(id, title, 'fail', 'PUSH_CREDENTIAL_SID is set, so voice is meant to work, but OUTGOING_SID is not: every voice token request answers config_error.', fix);
     }
     return row(id, title, 'skip', 'Voice is not configured: /token answers config_error for grants=voice.', `to enable voice: ${fix}`);
@@ -40,12 +41,11 @@ export function checkOutgoingSid(vars: DoctorVars): CheckResult {
   return row(id, title, 'pass', `Voice tokens place calls through TwiML App ${value}.`);
 }
 
-/** The Conversations service chat grants use: CHAT_SERVICE_SID, or an IS... SERVICE_SID (lib/config's rule). */
+/** The Conversations service chat grants use, when well-formed (lib/config's rule). */
 export function effectiveChatService(vars: DoctorVars): string | undefined {
-  const chat = read(vars, 'CHAT_SERVICE_SID');
-  if (chat !== undefined) return isSid(chat, 'IS') ? chat : undefined;
-  const legacy = read(vars, 'SERVICE_SID');
-  return legacy !== undefined && isSid(legacy, 'IS') ? legacy : undefined;
+  const variable = chatServiceVariable(vars);
+  const value = variable === undefined ? undefined : readVar(vars, variable);
+  return isSid(value, 'IS') ? value : undefined;
 }
 
 const CHAT_FIX = `${sidShape('CHAT_SERVICE_SID', 'IS')} (Conversations > Manage > Services, in the account ACCOUNT_SID)`;
@@ -53,9 +53,9 @@ const CHAT_FIX = `${sidShape('CHAT_SERVICE_SID', 'IS')} (Conversations > Manage 
 export function checkChatServiceSid(vars: DoctorVars): CheckResult {
   const id = 'chat_service_sid';
   const title = 'CHAT_SERVICE_SID (chat)';
-  const value = read(vars, 'CHAT_SERVICE_SID');
+  const value = readVar(vars, 'CHAT_SERVICE_SID');
   if (value === undefined) {
-    const legacy = read(vars, 'SERVICE_SID');
+    const legacy = readVar(vars, 'SERVICE_SID');
     if (legacy !== undefined && isSid(legacy, 'IS') && !isPlaceholderSid(legacy)) {
       return row(id, title, 'pass', `Chat tokens use Conversations service ${legacy} from SERVICE_SID (see the SERVICE_SID row).`);
     }
@@ -69,8 +69,8 @@ export function checkChatServiceSid(vars: DoctorVars): CheckResult {
 export function checkServiceSid(vars: DoctorVars): CheckResult {
   const id = 'service_sid';
   const title = 'SERVICE_SID (legacy chat)';
-  const value = read(vars, 'SERVICE_SID');
-  const chat = read(vars, 'CHAT_SERVICE_SID');
+  const value = readVar(vars, 'SERVICE_SID');
+  const chat = readVar(vars, 'CHAT_SERVICE_SID');
   if (value === undefined) return row(id, title, 'pass', 'Not set (CHAT_SERVICE_SID is the variable for chat).');
   if (isSid(value, 'ZS')) {
     if (chat !== undefined) return row(id, title, 'pass', `Holds a Functions service SID (ZS...), which is ignored: chat uses CHAT_SERVICE_SID.`);
@@ -101,8 +101,8 @@ export function checkSyncServiceSid(vars: DoctorVars): CheckResult {
   const id = 'sync_service_sid';
   const title = 'SYNC_SERVICE_SID (sync)';
   const fix = `${sidShape('SYNC_SERVICE_SID', 'IS')} (Sync > Services, in the account ACCOUNT_SID), or SYNC_SERVICE_SID=default`;
-  const value = read(vars, 'SYNC_SERVICE_SID');
-  if (value === undefined || value === 'default') return row(id, title, 'pass', 'Sync tokens use the account\'s default Sync service.');
+  const value = readVar(vars, 'SYNC_SERVICE_SID');
+  if (value === undefined || usesDefaultSyncService(vars)) return row(id, title, 'pass', 'Sync tokens use the account\'s default Sync service.');
   const problem = sidProblem('SYNC_SERVICE_SID', value, 'IS', 'sync tokens name a service Twilio cannot find, so the Sync SDK fails to connect');
   if (problem !== undefined) return row(id, title, 'fail', problem, fix);
   if (value === effectiveChatService(vars)) {
@@ -121,7 +121,7 @@ export function checkPushCredentialSid(vars: DoctorVars): CheckResult {
   const id = 'push_credential_sid';
   const title = 'PUSH_CREDENTIAL_SID';
   const fix = `${sidShape('PUSH_CREDENTIAL_SID', 'CR')} (a Push Credential in the account ACCOUNT_SID), or leave it empty`;
-  const value = read(vars, 'PUSH_CREDENTIAL_SID');
+  const value = readVar(vars, 'PUSH_CREDENTIAL_SID');
   if (value === undefined) return row(id, title, 'pass', 'Not set (optional: mobile incoming-call push notifications).');
   const problem = sidProblem('PUSH_CREDENTIAL_SID', value, 'CR', 'voice grants name a credential Twilio cannot find, so incoming-call pushes never arrive');
   if (problem !== undefined) return row(id, title, 'fail', problem, fix);

@@ -1,13 +1,14 @@
 /**
  * The whole-configuration check (lib/config's loadConfig, the parser the functions use) and the
- * self-test: mint one token per configured grant with lib/mint, exactly as /token would, and run
- * it through the inspector engine with this configuration's expectations.
+ * self-test: mint one token per configured grant with lib/token, exactly as /token would, and
+ * run it through the inspector engine with this configuration's expectations.
  */
-import { loadConfig, type ServiceConfig } from '../../config';
+import { loadConfig, type ServiceConfig } from '../../config/service';
 import { ServiceError } from '../../errors';
 import { expectationsFromConfig, inspectToken, type Finding } from '../../inspect';
-import { mintToken } from '../../mint';
-import type { GrantName } from '../../request';
+import { isProductConfigured } from '../../token/grants';
+import { mintToken } from '../../token/mint';
+import { GRANT_NAMES, PRODUCTS, type GrantName } from '../../twilio';
 import type { CheckResult, DoctorVars } from '../types';
 import { row } from '../vars';
 
@@ -32,8 +33,6 @@ export function checkConfigLoads(outcome: ConfigOutcome): CheckResult {
 /** A name valid for every product (Voice allows only [A-Za-z0-9_]). */
 export const SELF_TEST_IDENTITY = 'doctor_self_test';
 
-const GRANT_TITLES: Record<GrantName, string> = { voice: 'Voice', video: 'Video', chat: 'Chat', sync: 'Sync' };
-
 const describeFinding = (f: Finding): string => `${f.code} ${f.field}: ${f.message}`;
 
 /** Injectable for tests only: a mint that signs wrongly proves the self-test can fail. */
@@ -41,9 +40,12 @@ export interface SelfTestDeps {
   mint?: typeof mintToken;
 }
 
+/** `Chat` for `Conversations (Chat)`: the short name, for a row title. */
+const shortTitle = (grant: GrantName): string => PRODUCTS[grant].title.replace(/^.*\((.*)\)$/, '$1');
+
 async function selfTestGrant(grant: GrantName, config: ServiceConfig, mint: typeof mintToken): Promise<CheckResult> {
   const id = `selftest.${grant}`;
-  const title = `Self-test: ${GRANT_TITLES[grant]} token`;
+  const title = `Self-test: ${shortTitle(grant)} token`;
   let token: string;
   try {
     ({ token } = mint({ identity: SELF_TEST_IDENTITY, grants: [grant], incomingAllow: true }, config));
@@ -70,14 +72,9 @@ export async function runSelfTest(outcome: ConfigOutcome, deps: SelfTestDeps = {
   }
   const config = outcome.config;
   const rows: CheckResult[] = [];
-  for (const grant of ['voice', 'video', 'chat', 'sync'] as const) {
-    if (grant === 'voice' && config.outgoingApplicationSid === undefined) {
-      rows.push(row('selftest.voice', 'Self-test: Voice token', 'skip', 'Voice is not configured (OUTGOING_SID).'));
-    } else if (grant === 'chat' && config.chatServiceSid === undefined) {
-      rows.push(row('selftest.chat', 'Self-test: Chat token', 'skip', 'Chat is not configured (CHAT_SERVICE_SID).'));
-    } else {
-      rows.push(await selfTestGrant(grant, config, deps.mint ?? mintToken));
-    }
+  for (const grant of GRANT_NAMES) {
+    if (isProductConfigured(grant, config)) rows.push(await selfTestGrant(grant, config, deps.mint ?? mintToken));
+    else rows.push(row(`selftest.${grant}`, `Self-test: ${shortTitle(grant)} token`, 'skip', `${PRODUCTS[grant].title} is not configured (${PRODUCTS[grant].variable?.name}).`));
   }
   return rows;
 }

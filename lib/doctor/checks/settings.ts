@@ -1,20 +1,16 @@
 /** Region, CORS origins, token lifetimes and caller authentication. */
-import { loadAuthConfig, type AuthConfig } from '../../auth';
-import { APP_PASSCODE_MIN, JWT_SECRET_MIN_BYTES } from '../../auth/config';
-import { DEFAULT_TTL, TWILIO_MAX_TTL } from '../../config';
+import { APP_PASSCODE_MIN, JWT_SECRET_MIN_BYTES, loadAuthConfig, type AuthConfig } from '../../config/auth';
+import { describeBadOrigin, isLocalHost, isWellFormedOrigin, originEntries } from '../../config/origins';
+import { isLocalDomain, readSeconds, type ConfigProblem } from '../../config/service';
 import { ServiceError } from '../../errors';
-import { describeOriginProblem, isLocalHost, isWellFormedOrigin } from '../../origins';
-import { isTwilioRegion, TWILIO_REGIONS } from '../../regions';
+import { DEFAULT_TOKEN_TTL_SECONDS, isApiRegion, isTwilioRegion, MAX_TOKEN_LIFETIME_SECONDS, TWILIO_REGIONS } from '../../twilio';
 import type { CheckResult, DoctorVars } from '../types';
-import { read, row } from '../vars';
-
-/** Twilio Regions with their own REST API and API keys; the others are legacy Voice regions in `twr` only. */
-export const API_REGIONS = ['us1', 'ie1', 'au1'] as const;
+import { readVar, row } from '../vars';
 
 export function checkRegion(vars: DoctorVars): CheckResult {
   const id = 'twilio_region';
   const title = 'TWILIO_REGION';
-  const raw = read(vars, 'TWILIO_REGION');
+  const raw = readVar(vars, 'TWILIO_REGION');
   if (raw === undefined) return row(id, title, 'pass', 'Not set: tokens carry no twr header and go to us1, where the API key must have been created.');
   const region = raw.toLowerCase();
   if (!isTwilioRegion(region)) {
@@ -23,10 +19,10 @@ export function checkRegion(vars: DoctorVars): CheckResult {
       title,
       'fail',
       `TWILIO_REGION is not a region Twilio knows; a token with that twr is rejected (20102/20151), so the service answers config_error.`,
-      `TWILIO_REGION=us1 (or ie1, au1; legacy ${TWILIO_REGIONS.filter((r) => !(API_REGIONS as readonly string[]).includes(r)).join(', ')}), or leave it empty for us1`,
+      `TWILIO_REGION=us1 (or ie1, au1; legacy ${TWILIO_REGIONS.filter((r) => !isApiRegion(r)).join(', ')}), or leave it empty for us1`,
     );
   }
-  if ((API_REGIONS as readonly string[]).includes(region)) {
+  if (isApiRegion(region)) {
     const keyNote = region === 'us1' ? '' : ` The API key must be one created in ${region.toUpperCase()} (keys belong to one region; a US1 key gives 20103 there), and Video keys must come from US1.`;
     return row(id, title, 'pass', `Tokens carry twr=${region}.${keyNote}`);
   }
@@ -37,9 +33,9 @@ export function checkAllowedOrigins(vars: DoctorVars): CheckResult {
   const id = 'allowed_origins';
   const title = 'ALLOWED_ORIGINS';
   const fix = 'ALLOWED_ORIGINS=https://app.example.com,http://localhost:5173 (exact origins: scheme://host[:port], no path, no trailing slash)';
-  const raw = read(vars, 'ALLOWED_ORIGINS');
+  const raw = readVar(vars, 'ALLOWED_ORIGINS');
   if (raw === undefined) return row(id, title, 'pass', 'Not set: only the service\'s own pages may call it from a browser (requests without Origin, like curl or servers, are served).');
-  const entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const entries = originEntries(raw);
   // With *, lib/config allows every origin and ignores the other entries.
   if (entries.includes('*')) {
     return row(id, title, 'warn', 'ALLOWED_ORIGINS contains *: any web page may fetch tokens from the browser of anyone who visits it (with their passcode or sign-in, if AUTH_MODE asks for one).', fix);
@@ -63,33 +59,29 @@ export function checkAllowedOrigins(vars: DoctorVars): CheckResult {
  * named (the checklist lands in deploy logs).
  */
 function describeEntry(entry: string, position: number): string {
-  return /[.:]|localhost/i.test(entry) ? describeOriginProblem(entry) : `entry ${position} is not an origin and looks like no host name (not shown)`;
+  return /[.:]|localhost/i.test(entry) ? describeBadOrigin(entry) : `entry ${position} is not an origin and looks like no host name (not shown)`;
 }
 
-type Seconds = { ok: true; value: number; set: boolean } | { ok: false; problem: string };
-
-function parseSeconds(vars: DoctorVars, name: string, fallback: number): Seconds {
-  const raw = read(vars, name);
-  if (raw === undefined) return { ok: true, value: fallback, set: false };
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) return { ok: false, problem: `${name} is not a whole number of seconds from 1 to ${TWILIO_MAX_TTL}, so the service answers config_error.` };
-  const value = Number(raw);
-  if (value > TWILIO_MAX_TTL) {
-    return { ok: false, problem: `${name} is ${value} s, but Twilio rejects tokens living over ${TWILIO_MAX_TTL} s (24 h, error 20157), so the service answers config_error.` };
-  }
-  return { ok: true, value, set: true };
+/** A lifetime variable the way lib/config reads it; its problem, judged as deployed, ends in config_error. */
+function readLifetime(vars: DoctorVars, name: string, fallback: number): { value: number; set: boolean; problem?: string } {
+  const problems: ConfigProblem[] = [];
+  const value = readSeconds(vars, name, { min: 1, max: MAX_TOKEN_LIFETIME_SECONDS }, fallback, problems);
+  const [problem] = problems;
+  return { value, set: readVar(vars, name) !== undefined, problem: problem && `${problem.message}, so the service answers config_error.` };
 }
 
 export function checkTtls(vars: DoctorVars): CheckResult[] {
-  const max = parseSeconds(vars, 'TOKEN_MAX_TTL', TWILIO_MAX_TTL);
-  const maxRow = max.ok
-    ? row('token_max_ttl', 'TOKEN_MAX_TTL', 'pass', max.set ? `Callers may ask for up to ${max.value} s.` : `Not set: callers may ask for up to ${TWILIO_MAX_TTL} s (Twilio's limit).`)
-    : row('token_max_ttl', 'TOKEN_MAX_TTL', 'fail', max.problem, `TOKEN_MAX_TTL=14400 (any whole number of seconds up to ${TWILIO_MAX_TTL})`);
-  const maxValue = max.ok ? max.value : TWILIO_MAX_TTL;
-  const ttl = parseSeconds(vars, 'TOKEN_TTL', Math.min(DEFAULT_TTL, maxValue));
+  const max = readLifetime(vars, 'TOKEN_MAX_TTL', MAX_TOKEN_LIFETIME_SECONDS);
+  const maxRow =
+    max.problem !== undefined
+      ? row('token_max_ttl', 'TOKEN_MAX_TTL', 'fail', max.problem, `TOKEN_MAX_TTL=14400 (any whole number of seconds up to ${MAX_TOKEN_LIFETIME_SECONDS})`)
+      : row('token_max_ttl', 'TOKEN_MAX_TTL', 'pass', max.set ? `Callers may ask for up to ${max.value} s.` : `Not set: callers may ask for up to ${MAX_TOKEN_LIFETIME_SECONDS} s (Twilio's limit).`);
+  const fallback = Math.min(DEFAULT_TOKEN_TTL_SECONDS, max.value);
+  const ttl = readLifetime(vars, 'TOKEN_TTL', fallback);
   let ttlRow: CheckResult;
-  if (!ttl.ok) ttlRow = row('token_ttl', 'TOKEN_TTL', 'fail', ttl.problem, `TOKEN_TTL=${DEFAULT_TTL} (1 to TOKEN_MAX_TTL seconds)`);
-  else if (ttl.value > maxValue) {
-    ttlRow = row('token_ttl', 'TOKEN_TTL', 'fail', `TOKEN_TTL (${ttl.value} s) is above TOKEN_MAX_TTL (${maxValue} s), so the service answers config_error.`, `TOKEN_TTL=${Math.min(DEFAULT_TTL, maxValue)} (at most TOKEN_MAX_TTL)`);
+  if (ttl.problem !== undefined) ttlRow = row('token_ttl', 'TOKEN_TTL', 'fail', ttl.problem, `TOKEN_TTL=${DEFAULT_TOKEN_TTL_SECONDS} (1 to TOKEN_MAX_TTL seconds)`);
+  else if (ttl.value > max.value) {
+    ttlRow = row('token_ttl', 'TOKEN_TTL', 'fail', `TOKEN_TTL (${ttl.value} s) is above TOKEN_MAX_TTL (${max.value} s), so the service answers config_error.`, `TOKEN_TTL=${fallback} (at most TOKEN_MAX_TTL)`);
   } else ttlRow = row('token_ttl', 'TOKEN_TTL', 'pass', ttl.set ? `Tokens live ${ttl.value} s unless the caller asks otherwise.` : `Not set: tokens live ${ttl.value} s unless the caller asks otherwise.`);
   return [ttlRow, maxRow];
 }
@@ -101,8 +93,8 @@ export function checkTtls(vars: DoctorVars): CheckResult[] {
 export function checkAuthMode(vars: DoctorVars): CheckResult {
   const id = 'auth_mode';
   const title = 'AUTH_MODE (caller authentication)';
-  const domainName = read(vars, 'DOMAIN_NAME');
-  const isLocal = domainName !== undefined && isLocalHost(domainName);
+  // Unlike the functions, an absent DOMAIN_NAME is judged as deployed: that is what npm run deploy uploads.
+  const isLocal = readVar(vars, 'DOMAIN_NAME') !== undefined && isLocalDomain(vars);
   let auth: AuthConfig;
   try {
     auth = loadAuthConfig(vars, { isLocal });

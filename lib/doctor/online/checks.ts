@@ -8,10 +8,11 @@
  * first proven on a resource every Standard key may read (the account's TwiML Apps), and the
  * Main-only reads fall back to AUTH_TOKEN when the file has one, else are skipped with a note.
  */
-import { isSid } from '../../sids';
+import { usesDefaultSyncService } from '../../config/service';
+import { isSid } from '../../twilio';
 import { effectiveChatService } from '../checks/grants';
 import type { CheckResult, DoctorVars } from '../types';
-import { read, row, sidShape } from '../vars';
+import { readVar, row, sidShape } from '../vars';
 import { apiHostFor, createClient, DEFAULT_TIMEOUT_MS, type ClientOptions, type TwilioClient } from './client';
 
 export interface OnlineOptions {
@@ -267,7 +268,7 @@ async function checkResource<T>(
 async function checkTwimlApp(ctx: Context): Promise<CheckResult> {
   const id = 'online.twiml_app';
   const title = 'TwiML App (OUTGOING_SID)';
-  const sid = read(ctx.vars, 'OUTGOING_SID');
+  const sid = readVar(ctx.vars, 'OUTGOING_SID');
   if (sid === undefined || !isSid(sid, 'AP')) return row(id, title, 'skip', 'Voice is not configured.');
   const fix = `${sidShape('OUTGOING_SID', 'AP')} of a TwiML App in the account ACCOUNT_SID, with its Voice Request URL set`;
   return checkResource(
@@ -287,7 +288,7 @@ async function checkTwimlApp(ctx: Context): Promise<CheckResult> {
 async function checkPushCredential(ctx: Context): Promise<CheckResult> {
   const id = 'online.push_credential';
   const title = 'Push Credential (PUSH_CREDENTIAL_SID)';
-  const sid = read(ctx.vars, 'PUSH_CREDENTIAL_SID');
+  const sid = readVar(ctx.vars, 'PUSH_CREDENTIAL_SID');
   if (sid === undefined || !isSid(sid, 'CR')) return row(id, title, 'skip', 'No push credential configured.');
   return checkResource(
     ctx,
@@ -303,7 +304,7 @@ async function checkConversationsService(ctx: Context): Promise<CheckResult> {
   const title = 'Conversations service (chat)';
   const sid = effectiveChatService(ctx.vars);
   if (sid === undefined) return row(id, title, 'skip', 'Chat is not configured.');
-  const variable = read(ctx.vars, 'CHAT_SERVICE_SID') !== undefined ? 'CHAT_SERVICE_SID' : 'SERVICE_SID';
+  const variable = readVar(ctx.vars, 'CHAT_SERVICE_SID') !== undefined ? 'CHAT_SERVICE_SID' : 'SERVICE_SID';
   return checkResource(
     ctx,
     { id, title, variable, fix: `${sidShape('CHAT_SERVICE_SID', 'IS')} of a Conversations service in the account ACCOUNT_SID`, consequence: 'the Conversations SDK fails to connect with such tokens (20404; the grant names an unknown service, 20106)' },
@@ -315,8 +316,8 @@ async function checkConversationsService(ctx: Context): Promise<CheckResult> {
 async function checkSyncService(ctx: Context): Promise<CheckResult> {
   const id = 'online.sync_service';
   const title = 'Sync service (sync)';
-  const sid = read(ctx.vars, 'SYNC_SERVICE_SID');
-  if (sid === undefined || sid === 'default') return row(id, title, 'skip', 'SYNC_SERVICE_SID is default: the account\'s default Sync service, which Twilio provides.');
+  const sid = readVar(ctx.vars, 'SYNC_SERVICE_SID');
+  if (sid === undefined || usesDefaultSyncService(ctx.vars)) return row(id, title, 'skip', 'SYNC_SERVICE_SID is default: the account\'s default Sync service, which Twilio provides.');
   if (!isSid(sid, 'IS')) return row(id, title, 'skip', 'SYNC_SERVICE_SID is malformed (see above).');
   return checkResource(
     ctx,
@@ -343,16 +344,16 @@ const skipAll = (ids: [string, string][], detail: string, fix?: string): CheckRe
  * API_KEY and API_SECRET (no point asking Twilio about a placeholder).
  */
 export async function runOnlineChecks(vars: DoctorVars, usableCredentials: boolean, opts: OnlineOptions = {}): Promise<CheckResult[]> {
-  const accountSid = read(vars, 'ACCOUNT_SID');
-  const apiKey = read(vars, 'API_KEY');
-  const apiSecret = read(vars, 'API_SECRET');
+  const accountSid = readVar(vars, 'ACCOUNT_SID');
+  const apiKey = readVar(vars, 'API_KEY');
+  const apiSecret = readVar(vars, 'API_SECRET');
   if (!usableCredentials || accountSid === undefined || apiKey === undefined || apiSecret === undefined) {
     return skipAll(ONLINE_IDS, 'Not run: ACCOUNT_SID, API_KEY and API_SECRET must pass the offline checks first.', 'fix the failures above, then run npm run doctor -- --online again');
   }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const clientOpts: ClientOptions = { timeoutMs, apiBaseUrl: opts.apiBaseUrl };
-  const region = read(vars, 'TWILIO_REGION')?.toLowerCase();
-  const authToken = read(vars, 'AUTH_TOKEN');
+  const region = readVar(vars, 'TWILIO_REGION')?.toLowerCase();
+  const authToken = readVar(vars, 'AUTH_TOKEN');
   const ctx: Context = {
     vars,
     accountSid,

@@ -6,16 +6,13 @@
  */
 import type TwilioSDK from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
-import { isLocalHost } from '../../origins';
-import { API_REGIONS } from '../checks/settings';
+import { isLocalHost } from '../../config/origins';
+import { isApiRegion, REGIONAL_API_EDGES, type ApiRegion } from '../../twilio';
 
 export type TwilioClient = TwilioSDK.Twilio;
 
 /** Default per-request deadline: a doctor that hangs is worse than one that says "no answer". */
 export const DEFAULT_TIMEOUT_MS = 10_000;
-
-/** The edge twilio-node needs with each non-US Twilio Region (api.dublin.ie1.twilio.com). */
-const REGION_EDGES: Record<string, string> = { ie1: 'dublin', au1: 'sydney' };
 
 export interface ClientOptions {
   timeoutMs: number;
@@ -71,12 +68,12 @@ function requestClient(opts: ClientOptions): RequestClient {
 /** The REST API host twilio-node talks to for a token region: the key must exist there. */
 export function apiHostFor(region: string | undefined): string {
   const apiRegion = apiRegionOf(region);
-  return apiRegion === undefined ? 'api.twilio.com' : `api.${REGION_EDGES[apiRegion]}.${apiRegion}.twilio.com`;
+  return apiRegion === undefined ? 'api.twilio.com' : `api.${REGIONAL_API_EDGES[apiRegion]}.${apiRegion}.twilio.com`;
 }
 
 /** ie1/au1 have their own REST API; us1 and the legacy Voice regions (us2, jp1, ...) use the default one. */
-function apiRegionOf(region: string | undefined): string | undefined {
-  return region !== undefined && region !== 'us1' && (API_REGIONS as readonly string[]).includes(region) ? region : undefined;
+function apiRegionOf(region: string | undefined): Exclude<ApiRegion, 'us1'> | undefined {
+  return isApiRegion(region) && region !== 'us1' ? region : undefined;
 }
 
 /**
@@ -91,7 +88,7 @@ export function createClient(username: string, password: string, accountSid: str
     // Explicit values, even empty: twilio-node otherwise reads TWILIO_REGION/TWILIO_EDGE from the
     // shell, which says nothing about this configuration.
     region: apiRegion ?? '',
-    edge: apiRegion !== undefined ? REGION_EDGES[apiRegion] : '',
+    edge: apiRegion !== undefined ? REGIONAL_API_EDGES[apiRegion] : '',
     env: {},
     logLevel: 'info',
     autoRetry: false,

@@ -1,0 +1,145 @@
+/**
+ * npm start [-- --port 3000] [-- --env FILE]
+ * The local server: Twilio's own development runtime (@twilio/runtime-handler, the package the
+ * deployed service runs) serving the built functions and assets of dist/ in one process
+ * (no fork per request, no reload), on the configuration of the env file.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { LocalDevelopmentServer, type RouteInfo } from '@twilio/runtime-handler/dev';
+import { fsHelpers } from '@twilio-labs/serverless-api';
+import { chooseEnvFile, EnvFileError, readEnvFile } from './lib/env-file';
+
+export interface LocalServerOptions {
+  /** The configuration the functions get as `context`. */
+  env: Record<string, string | undefined>;
+  /** The project root: dist/functions and dist/assets are served from under it. */
+  root: string;
+  functionsFolder?: string;
+  assetsFolder?: string;
+  port?: number;
+  host?: string;
+}
+
+export interface LocalServer {
+  url: string;
+  port: number;
+  routes: RouteInfo;
+  close(): Promise<void>;
+}
+
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  const routes = (await fsHelpers.getListOfFunctionsAndAssets(options.root, {
+    functionsFolderNames: [options.functionsFolder ?? 'dist/functions'],
+    assetsFolderNames: [options.assetsFolder ?? 'dist/assets'],
+  })) as RouteInfo;
+  const host = options.host ?? '127.0.0.1';
+  const runtime = new LocalDevelopmentServer(options.port ?? 0, {
+    baseDir: options.root,
+    env: options.env,
+    port: options.port ?? 0,
+    url: '',
+    detailedLogs: false,
+    live: false,
+    logs: false,
+    legacyMode: false,
+    appName: 'twilio-token-service',
+    forkProcess: false,
+    routes,
+    enableDebugLogs: false,
+  });
+  const http: Server = await new Promise((resolve, reject) => {
+    const server = runtime.getApp().listen(options.port ?? 0, host, () => resolve(server));
+    server.once('error', reject);
+  });
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  // The runtime derives DOMAIN_NAME from config.url on every request: point it at the real port.
+  (runtime as unknown as { config: { url: string } }).config.url = `http://localhost:${port}`;
+  return {
+    url,
+    port,
+    routes,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        http.closeAllConnections();
+        http.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+const USAGE = `Usage: npm start [-- options]
+
+Serves the built functions and assets (dist/) on this machine with Twilio's development runtime.
+
+Options:
+  --port N       listen on port N (default 3000)
+  --env FILE     the configuration (default: .env.local if it exists, else .env)
+  -h, --help     show this help
+`;
+
+interface ServeArgs {
+  port: number;
+  envFile?: string;
+  help: boolean;
+}
+
+class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[]): ServeArgs {
+  const args: ServeArgs = { port: 3000, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const value = (): string => {
+      const next = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
+      if (next === undefined || next === '') throw new UsageError(`${arg.split('=')[0]} needs a value`);
+      return next;
+    };
+    if (arg === '-h' || arg === '--help') args.help = true;
+    else if (arg === '--port' || arg === '-p' || arg.startsWith('--port=')) {
+      const port = Number(value());
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number from 0 to 65535');
+      args.port = port;
+    } else if (arg === '--env' || arg.startsWith('--env=')) args.envFile = value();
+    else throw new UsageError(`unknown ${arg.startsWith('-') ? 'option' : 'argument'} ${JSON.stringify(arg.slice(0, 40))}`);
+  }
+  return args;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let args: ServeArgs;
+  let envFile;
+  try {
+    args = parseArgs(argv);
+    if (args.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    envFile = chooseEnvFile(process.cwd(), args.envFile);
+    if (envFile === undefined) throw new UsageError('no .env.local or .env here; copy .env.example to .env.local, or pass --env FILE');
+  } catch (error) {
+    if (!(error instanceof UsageError || error instanceof EnvFileError)) throw error;
+    process.stderr.write(`start: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  const root = path.resolve(__dirname, '..', '..');
+  const server = await startLocalServer({ env: readEnvFile(envFile.path), root, port: args.port, host: '0.0.0.0' });
+  process.stdout.write(`Using configuration from ${envFile.shown}\n\nServing on ${server.url}\n`);
+  for (const fn of server.routes.functions) process.stdout.write(`  function ${server.url}${fn.path}\n`);
+  for (const asset of server.routes.assets) process.stdout.write(`  asset    ${server.url}${asset.path}\n`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void server.close().then(() => process.exit(0)));
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code !== 0) process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`start: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,296 @@
+/**
+ * Every configuration variable, declared once: what it is, how it looks, when it is required,
+ * its default, and whether it is a secret. The functions' parsers (service.ts, auth.ts), the
+ * doctor's rows, the inspector's expectations, the tracked `.env` and the README's
+ * configuration table are derived from this list (scripts/docs.js writes the last two; a test
+ * checks they are current).
+ */
+import { DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, TWILIO_REGIONS, type SidPrefix } from '../twilio';
+
+export type VariableGroup = 'Twilio credentials' | 'Products' | 'Tokens' | 'Browsers' | 'Caller authentication' | 'Set by the runtime' | 'Deploy only';
+
+export type VariableKind = 'sid' | 'secret' | 'seconds' | 'choice' | 'origins' | 'url' | 'text';
+
+export interface VariableSpec {
+  name: string;
+  group: VariableGroup;
+  kind: VariableKind;
+  sidPrefix?: SidPrefix;
+  choices?: readonly string[];
+  /** When it must be set, in words: `always`, `for voice`, `when deployed`, ... */
+  required: string;
+  /** The value used when it is empty, in words (`3600`, `sub`); absent when there is none. */
+  default?: string;
+  /** Never printed, logged or described to callers (its length neither). */
+  secret: boolean;
+  description: string;
+  /** How a value looks. */
+  format: string;
+  /** Where to find or how to make a value. */
+  where?: string;
+  /** The value in the tracked demo `.env`; absent leaves it empty there. */
+  demo?: string;
+}
+
+const sidFormat = (prefix: SidPrefix): string => `${prefix} + 32 hex digits`;
+
+export const VARIABLES: readonly VariableSpec[] = [
+  {
+    name: 'ACCOUNT_SID',
+    group: 'Twilio credentials',
+    kind: 'sid',
+    sidPrefix: 'AC',
+    required: 'always (the runtime sets it when deployed)',
+    secret: false,
+    description: 'Your Twilio Account SID: the account the tokens are for (their sub).',
+    format: sidFormat('AC'),
+    where: 'Account Info on the Twilio Console dashboard, https://console.twilio.com',
+    demo: 'AC00000000000000000000000000000000',
+  },
+  {
+    name: 'API_KEY',
+    group: 'Twilio credentials',
+    kind: 'sid',
+    sidPrefix: 'SK',
+    required: 'always',
+    secret: false,
+    description: 'The API key whose secret signs the tokens (their iss): a Standard or Main key of ACCOUNT_SID, not a Restricted one.',
+    format: sidFormat('SK'),
+    where: 'Console > Account > API keys & tokens, https://console.twilio.com/us1/account/keys-credentials/api-keys',
+    demo: 'SK00000000000000000000000000000000',
+  },
+  {
+    name: 'API_SECRET',
+    group: 'Twilio credentials',
+    kind: 'secret',
+    required: 'always',
+    secret: true,
+    description: "That API key's secret, shown once when the key is created. Not your Auth Token.",
+    format: '32 characters',
+    where: 'shown when the key in API_KEY is created; if lost, create a new key',
+    demo: 'demo-secret-not-a-real-twilio-key',
+  },
+  {
+    name: 'OUTGOING_SID',
+    group: 'Products',
+    kind: 'sid',
+    sidPrefix: 'AP',
+    required: 'for voice',
+    secret: false,
+    description: "The TwiML App for the voice grant's outgoing calls.",
+    format: sidFormat('AP'),
+    where: 'Console > Voice > TwiML Apps, https://console.twilio.com/us1/develop/voice/manage/twiml-apps',
+    demo: 'AP00000000000000000000000000000000',
+  },
+  {
+    name: 'CHAT_SERVICE_SID',
+    group: 'Products',
+    kind: 'sid',
+    sidPrefix: 'IS',
+    required: 'for chat',
+    secret: false,
+    description: 'The Conversations (Chat) service for the chat grant. Wins over SERVICE_SID.',
+    format: sidFormat('IS'),
+    where: 'Console > Conversations > Manage > Services, https://console.twilio.com/us1/develop/conversations/manage/services',
+    demo: 'IS00000000000000000000000000000000',
+  },
+  {
+    name: 'SERVICE_SID',
+    group: 'Products',
+    kind: 'sid',
+    sidPrefix: 'IS',
+    required: 'no (legacy name of CHAT_SERVICE_SID)',
+    secret: false,
+    description:
+      "The old tutorials' name for the chat service. A deployed runtime fills it with its own Serverless service SID (ZS...), which is ignored and never put in a token: use CHAT_SERVICE_SID.",
+    format: sidFormat('IS'),
+  },
+  {
+    name: 'SYNC_SERVICE_SID',
+    group: 'Products',
+    kind: 'sid',
+    sidPrefix: 'IS',
+    required: 'no',
+    default: 'default',
+    secret: false,
+    description: 'The Sync service for the sync grant; `default` is the account\'s default Sync service.',
+    format: `${sidFormat('IS')}, or default`,
+    where: 'Console > Sync > Services',
+    demo: 'default',
+  },
+  {
+    name: 'PUSH_CREDENTIAL_SID',
+    group: 'Products',
+    kind: 'sid',
+    sidPrefix: 'CR',
+    required: 'no',
+    secret: false,
+    description: 'A Push Credential added to voice grants, for incoming-call notifications on mobile.',
+    format: sidFormat('CR'),
+  },
+  {
+    name: 'TWILIO_REGION',
+    group: 'Products',
+    kind: 'choice',
+    choices: TWILIO_REGIONS,
+    required: 'no',
+    default: 'us1 (no twr header)',
+    secret: false,
+    description: "The region written in the token's twr header; the API key must belong to it.",
+    format: 'us1, ie1 or au1 (legacy Voice regions: us2, jp1, sg1, de1, br1, in1)',
+  },
+  {
+    name: 'ALLOWED_ORIGINS',
+    group: 'Browsers',
+    kind: 'origins',
+    required: 'no',
+    secret: false,
+    description: "Browser origins besides the service's own pages that may call it; * allows any.",
+    format: 'comma list of exact origins, e.g. https://app.example.com,http://localhost:5173 (no path, no trailing slash)',
+  },
+  {
+    name: 'TOKEN_TTL',
+    group: 'Tokens',
+    kind: 'seconds',
+    required: 'no',
+    default: String(DEFAULT_TOKEN_TTL_SECONDS),
+    secret: false,
+    description: 'The lifetime of a token when the caller asks for none.',
+    format: 'whole seconds, 1 to TOKEN_MAX_TTL',
+    demo: String(DEFAULT_TOKEN_TTL_SECONDS),
+  },
+  {
+    name: 'TOKEN_MAX_TTL',
+    group: 'Tokens',
+    kind: 'seconds',
+    required: 'no',
+    default: String(MAX_TOKEN_LIFETIME_SECONDS),
+    secret: false,
+    description: `The longest ttl a caller may ask for; never above ${MAX_TOKEN_LIFETIME_SECONDS} (Twilio rejects longer tokens, 20157).`,
+    format: `whole seconds, 1 to ${MAX_TOKEN_LIFETIME_SECONDS}`,
+    demo: String(MAX_TOKEN_LIFETIME_SECONDS),
+  },
+  {
+    name: 'AUTH_MODE',
+    group: 'Caller authentication',
+    kind: 'choice',
+    choices: ['none', 'passcode', 'jwt'],
+    required: 'when deployed',
+    default: 'none, locally only',
+    secret: false,
+    description:
+      "How callers prove who they are: jwt (your app's sign-in token; recommended), passcode (one shared secret) or none (anyone; prototypes only).",
+    format: 'none, passcode or jwt',
+  },
+  {
+    name: 'APP_PASSCODE',
+    group: 'Caller authentication',
+    kind: 'secret',
+    required: 'with AUTH_MODE=passcode',
+    secret: true,
+    description: 'The shared passcode callers send as Authorization: Bearer <passcode>.',
+    format: 'at least 16 random visible ASCII characters, no spaces',
+    where: 'openssl rand -base64 24',
+  },
+  {
+    name: 'AUTH_JWT_SECRET',
+    group: 'Caller authentication',
+    kind: 'secret',
+    required: 'with AUTH_MODE=jwt, or AUTH_JWKS_URL',
+    secret: true,
+    description: 'The HMAC secret your backend signs app JWTs with (HS256/384/512). Set this or AUTH_JWKS_URL, not both.',
+    format: 'at least 32 random bytes',
+    where: 'openssl rand -base64 48',
+  },
+  {
+    name: 'AUTH_JWKS_URL',
+    group: 'Caller authentication',
+    kind: 'url',
+    required: 'with AUTH_MODE=jwt, or AUTH_JWT_SECRET',
+    secret: false,
+    description: "Your identity provider's JSON Web Key Set, for RS*/PS*/ES*/EdDSA app JWTs (Auth0, Okta, Cognito, Firebase, ...).",
+    format: 'https:// URL (http:// only for localhost), e.g. https://your-tenant.us.auth0.com/.well-known/jwks.json',
+  },
+  {
+    name: 'AUTH_ISSUER',
+    group: 'Caller authentication',
+    kind: 'text',
+    required: 'with AUTH_JWKS_URL',
+    secret: false,
+    description: "The exact iss of your app JWTs; checked when set.",
+    format: 'text, e.g. https://your-tenant.us.auth0.com/',
+  },
+  {
+    name: 'AUTH_AUDIENCE',
+    group: 'Caller authentication',
+    kind: 'text',
+    required: 'with AUTH_JWKS_URL',
+    secret: false,
+    description: 'The aud your app JWTs are issued for; checked when set.',
+    format: 'text, e.g. your API identifier',
+  },
+  {
+    name: 'AUTH_CLOCK_TOLERANCE',
+    group: 'Caller authentication',
+    kind: 'seconds',
+    required: 'no',
+    default: '30',
+    secret: false,
+    description: "Seconds of clock skew accepted on an app JWT's exp and nbf.",
+    format: 'whole seconds, 0 to 300',
+  },
+  {
+    name: 'AUTH_IDENTITY_CLAIM',
+    group: 'Caller authentication',
+    kind: 'text',
+    required: 'no',
+    default: 'sub',
+    secret: false,
+    description: 'The app JWT claim holding the Twilio identity; it must pass the identity rules of the requested grants.',
+    format: 'a claim name, e.g. sub, email or https://example.com/username',
+  },
+  {
+    name: 'DOMAIN_NAME',
+    group: 'Set by the runtime',
+    kind: 'text',
+    required: 'no: the runtime sets it',
+    secret: false,
+    description: "The service's own host. Its https:// origin is always allowed; a local host means a local server.",
+    format: 'a host, e.g. token-service-1234-dev.twil.io or localhost:3000',
+  },
+  {
+    name: 'AUTH_TOKEN',
+    group: 'Deploy only',
+    kind: 'secret',
+    required: 'to deploy (or a Twilio CLI profile)',
+    secret: true,
+    description: "The account's Auth Token, which twilio-run deploy uploads with. Never uploaded, never used in tokens.",
+    format: '32 hexadecimal digits',
+    where: 'the Console dashboard',
+  },
+];
+
+const BY_NAME = new Map(VARIABLES.map((spec) => [spec.name, spec]));
+
+export function variableSpec(name: string): VariableSpec {
+  const spec = BY_NAME.get(name);
+  if (spec === undefined) throw new Error(`${name} is not a declared configuration variable`);
+  return spec;
+}
+
+/** The variables whose values must never be shown. */
+export const SECRET_VARIABLES: readonly string[] = VARIABLES.filter((spec) => spec.secret).map((spec) => spec.name);
+
+/** The variables the functions read from `context`; everything is an optional string there. */
+export type ConfigVars = Readonly<Record<string, unknown>>;
+
+/**
+ * A variable's value as every reader sees it: an own string property, trimmed, with empty
+ * meaning unset. The one reader of configuration values in the project.
+ */
+export function readVar(vars: ConfigVars, name: string): string | undefined {
+  const value = Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined;
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}

@@ -1,0 +1,17 @@
+/**
+ * The service's HTTP contract as types: what /token answers, and the error body of every
+ * function. Shared by the functions and their browser clients; browser-safe.
+ */
+import type { GrantName } from './twilio';
+
+export type { ErrorBody, ErrorCode } from './errors';
+
+/** A 200 from /token. */
+export interface TokenAnswer {
+  token: string;
+  identity: string;
+  grants: GrantName[];
+  ttl: number;
+  /** ISO-8601 UTC of the token's `exp`. */
+  expiresAt: string;
+}

@@ -1,0 +1,98 @@
+/**
+ * The request pipeline both functions share: origin policy, configuration, caller
+ * authentication, the endpoint's own work, error mapping and one structured log line. Never
+ * throws; never puts a stack trace, a secret or a token in a response or a log line.
+ */
+import { authenticateCaller, type AuthDeps, type Caller } from '../auth';
+import type { ConfigVars } from '../config/schema';
+import { loadConfig, readCorsSettings, type ServiceConfig } from '../config/service';
+import { ServiceError } from '../errors';
+import { corsHeadersFor, isOriginAllowed } from '../http/cors';
+import { header, jsonResult, requestHeaders, type HttpResult } from '../http/result';
+import { forLog } from '../text';
+
+/** Fields an endpoint adds to its request log line; never a token, a secret or a credential. */
+export type LogFields = Record<string, string | number | boolean | string[] | undefined>;
+
+export interface EndpointInput {
+  config: ServiceConfig;
+  event: Record<string, unknown>;
+  caller: Caller;
+  /** Filled in as the endpoint learns them, so that failures are logged with what was known. */
+  log: LogFields;
+}
+
+export interface Endpoint {
+  /** The path, for logs: `/token`. */
+  path: string;
+  /** The answer body of a success (200). */
+  handle(input: EndpointInput): object | Promise<object>;
+}
+
+export interface EndpointDeps {
+  /** Receives one JSON line per request. */
+  log?: (line: string) => void;
+  now?: () => number;
+  /** Caller authentication knobs (tests shorten jose's JWKS refetch cooldown). */
+  auth?: AuthDeps;
+}
+
+const defaultLog = (line: string): void => console.log(line);
+
+/** The answer and its outcome code for the log: `ok`, `preflight` or the error code. */
+async function answer(endpoint: Endpoint, vars: ConfigVars, event: Record<string, unknown>, deps: EndpointDeps, log: LogFields): Promise<{ result: HttpResult; outcome: string }> {
+  const headers = requestHeaders(event);
+  const origin = header(headers, 'origin');
+  const originAllowed = origin === undefined || isOriginAllowed(origin, readCorsSettings(vars), header(headers, 'host'));
+  const corsHeaders = corsHeadersFor(origin, originAllowed);
+  try {
+    if (!originAllowed) {
+      throw new ServiceError(
+        'origin_not_allowed',
+        `The origin ${JSON.stringify(origin.slice(0, 200))} may not call this service; add it to ALLOWED_ORIGINS (comma list of https://host origins).`,
+        'Origin',
+      );
+    }
+    if (header(headers, 'access-control-request-method') !== undefined) {
+      // A preflight that reached us (the platform normally answers OPTIONS itself).
+      return { result: { status: 204, headers: { ...corsHeaders, 'Cache-Control': 'no-store' } }, outcome: 'preflight' };
+    }
+    const config = loadConfig(vars);
+    const caller = await authenticateCaller(vars, config, headers, event, deps.auth);
+    const body = await endpoint.handle({ config, event, caller, log });
+    return { result: jsonResult(200, body, corsHeaders), outcome: 'ok' };
+  } catch (error) {
+    if (error instanceof ServiceError) {
+      if (error.field !== undefined) log.field = error.field;
+      const challenge: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
+      return { result: jsonResult(error.status, error.toBody(), { ...corsHeaders, ...challenge }), outcome: error.code };
+    }
+    // A bug of ours: say so without details; the log line keeps the error's name and message.
+    log.error = error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown';
+    const body = { error: { code: 'internal_error', message: 'The token service failed unexpectedly; see the function logs.' } };
+    return { result: jsonResult(500, body, corsHeaders), outcome: 'internal_error' };
+  }
+}
+
+export async function runEndpoint(endpoint: Endpoint, vars: ConfigVars, event: Record<string, unknown>, deps: EndpointDeps = {}): Promise<HttpResult> {
+  const now = deps.now ?? Date.now;
+  const started = now();
+  const log: LogFields = {};
+  const { result, outcome } = await answer(endpoint, vars, event, deps, log);
+
+  const origin = header(requestHeaders(event), 'origin');
+  const line: Record<string, unknown> = { time: new Date(started).toISOString(), path: endpoint.path, status: result.status, outcome };
+  if (origin !== undefined) line.origin = forLog(origin);
+  for (const [key, value] of Object.entries(log)) {
+    if (value === undefined) continue;
+    // `field` is ours (a parameter or variable list), never caller input: not shortened.
+    line[key] = key === 'field' || typeof value === 'number' || typeof value === 'boolean' ? value : Array.isArray(value) ? value.map((v) => forLog(v)) : forLog(value);
+  }
+  line.ms = Math.max(0, now() - started);
+  try {
+    (deps.log ?? defaultLog)(JSON.stringify(line));
+  } catch {
+    // A failing logger must not fail the request.
+  }
+  return result;
+}

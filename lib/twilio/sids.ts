@@ -1,0 +1,58 @@
+/**
+ * Twilio SIDs are a two-letter type prefix and 32 hex digits. Knowing the prefix of each
+ * resource lets us say "that is a TwiML App SID, not a service SID" instead of letting Twilio
+ * answer with a bare 20101.
+ */
+export const SID_PREFIXES = {
+  AC: 'Account',
+  SK: 'API Key',
+  AP: 'TwiML App',
+  IS: 'Conversations/Chat or Sync service',
+  CR: 'Push Credential',
+  ZS: 'Serverless service',
+  ZE: 'Serverless environment',
+} as const;
+
+export type SidPrefix = keyof typeof SID_PREFIXES;
+
+const SID_SHAPE = /^([A-Z]{2})([0-9a-fA-F]{32})$/;
+
+export function isSid(value: unknown, prefix: SidPrefix): value is string {
+  if (typeof value !== 'string') return false;
+  const match = SID_SHAPE.exec(value);
+  return match !== null && match[1] === prefix;
+}
+
+/** The prefix of something SID-shaped, whatever its type; undefined when not SID-shaped. */
+export function sidPrefixOf(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  return SID_SHAPE.exec(value)?.[1];
+}
+
+/** What a SID prefix names (`Account`), or undefined for a prefix we do not know. */
+export function sidKind(prefix: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(SID_PREFIXES, prefix) ? SID_PREFIXES[prefix as SidPrefix] : undefined;
+}
+
+/** A readable "ACxxxxxxxx..." example for messages: shows the shape, never a value. */
+export const sidExample = (prefix: SidPrefix): string => `${prefix}${'x'.repeat(32)}`;
+
+const withArticle = (noun: string): string => `${/^[AEIOU]/.test(noun) ? 'an' : 'a'} ${noun}`;
+
+/**
+ * Describes what is wrong with a supposed SID without echoing it: the value may be a secret
+ * pasted into the wrong variable.
+ */
+export function describeSidProblem(value: string, prefix: SidPrefix): string {
+  const other = sidPrefixOf(value);
+  if (other !== undefined && other !== prefix) {
+    const kind = sidKind(other);
+    return kind
+      ? `holds ${withArticle(kind)} SID (${other}...) where ${withArticle(SID_PREFIXES[prefix])} SID (${prefix}...) belongs`
+      : `starts with ${other} where ${withArticle(SID_PREFIXES[prefix])} SID starts with ${prefix}`;
+  }
+  if (!value.startsWith(prefix)) {
+    return `must start with ${prefix} (${withArticle(SID_PREFIXES[prefix])} SID looks like ${sidExample(prefix)})`;
+  }
+  return `must be ${prefix} followed by 32 hex digits (${value.length} characters given, 34 expected)`;
+}

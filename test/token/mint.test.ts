@@ -1,0 +1,90 @@
+import AccessToken from 'twilio/lib/jwt/AccessToken';
+import { loadConfig } from '../../lib/config/service';
+import { ServiceError } from '../../lib/errors';
+import { mintToken } from '../../lib/token/mint';
+import { GRANT_NAMES, type GrantName } from '../../lib/twilio';
+import { realVars, REAL_LOOKING, TEST_SECRET } from '../support/env';
+import { expectedPayload, verifyTwilioToken } from '../support/jwt';
+
+const config = loadConfig(realVars());
+
+/** Twilio's payload shape for each product, as the SDKs read it. */
+const EXPECTED_GRANT: Record<GrantName, [string, unknown]> = {
+  voice: ['voice', { incoming: { allow: true }, outgoing: { application_sid: REAL_LOOKING.OUTGOING_SID }, push_credential_sid: REAL_LOOKING.PUSH_CREDENTIAL_SID }],
+  video: ['video', {}],
+  chat: ['chat', { service_sid: REAL_LOOKING.CHAT_SERVICE_SID }],
+  sync: ['data_sync', { service_sid: REAL_LOOKING.SYNC_SERVICE_SID }],
+};
+
+const allCombinations: GrantName[][] = [];
+for (let mask = 1; mask < 1 << GRANT_NAMES.length; mask++) {
+  allCombinations.push(GRANT_NAMES.filter((_, i) => mask & (1 << i)));
+}
+
+describe('mintToken', () => {
+  test.each(allCombinations.map((g) => [g.join('+'), g] as const))('%s: verifies with the secret and carries exactly those grants', async (_, grants) => {
+    const minted = mintToken({ identity: 'alice', grants: [...grants], incomingAllow: true }, config);
+    const { header, payload } = await verifyTwilioToken(minted.token, TEST_SECRET);
+    expect(header).toEqual({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1' });
+    expect(payload).toEqual(
+      expectedPayload({
+        accountSid: REAL_LOOKING.ACCOUNT_SID,
+        apiKey: REAL_LOOKING.API_KEY,
+        iat: payload.iat!,
+        ttl: 3600,
+        grants: { identity: 'alice', ...Object.fromEntries(grants.map((g) => EXPECTED_GRANT[g])) },
+      }),
+    );
+    expect(minted).toEqual({ token: minted.token, identity: 'alice', grants, ttl: 3600, expiresAt: new Date((payload.iat! + 3600) * 1000).toISOString() });
+  });
+
+  test('room, ttl, incoming calls off and the region header', async () => {
+    const regional = loadConfig(realVars({ TWILIO_REGION: 'au1', PUSH_CREDENTIAL_SID: undefined }));
+    const minted = mintToken({ identity: 'bob', grants: ['voice', 'video'], ttl: 60, room: 'standup', incomingAllow: false }, regional);
+    const { header, payload } = await verifyTwilioToken(minted.token, TEST_SECRET);
+    expect(header).toEqual({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1', twr: 'au1' });
+    expect(payload.exp! - payload.iat!).toBe(60);
+    expect(payload.grants).toEqual({ identity: 'bob', voice: { outgoing: { application_sid: REAL_LOOKING.OUTGOING_SID } }, video: { room: 'standup' } });
+  });
+
+  test('the cached KeyObject signs byte-identical tokens to the plain string secret', () => {
+    jest.useFakeTimers({ now: new Date('2026-11-23T10:00:00Z'), doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      const ours = mintToken({ identity: 'carol', grants: ['chat', 'video'], incomingAllow: true }, config).token;
+      const plain = new AccessToken(REAL_LOOKING.ACCOUNT_SID, REAL_LOOKING.API_KEY, TEST_SECRET, { identity: 'carol', ttl: 3600 });
+      plain.addGrant(new AccessToken.ChatGrant({ serviceSid: REAL_LOOKING.CHAT_SERVICE_SID }));
+      plain.addGrant(new AccessToken.VideoGrant());
+      expect(ours).toBe(plain.toJwt());
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  test('a rotated secret is used at once (the key cache follows the secret)', async () => {
+    const rotated = loadConfig(realVars({ API_SECRET: 'another-secret-of-thirty-two-chr' }));
+    mintToken({ identity: 'a', grants: ['sync'], incomingAllow: true }, config);
+    const token = mintToken({ identity: 'a', grants: ['sync'], incomingAllow: true }, rotated).token;
+    await expect(verifyTwilioToken(token, 'another-secret-of-thirty-two-chr')).resolves.toBeDefined();
+    await expect(verifyTwilioToken(token, TEST_SECRET)).rejects.toThrow();
+  });
+
+  test.each([
+    ['voice', 'OUTGOING_SID', { OUTGOING_SID: undefined }],
+    ['chat', 'CHAT_SERVICE_SID', { CHAT_SERVICE_SID: undefined }],
+  ] as const)('a %s grant without %s is a config_error naming it', (grant, variable, override) => {
+    const partial = loadConfig(realVars(override));
+    let error: unknown;
+    try {
+      mintToken({ identity: 'a', grants: [grant], incomingAllow: true }, partial);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error).toMatchObject({ status: 500, code: 'config_error', field: variable });
+  });
+
+  test("sync without SYNC_SERVICE_SID uses the account's default service", async () => {
+    const minted = mintToken({ identity: 'a', grants: ['sync'], incomingAllow: true }, loadConfig(realVars({ SYNC_SERVICE_SID: undefined })));
+    expect((await verifyTwilioToken(minted.token, TEST_SECRET)).payload.grants).toEqual({ identity: 'a', data_sync: { service_sid: 'default' } });
+  });
+});
