@@ -30,6 +30,10 @@ export interface VariableSpec {
   where?: string;
   /** The value in the tracked demo `.env`; absent leaves it empty there. */
   demo?: string;
+  /** The value in `.env.example`, the template of `.env.local`; absent leaves it empty there. */
+  example?: string;
+  /** Still read, no longer recommended: documented, left out of the env files. */
+  legacy?: true;
 }
 
 const sidFormat = (prefix: SidPrefix): string => `${prefix} + 32 hex digits`;
@@ -46,6 +50,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     format: sidFormat('AC'),
     where: 'Account Info on the Twilio Console dashboard, https://console.twilio.com',
     demo: 'AC00000000000000000000000000000000',
+    example: 'ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
   },
   {
     name: 'API_KEY',
@@ -58,6 +63,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     format: sidFormat('SK'),
     where: 'Console > Account > API keys & tokens, https://console.twilio.com/us1/account/keys-credentials/api-keys',
     demo: 'SK00000000000000000000000000000000',
+    example: 'SKxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
   },
   {
     name: 'API_SECRET',
@@ -81,6 +87,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     format: sidFormat('AP'),
     where: 'Console > Voice > TwiML Apps, https://console.twilio.com/us1/develop/voice/manage/twiml-apps',
     demo: 'AP00000000000000000000000000000000',
+    example: 'APxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
   },
   {
     name: 'CHAT_SERVICE_SID',
@@ -93,6 +100,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     format: sidFormat('IS'),
     where: 'Console > Conversations > Manage > Services, https://console.twilio.com/us1/develop/conversations/manage/services',
     demo: 'IS00000000000000000000000000000000',
+    example: 'ISxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
   },
   {
     name: 'SERVICE_SID',
@@ -104,6 +112,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     description:
       "The old tutorials' name for the chat service. A deployed runtime fills it with its own Serverless service SID (ZS...), which is ignored and never put in a token: use CHAT_SERVICE_SID.",
     format: sidFormat('IS'),
+    legacy: true,
   },
   {
     name: 'SYNC_SERVICE_SID',
@@ -117,6 +126,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     format: `${sidFormat('IS')}, or default`,
     where: 'Console > Sync > Services',
     demo: 'default',
+    example: 'default',
   },
   {
     name: 'PUSH_CREDENTIAL_SID',
@@ -147,6 +157,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     secret: false,
     description: "Browser origins besides the service's own pages that may call it; * allows any.",
     format: 'comma list of exact origins, e.g. https://app.example.com,http://localhost:5173 (no path, no trailing slash)',
+    example: 'https://app.example.com',
   },
   {
     name: 'TOKEN_TTL',
@@ -158,6 +169,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     description: 'The lifetime of a token when the caller asks for none.',
     format: 'whole seconds, 1 to TOKEN_MAX_TTL',
     demo: String(DEFAULT_TOKEN_TTL_SECONDS),
+    example: '3600',
   },
   {
     name: 'TOKEN_MAX_TTL',
@@ -169,6 +181,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     description: `The longest ttl a caller may ask for; never above ${MAX_TOKEN_LIFETIME_SECONDS} (Twilio rejects longer tokens, 20157).`,
     format: `whole seconds, 1 to ${MAX_TOKEN_LIFETIME_SECONDS}`,
     demo: String(MAX_TOKEN_LIFETIME_SECONDS),
+    example: '14400',
   },
   {
     name: 'AUTH_MODE',
@@ -181,6 +194,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     description:
       "How callers prove who they are: jwt (your app's sign-in token; recommended), passcode (one shared secret) or none (anyone; prototypes only).",
     format: 'none, passcode or jwt',
+    example: 'passcode',
   },
   {
     name: 'APP_PASSCODE',

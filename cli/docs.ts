@@ -1,0 +1,36 @@
+/**
+ * npm run docs [-- --check]
+ * Writes the documents derived from lib/config/schema.ts: .env, .env.example and the README's
+ * configuration table. --check only says which are out of date (exit 1).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderDemoEnv, renderEnvExample, withConfigTable } from '../lib/config/docs';
+
+export function derivedDocuments(root: string): { file: string; expected: string }[] {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  return [
+    { file: '.env', expected: renderDemoEnv() },
+    { file: '.env.example', expected: renderEnvExample() },
+    { file: 'README.md', expected: withConfigTable(readme) },
+  ];
+}
+
+function main(argv: readonly string[]): number {
+  const root = path.resolve(__dirname, '..', '..');
+  const check = argv.includes('--check');
+  let stale = 0;
+  for (const { file, expected } of derivedDocuments(root)) {
+    const target = path.join(root, file);
+    if (readFileSync(target, 'utf8') === expected) continue;
+    stale += 1;
+    if (check) process.stderr.write(`${file} is out of date: run npm run docs\n`);
+    else {
+      writeFileSync(target, expected);
+      process.stdout.write(`wrote ${file}\n`);
+    }
+  }
+  return check && stale > 0 ? 1 : 0;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
