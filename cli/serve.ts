@@ -20,6 +20,8 @@ export interface LocalServerOptions {
   assetsFolder?: string;
   port?: number;
   host?: string;
+  /** Serve these routes instead of what the folders hold (the bench adds its baselines). */
+  routes?: RouteInfo;
 }
 
 export interface LocalServer {
@@ -29,16 +31,17 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
-  const routes = (await fsHelpers.getListOfFunctionsAndAssets(options.root, {
-    functionsFolderNames: [options.functionsFolder ?? 'dist/functions'],
-    assetsFolderNames: [options.assetsFolder ?? 'dist/assets'],
-  })) as RouteInfo;
-  const host = options.host ?? '127.0.0.1';
-  const runtime = new LocalDevelopmentServer(options.port ?? 0, {
-    baseDir: options.root,
-    env: options.env,
-    port: options.port ?? 0,
+/** The functions and assets of the built folders, listed the way twilio-run lists them. */
+export async function listRoutes(root: string, functionsFolder = 'dist/functions', assetsFolder = 'dist/assets'): Promise<RouteInfo> {
+  return await fsHelpers.getListOfFunctionsAndAssets(root, { functionsFolderNames: [functionsFolder], assetsFolderNames: [assetsFolder] });
+}
+
+/** Twilio's development runtime, in-process: no fork per request, no reload. */
+function developmentRuntime(root: string, env: LocalServerOptions['env'], routes: RouteInfo): LocalDevelopmentServer {
+  return new LocalDevelopmentServer(0, {
+    baseDir: root,
+    env,
+    port: 0,
     url: '',
     detailedLogs: false,
     live: false,
@@ -49,6 +52,20 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     routes,
     enableDebugLogs: false,
   });
+}
+
+/**
+ * The globals the runtime gives a function before requiring it (`Twilio` with its Response
+ * class, `Runtime`, `Functions`), installed by the runtime's own constructor.
+ */
+export function installRuntimeGlobals(root: string): void {
+  developmentRuntime(root, {}, { functions: [], assets: [] });
+}
+
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  const routes = options.routes ?? (await listRoutes(options.root, options.functionsFolder, options.assetsFolder));
+  const host = options.host ?? '127.0.0.1';
+  const runtime = developmentRuntime(options.root, options.env, routes);
   const http: Server = await new Promise((resolve, reject) => {
     const server = runtime.getApp().listen(options.port ?? 0, host, () => resolve(server));
     server.once('error', reject);

@@ -5,11 +5,11 @@
 // Line protocol on stdin: `stats` answers one JSON line on stdout with the process's memory and
 // what the functions logged; `gc` does the same after a full garbage collection (when node runs
 // with --expose-gc), so memory is compared without the garbage of the last burst.
-const fs = require('node:fs');
 const path = require('node:path');
 const readline = require('node:readline');
 const { writeBaselines } = require('./lib/baselines');
-const { serve, root } = require('./lib/serve');
+
+const root = path.resolve(__dirname, '..');
 
 /** A JWS compact serialization with an HS256-sized signature: never allowed in a log line. */
 const JWT_SHAPE = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{40,}/;
@@ -22,6 +22,7 @@ async function main() {
   // would measure the terminal, and stdout is the line protocol.
   const logs = { lines: 0, leaky: 0 };
   const secrets = [env.API_SECRET, env.APP_PASSCODE, env.AUTH_JWT_SECRET].filter((s) => typeof s === 'string' && s.length >= 8);
+  /** @param {unknown[]} args */
   const count = (args) => {
     const line = args.map(String).join(' ');
     logs.lines += 1;
@@ -32,12 +33,14 @@ async function main() {
   // Warnings and errors are counted too (a request must log one line, no more) and shown, cut short.
   console.warn = console.info = console.error = (...args) => void process.stderr.write(`${count(args).slice(0, 300)}\n`);
 
-  const functionsDir = path.join(root, 'dist', 'functions');
-  const functions = fs
-    .readdirSync(functionsDir)
-    .filter((file) => file.endsWith('.js'))
-    .map((file) => ({ name: path.basename(file, '.js'), filePath: path.join(functionsDir, file) }));
-  const server = await serve(env, [...functions, ...Object.entries(baselines.files).map(([name, filePath]) => ({ name, filePath }))]);
+  // The local server of npm start (built from cli/serve.ts), with the baselines as extra routes.
+  const { listRoutes, startLocalServer } = require(path.join(root, 'dist', 'cli', 'serve.js'));
+  const routes = await listRoutes(root);
+  // BENCH_EXTRA: more function files to serve, e.g. the bench's variants of /token.
+  const extra = JSON.parse(process.env.BENCH_EXTRA || '{}');
+  for (const [name, filePath] of Object.entries({ ...baselines.files, ...extra }))
+    routes.functions.push({ name, path: `/${name}`, access: 'public', content: '', filePath });
+  const server = await startLocalServer({ env, root, routes });
   const stats = () => {
     const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
     const { user, system } = process.cpuUsage();

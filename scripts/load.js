@@ -11,7 +11,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const readline = require('node:readline');
 const autocannon = require('autocannon');
-const { root } = require('./lib/serve');
+const root = path.resolve(__dirname, '..');
 const { BENCH_ENV } = require('./lib/bench-env');
 
 const AMOUNT = Number(process.env.LOAD_AMOUNT ?? 20_000);
@@ -27,26 +27,64 @@ const RSS_GROWTH_GOAL = 20 * 2 ** 20;
 
 const ENV = { ...BENCH_ENV, ALLOWED_ORIGINS: 'https://app.example.com' };
 
+/** @typedef {{ name: string, method?: import('autocannon').Request['method'], path: string, headers?: Record<string, string>, body?: string, expect: number }} MixedRequest */
+
+/** @param {unknown} body */
 const json = (body) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const HUGE = 'x'.repeat(100_000);
 const hasInspect = fs.existsSync(path.join(root, 'dist', 'functions', 'inspect.js'));
 
-/** The mix: every request with the status it must get. Autocannon cycles through them in order. */
+/**
+ * The mix: every request with the status it must get. Autocannon cycles through them in order.
+ * @param {string} sampleToken
+ * @returns {MixedRequest[]}
+ */
 function requestMix(sampleToken) {
+  /** @type {MixedRequest[]} */
   const mix = [
     { name: 'GET voice+video', path: '/token?identity=alice&grants=voice,video', expect: 200 },
-    { name: 'POST JSON chat+sync', method: 'POST', path: '/token', ...json({ identity: 'bob@example.com', grants: ['chat', 'sync'], ttl: 600 }), expect: 200 },
-    { name: 'POST form video room', method: 'POST', path: '/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'identity=carol&grants=video&room=standup', expect: 200 },
+    {
+      name: 'POST JSON chat+sync',
+      method: 'POST',
+      path: '/token',
+      ...json({ identity: 'bob@example.com', grants: ['chat', 'sync'], ttl: 600 }),
+      expect: 200,
+    },
+    {
+      name: 'POST form video room',
+      method: 'POST',
+      path: '/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'identity=carol&grants=video&room=standup',
+      expect: 200,
+    },
     { name: 'GET allowed origin', path: '/token?identity=dave&grants=video', headers: { origin: 'https://app.example.com' }, expect: 200 },
     { name: 'GET qs-nested request override', path: '/token?identity=erin&grants=video&request[headers][origin][x]=1', expect: 200 },
     { name: 'GET voice identity with a space', path: '/token?identity=alice%20smith&grants=voice', expect: 400 },
     { name: 'GET missing identity', path: '/token?grants=video', expect: 400 },
     { name: 'GET unknown grant', path: '/token?identity=alice&grants=phone', expect: 400 },
     { name: 'GET ttl too long', path: '/token?identity=alice&grants=video&ttl=90000', expect: 400 },
-    { name: 'POST JSON hostile types', method: 'POST', path: '/token', ...json({ identity: { __proto__: { admin: true } }, grants: [null, 1], ttl: [] }), expect: 400 },
+    {
+      name: 'POST JSON hostile types',
+      method: 'POST',
+      path: '/token',
+      ...json({ identity: { __proto__: { admin: true } }, grants: [null, 1], ttl: [] }),
+      expect: 400,
+    },
     { name: 'POST JSON 100 KB identity', method: 'POST', path: '/token', ...json({ identity: HUGE, grants: 'chat' }), expect: 400 },
-    { name: 'GET disallowed origin', path: '/token?identity=alice&grants=video', headers: { origin: 'https://evil.example.com' }, expect: 403 },
-    { name: 'OPTIONS preflight', method: 'OPTIONS', path: '/token', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' }, expect: 204 },
+    {
+      name: 'GET disallowed origin',
+      path: '/token?identity=alice&grants=video',
+      headers: { origin: 'https://evil.example.com' },
+      expect: 403,
+    },
+    {
+      name: 'OPTIONS preflight',
+      method: 'OPTIONS',
+      path: '/token',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+      expect: 204,
+    },
   ];
   if (hasInspect) {
     mix.push(
@@ -65,6 +103,7 @@ function startServerChild() {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = readline.createInterface({ input: child.stdout });
+  /** @type {((value: any) => void)[]} */
   const waiting = [];
   lines.on('line', (line) => waiting.shift()?.(JSON.parse(line)));
   const next = () => new Promise((resolve) => waiting.push(resolve));
@@ -85,6 +124,13 @@ function startServerChild() {
   };
 }
 
+/**
+ * @param {string} url
+ * @param {MixedRequest[]} requests
+ * @param {number} amount
+ * @param {(name: string, expected: number, status: number, body: string) => void} onAnswer
+ * @returns {Promise<import('autocannon').Result>}
+ */
 function run(url, requests, amount, onAnswer) {
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -95,7 +141,7 @@ function run(url, requests, amount, onAnswer) {
         timeout: 10,
         requests: requests.map(({ name, expect, ...request }) => ({
           ...request,
-          onResponse: (status, body) => onAnswer(name, expect, status, body),
+          onResponse: (/** @type {number} */ status, /** @type {string} */ body) => onAnswer(name, expect, status, body),
         })),
       },
       (error, result) => (error ? reject(error) : resolve(result)),
@@ -108,20 +154,22 @@ function run(url, requests, amount, onAnswer) {
   });
 }
 
+/** @param {number} bytes */
 const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
 async function main() {
   const server = startServerChild();
-  let exitCode = 1;
+  let exitCode;
   try {
     const { url } = await server.ready;
-    const sample = await (await fetch(`${url}/token?identity=alice&grants=voice,video`)).json();
+    const sample = /** @type {{ token: string }} */ (await (await fetch(`${url}/token?identity=alice&grants=voice,video`)).json());
     const requests = requestMix(sample.token);
     const cold = await server.stats();
 
     const unexpected = new Map();
     const answered = new Map();
     let checked = 0;
+    /** @type {(name: string, expected: number, status: number, body: string) => void} */
     const onAnswer = (name, expected, status, body) => {
       checked += 1;
       answered.set(name, (answered.get(name) ?? 0) + 1);
@@ -153,14 +201,24 @@ async function main() {
     // OPTIONS never reaches a function: the runtime answers preflight itself, as deployed Twilio does.
     const logLinesExpected = 1 + [...answered].filter(([name]) => !name.startsWith('OPTIONS')).reduce((sum, [, n]) => sum + n, 0);
 
-    console.log(`Load: ${AMOUNT.toLocaleString('en-US')} requests (+${WARMUP} warm-up), ${CONNECTIONS} connections, ${requests.length} request kinds${hasInspect ? ' (incl. /inspect)' : ''}, loopback`);
+    console.log(
+      `Load: ${AMOUNT.toLocaleString('en-US')} requests (+${WARMUP} warm-up), ${CONNECTIONS} connections, ${requests.length} request kinds${hasInspect ? ' (incl. /inspect)' : ''}, loopback`,
+    );
     console.log(`  finished in ${seconds.toFixed(1)} s: ${Math.round(result.requests.average).toLocaleString('en-US')} req/s average`);
     console.log(`  latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`);
-    console.log(`  answers checked ${checked.toLocaleString('en-US')}; unexpected ${unexpectedCount} (goal 0); socket errors ${result.errors}, timeouts ${result.timeouts} (goal 0)`);
+    console.log(
+      `  answers checked ${checked.toLocaleString('en-US')}; unexpected ${unexpectedCount} (goal 0); socket errors ${result.errors}, timeouts ${result.timeouts} (goal 0)`,
+    );
     for (const [what, n] of unexpected) console.log(`    ${n} x ${what}`);
-    console.log(`  server RSS (after a full GC): cold ${mb(cold.rss)}, after warm-up ${mb(warm.rss)}, after the run ${mb(after.rss)}: growth ${mb(growth)} (goal < ${mb(RSS_GROWTH_GOAL)})`);
-    console.log(`  server JS heap used ${mb(warm.heapUsed)} -> ${mb(after.heapUsed)} (committed ${mb(warm.heapTotal)} -> ${mb(after.heapTotal)})`);
-    console.log(`  log lines ${final.logLines.toLocaleString('en-US')} for ${logLinesExpected.toLocaleString('en-US')} requests that reached a function (goal: one each); lines with a token or a secret: ${final.leakyLogLines} (goal 0)`);
+    console.log(
+      `  server RSS (after a full GC): cold ${mb(cold.rss)}, after warm-up ${mb(warm.rss)}, after the run ${mb(after.rss)}: growth ${mb(growth)} (goal < ${mb(RSS_GROWTH_GOAL)})`,
+    );
+    console.log(
+      `  server JS heap used ${mb(warm.heapUsed)} -> ${mb(after.heapUsed)} (committed ${mb(warm.heapTotal)} -> ${mb(after.heapTotal)})`,
+    );
+    console.log(
+      `  log lines ${final.logLines.toLocaleString('en-US')} for ${logLinesExpected.toLocaleString('en-US')} requests that reached a function (goal: one each); lines with a token or a secret: ${final.leakyLogLines} (goal 0)`,
+    );
 
     const missed = [];
     if (unexpectedCount > 0) missed.push('unexpected answers');

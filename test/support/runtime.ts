@@ -7,8 +7,7 @@
  * - the in-process local server of cli/serve.ts on a loopback port, started and closed.
  */
 import path from 'node:path';
-import { LocalDevelopmentServer } from '@twilio/runtime-handler/dev';
-import { startLocalServer } from '../../cli/serve';
+import { installRuntimeGlobals, startLocalServer } from '../../cli/serve';
 import { toTwilioResponse, type HttpResult, type ResponseLike } from '../../lib/http/result';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -22,25 +21,9 @@ interface SerializedResponse {
 }
 type RuntimeResponse = ResponseLike & { serialize(): SerializedResponse };
 
-/**
- * What the runtime provides before it requires a function file. Its constructor builds them
- * (constructGlobalScope); with no routes and no port, nothing else happens.
- */
+/** What the runtime provides before it requires a function file. */
 export function installTwilioGlobals(): void {
-  new LocalDevelopmentServer(0, {
-    baseDir: ROOT,
-    env: {},
-    port: 0,
-    url: '',
-    detailedLogs: false,
-    live: false,
-    logs: false,
-    legacyMode: false,
-    appName: 'test-runtime',
-    forkProcess: false,
-    routes: { functions: [], assets: [] },
-    enableDebugLogs: false,
-  });
+  installRuntimeGlobals(ROOT);
 }
 
 export function uninstallTwilioGlobals(): void {
@@ -122,7 +105,12 @@ export function loadFunction(name: 'token' | 'inspect'): FunctionHandler {
  * Calls the handler the way @twilio/runtime-handler does and resolves to what it would send.
  * Rejects when the handler throws, calls back with an error, calls back twice, or never.
  */
-export async function invoke(handler: FunctionHandler, context: Record<string, unknown>, event: Record<string, unknown>, logs?: LogCapture): Promise<Answer> {
+export async function invoke(
+  handler: FunctionHandler,
+  context: Record<string, unknown>,
+  event: Record<string, unknown>,
+  logs?: LogCapture,
+): Promise<Answer> {
   logs?.take(); // lines a failed previous run left behind belong to no one
   let calls = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -131,7 +119,8 @@ export async function invoke(handler: FunctionHandler, context: Record<string, u
     try {
       handler({ ...context, getTwilioClient: () => undefined }, event, (error, response) => {
         calls += 1;
-        if (error !== null && error !== undefined) reject(new Error(`the handler called back with an error: ${String(error)}`));
+        if (error !== null && error !== undefined)
+          reject(new Error(`the handler called back with an error: ${error instanceof Error ? error.message : JSON.stringify(error)}`));
         else resolve(response);
       });
     } catch (error) {
@@ -184,7 +173,10 @@ export interface TestServer {
 }
 
 /** The local server (cli/serve.ts) in-process on a loopback port, serving dist/ (or the given folders). */
-export async function startServer(env: Record<string, string | undefined>, opts: { functionsDir?: string; assetsDir?: string } = {}): Promise<TestServer> {
+export async function startServer(
+  env: Record<string, string | undefined>,
+  opts: { functionsDir?: string; assetsDir?: string } = {},
+): Promise<TestServer> {
   const logs: string[] = [];
   const originalLog = console.log;
   console.log = (...args: unknown[]) => {
