@@ -40,7 +40,9 @@ async function main(argv: readonly string[]): Promise<number> {
   if (envFile === undefined) throw new Refused(missing);
   const vars = readEnvFile(envFile.path);
   if (isDemoCredentials(vars)) {
-    throw new Refused(`${envFile.shown} holds the demo configuration (fake SIDs and the demo secret). Tokens signed with it are rejected by Twilio. Put your real values in .env.local.`);
+    throw new Refused(
+      `${envFile.shown} holds the demo configuration (fake SIDs and the demo secret). Tokens signed with it are rejected by Twilio. Put your real values in .env.local.`,
+    );
   }
   const report = await runDoctor(vars, { source: envFile.shown });
   process.stdout.write(formatChecklist(report, { color: wantsColor(process.stdout, process.env) }));

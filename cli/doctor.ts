@@ -59,7 +59,8 @@ export function parseArgs(argv: readonly string[]): DoctorArgs {
     else if (arg === '-h' || arg === '--help') args.help = true;
     else if (arg === '--env' || arg.startsWith('--env=')) {
       const value = arg === '--env' ? argv[++i] : arg.slice('--env='.length);
-      if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError('--env needs a file name, e.g. --env .env.local');
+      if (value === undefined || value === '' || value.startsWith('--'))
+        throw new UsageError('--env needs a file name, e.g. --env .env.local');
       if (args.envFile !== undefined) throw new UsageError('--env given twice; check one file at a time');
       args.envFile = value;
     } else throw new UsageError(`unknown ${arg.startsWith('-') ? 'option' : 'argument'} ${JSON.stringify(arg.slice(0, 40))}`);

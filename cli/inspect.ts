@@ -73,7 +73,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (args.noEnv && args.envFile !== undefined) throw new UsageError('--env and --no-env contradict each other; use one');
   // `Bearer eyJ...` pasted unquoted arrives as two arguments.
   if (positional.length === 2 && /^bearer$/i.test(positional[0] as string)) positional.shift();
-  if (positional.length > 1) throw new UsageError(`one token at a time (got ${positional.length} arguments; quote the token if it contains spaces)`);
+  if (positional.length > 1)
+    throw new UsageError(`one token at a time (got ${positional.length} arguments; quote the token if it contains spaces)`);
   if (positional.length === 1 && positional[0] !== '-') args.token = positional[0];
   return args;
 }
@@ -105,7 +106,9 @@ function readExpectations(args: CliArgs, io: CliIo): LoadedExpectations {
     return {
       expectations,
       source: file.shown,
-      notes: [`${file.shown} is not a complete configuration (${named.join(', ')}); checking against its well-formed variables only. npm run doctor explains.`],
+      notes: [
+        `${file.shown} is not a complete configuration (${named.join(', ')}); checking against its well-formed variables only. npm run doctor explains.`,
+      ],
     };
   }
 }

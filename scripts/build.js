@@ -42,7 +42,10 @@ async function build() {
   if (fs.existsSync(cliDir)) {
     // Command-line tools (inspect, doctor): same core, bundled the same way.
     await esbuild.build({
-      entryPoints: fs.readdirSync(cliDir).filter((f) => f.endsWith('.ts')).map((f) => path.join(cliDir, f)),
+      entryPoints: fs
+        .readdirSync(cliDir)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => path.join(cliDir, f)),
       outdir: path.join(dist, 'cli'),
       bundle: true,
       platform: 'node',
@@ -53,8 +56,11 @@ async function build() {
     });
   }
   // Copy static assets; TypeScript sources (and folders holding nothing else) stay behind.
+  /** @type {(dir: string) => boolean} */
   const hasNonTs = (dir) =>
-    fs.readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? hasNonTs(path.join(dir, e.name)) : !e.name.endsWith('.ts')));
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .some((e) => (e.isDirectory() ? hasNonTs(path.join(dir, e.name)) : !e.name.endsWith('.ts')));
   fs.cpSync(path.join(root, 'assets'), path.join(dist, 'assets'), {
     recursive: true,
     filter: (src) => (fs.statSync(src).isDirectory() ? hasNonTs(src) : !src.endsWith('.ts')),

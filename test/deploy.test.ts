@@ -7,7 +7,10 @@ import { DEMO_CONFIG } from '../lib/demo';
 import { REAL_LOOKING } from './support/env';
 
 const root = path.resolve(__dirname, '..');
-const envText = (vars: Record<string, string>) => Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+const envText = (vars: Record<string, string>) =>
+  Object.entries(vars)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n') + '\n';
 
 let dir: string;
 beforeAll(() => {
@@ -16,7 +19,11 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function deploy(...args: string[]) {
-  return spawnSync(process.execPath, [path.join(root, 'dist', 'cli', 'deploy.js'), ...args], { cwd: root, encoding: 'utf8', timeout: 60000 });
+  return spawnSync(process.execPath, [path.join(root, 'dist', 'cli', 'deploy.js'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60000,
+  });
 }
 
 test('the demo configuration is refused before anything is uploaded', () => {

@@ -66,7 +66,12 @@ function asMinted(value: unknown): MintedToken | undefined {
 function asError(status: number, value: unknown): TokenError {
   const error = isRecord(value) && isRecord(value.error) ? value.error : undefined;
   if (error !== undefined && typeof error.code === 'string' && typeof error.message === 'string') {
-    return { status, code: error.code as ErrorCode, message: error.message, ...(typeof error.field === 'string' ? { field: error.field } : {}) };
+    return {
+      status,
+      code: error.code as ErrorCode,
+      message: error.message,
+      ...(typeof error.field === 'string' ? { field: error.field } : {}),
+    };
   }
   // Not our JSON: a proxy's error page, or /token missing from the deployment.
   const message =
@@ -114,7 +119,9 @@ export async function fetchToken(body: Record<string, unknown>, credential: stri
       ok: false,
       error: {
         code: timedOut ? 'timeout' : 'network_error',
-        message: timedOut ? `The service did not answer within ${TIMEOUT_MS / 1000} s.` : `The service could not be reached (${error instanceof Error ? error.message : 'network error'}).`,
+        message: timedOut
+          ? `The service did not answer within ${TIMEOUT_MS / 1000} s.`
+          : `The service could not be reached (${error instanceof Error ? error.message : 'network error'}).`,
       },
     };
   } finally {

@@ -86,8 +86,12 @@ export function startPage(): void {
    * Posts /token; on success shows the token and returns its arrival, on failure the error. A
    * request from the form replaces one under way; a refresh never cancels the form's request.
    */
-  async function mint(body: Record<string, unknown>, from: 'form' | 'refresh'): Promise<{ ok: true; receivedAt: number; lifetimeSeconds: number; minted: MintedToken } | { ok: false; error: TokenError }> {
-    if (from === 'refresh' && inFlight !== undefined) return { ok: false, error: { code: 'aborted', message: 'A token request is already under way.' } };
+  async function mint(
+    body: Record<string, unknown>,
+    from: 'form' | 'refresh',
+  ): Promise<{ ok: true; receivedAt: number; lifetimeSeconds: number; minted: MintedToken } | { ok: false; error: TokenError }> {
+    if (from === 'refresh' && inFlight !== undefined)
+      return { ok: false, error: { code: 'aborted', message: 'A token request is already under way.' } };
     inFlight?.abort();
     const controller = new AbortController();
     inFlight = controller;
@@ -120,15 +124,18 @@ export function startPage(): void {
     if (refreshToggle.checked !== state.enabled) refreshToggle.checked = state.enabled;
     let next: string;
     if (state.inFlight) next = 'Fetching a new token…';
-    else if (!state.enabled) next = 'Off. When on, the next token is fetched at 80% of the lifetime or 60\u00a0s before expiry, whichever is earlier.';
-    else if (state.nextAt !== undefined) next = `Next refresh at ${localClock(state.nextAt)} (in ${formatClock(Math.ceil(Math.max(0, state.nextAt - Date.now()) / 1000))}), ${state.reason ?? ''}.`;
+    else if (!state.enabled)
+      next = 'Off. When on, the next token is fetched at 80% of the lifetime or 60\u00a0s before expiry, whichever is earlier.';
+    else if (state.nextAt !== undefined)
+      next = `Next refresh at ${localClock(state.nextAt)} (in ${formatClock(Math.ceil(Math.max(0, state.nextAt - Date.now()) / 1000))}), ${state.reason ?? ''}.`;
     else next = 'On.';
     if (refreshNext.textContent !== next) refreshNext.textContent = next;
     refreshNext.dataset.state = state.inFlight ? 'fetching' : state.enabled ? (state.failures > 0 ? 'retrying' : 'scheduled') : 'off';
     let log = '';
     if (state.stoppedBecause !== undefined) log = `Refresh stopped: ${state.stoppedBecause}`;
     else if (state.failures > 0) log = `Refresh failed: ${state.lastError ?? 'unknown error'}`;
-    else if (state.refreshed > 0 && state.lastRefreshAt !== undefined) log = `Refreshed ${state.refreshed} time${state.refreshed === 1 ? '' : 's'}, last at ${localClock(state.lastRefreshAt)}.`;
+    else if (state.refreshed > 0 && state.lastRefreshAt !== undefined)
+      log = `Refreshed ${state.refreshed} time${state.refreshed === 1 ? '' : 's'}, last at ${localClock(state.lastRefreshAt)}.`;
     if (refreshLog.textContent !== log) refreshLog.textContent = log;
     refreshLog.classList.toggle('is-error', state.failures > 0 || state.stoppedBecause !== undefined);
   }
@@ -201,7 +208,11 @@ export function startPage(): void {
   pasteForm.addEventListener('submit', (event) => {
     event.preventDefault();
     window.clearTimeout(pasteTimer);
-    void inspectPasted().then(() => announce(pasted !== undefined ? `Report ready: ${pasted.report.valid ? 'no errors' : 'the token has errors'}.` : 'Nothing to inspect.'));
+    void inspectPasted().then(() =>
+      announce(
+        pasted !== undefined ? `Report ready: ${pasted.report.valid ? 'no errors' : 'the token has errors'}.` : 'Nothing to inspect.',
+      ),
+    );
   });
   pasteClear.addEventListener('click', () => {
     pasteInput.value = '';

@@ -22,7 +22,7 @@ function copyWithExecCommand(text: string): boolean {
   const previous = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
   document.body.append(area);
   area.select();
-  let copied = false;
+  let copied: boolean;
   try {
     copied = document.execCommand('copy');
   } catch {

@@ -33,7 +33,15 @@ export function byId<T extends HTMLElement>(id: string, type: { new (): T; proto
 export function localTime(epochSeconds: number): string {
   const date = new Date(epochSeconds * 1000);
   if (Number.isNaN(date.getTime())) return 'out of range';
-  return new Intl.DateTimeFormat(undefined, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(date);
+  return new Intl.DateTimeFormat(undefined, {
+    weekday: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).format(date);
 }
 
 /** `08:58:24` in the reader's time zone. */

@@ -87,7 +87,8 @@ export class TokenFormView {
     // Editing a field takes its error away: the message was about the old value.
     this.form.addEventListener('input', (event) => {
       const target = event.target;
-      if (target instanceof HTMLInputElement) this.clearFieldError(target.type === 'checkbox' && target.id.startsWith('grant-') ? 'grants' : target.id);
+      if (target instanceof HTMLInputElement)
+        this.clearFieldError(target.type === 'checkbox' && target.id.startsWith('grant-') ? 'grants' : target.id);
     });
     this.authReveal.addEventListener('click', () => this.revealAuth(true));
     this.authForget.addEventListener('click', () => {
@@ -192,12 +193,19 @@ export class TokenFormView {
   showError(error: TokenError): void {
     this.clearErrors();
     const codeLine = `${error.status !== undefined ? `HTTP ${error.status} · ` : ''}${error.code}${error.field !== undefined && FIELD_TARGETS[error.field] === undefined ? ` · ${error.field}` : ''}`;
-    const target = error.field !== undefined && Object.prototype.hasOwnProperty.call(FIELD_TARGETS, error.field) ? FIELD_TARGETS[error.field] : undefined;
+    const target =
+      error.field !== undefined && Object.prototype.hasOwnProperty.call(FIELD_TARGETS, error.field)
+        ? FIELD_TARGETS[error.field]
+        : undefined;
     if (error.code === 'unauthorized' || target === 'auth') {
       this.revealAuth(false);
       // A remembered credential that is refused is of no more use.
       storeCredential(undefined);
-      this.showBanner(BANNER_TITLES.unauthorized ?? 'Sign-in needed', 'Enter the passcode, or a sign-in token from your app, in the field below.', codeLine);
+      this.showBanner(
+        BANNER_TITLES.unauthorized ?? 'Sign-in needed',
+        'Enter the passcode, or a sign-in token from your app, in the field below.',
+        codeLine,
+      );
       this.setFieldError('auth', error.message).focus();
       return;
     }
@@ -205,7 +213,9 @@ export class TokenFormView {
       this.setFieldError(target, error.message).focus();
       return;
     }
-    const title = BANNER_TITLES[error.code] ?? (error.status !== undefined ? `The service refused the request (HTTP ${error.status})` : 'The request failed');
+    const title =
+      BANNER_TITLES[error.code] ??
+      (error.status !== undefined ? `The service refused the request (HTTP ${error.status})` : 'The request failed');
     this.showBanner(title, error.message, codeLine);
     this.banner.focus();
   }

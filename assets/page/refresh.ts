@@ -6,8 +6,7 @@
 import { describeRule, planRefresh, retryDelaySeconds, RETRY_FIRST_SECONDS } from './schedule';
 
 export type FetchOutcome =
-  | { ok: true; receivedAt: number; lifetimeSeconds: number }
-  | { ok: false; aborted?: boolean; retryable: boolean; message: string };
+  { ok: true; receivedAt: number; lifetimeSeconds: number } | { ok: false; aborted?: boolean; retryable: boolean; message: string };
 
 export interface RefreshState {
   enabled: boolean;
@@ -72,7 +71,8 @@ export class Refresher {
    * shown again, an overdue refresh runs at once instead of waiting for a sleepy timer.
    */
   wake(): void {
-    if (this.state.enabled && !this.state.inFlight && this.state.nextAt !== undefined && this.state.nextAt <= this.clock.now()) this.run();
+    if (this.state.enabled && !this.state.inFlight && this.state.nextAt !== undefined && this.state.nextAt <= this.clock.now())
+      void this.run();
   }
 
   private schedule(): void {
@@ -84,7 +84,12 @@ export class Refresher {
       return;
     }
     if (!(this.token.lifetimeSeconds > 0 && Number.isFinite(this.token.lifetimeSeconds))) {
-      this.state = { ...this.state, nextAt: undefined, reason: undefined, stoppedBecause: 'the token has no usable lifetime (exp - iat), so there is no time to plan a refresh by.' };
+      this.state = {
+        ...this.state,
+        nextAt: undefined,
+        reason: undefined,
+        stoppedBecause: 'the token has no usable lifetime (exp - iat), so there is no time to plan a refresh by.',
+      };
       this.onChange(this.state);
       return;
     }
@@ -104,7 +109,7 @@ export class Refresher {
       reason = 'after the token request under way';
     }
     this.state = { ...this.state, nextAt, reason };
-    this.timer = this.clock.setTimeout(() => this.run(), Math.max(0, nextAt - this.clock.now()));
+    this.timer = this.clock.setTimeout(() => void this.run(), Math.max(0, nextAt - this.clock.now()));
     this.onChange(this.state);
   }
 

@@ -20,12 +20,27 @@ function pluralize(count: number, word: string): string {
 function findingItem(finding: Finding): HTMLLIElement {
   const code =
     typeof finding.code === 'number'
-      ? h('a', { class: 'finding-code', text: String(finding.code), attrs: { href: twilioErrorUrl(finding.code), rel: 'noreferrer noopener', target: '_blank', title: `Twilio error ${finding.code} (opens twilio.com)` } })
+      ? h('a', {
+          class: 'finding-code',
+          text: String(finding.code),
+          attrs: {
+            href: twilioErrorUrl(finding.code),
+            rel: 'noreferrer noopener',
+            target: '_blank',
+            title: `Twilio error ${finding.code} (opens twilio.com)`,
+          },
+        })
       : h('span', { class: 'finding-code', text: finding.code });
   return h(
     'li',
     { class: `finding finding-${finding.severity}`, attrs: { 'data-code': String(finding.code), 'data-severity': finding.severity } },
-    h('div', { class: 'finding-top' }, h('span', { class: `severity severity-${finding.severity}`, text: SEVERITY_LABEL[finding.severity] }), code, h('code', { class: 'finding-field', text: finding.field })),
+    h(
+      'div',
+      { class: 'finding-top' },
+      h('span', { class: `severity severity-${finding.severity}`, text: SEVERITY_LABEL[finding.severity] }),
+      code,
+      h('code', { class: 'finding-field', text: finding.field }),
+    ),
     h('p', { class: 'finding-message', text: finding.message }),
     finding.hint !== '' && h('p', { class: 'finding-hint', text: finding.hint }),
   );
@@ -33,14 +48,24 @@ function findingItem(finding: Finding): HTMLLIElement {
 
 function jsonBlock(caption: string, value: unknown, id: string): HTMLElement {
   const text = value === undefined ? '(could not be decoded)' : JSON.stringify(value, null, 2);
-  return h('figure', { class: 'json' }, h('figcaption', { text: caption, attrs: { id } }), h('pre', { attrs: { tabindex: '0', 'aria-labelledby': id } }, h('code', { text })));
+  return h(
+    'figure',
+    { class: 'json' },
+    h('figcaption', { text: caption, attrs: { id } }),
+    h('pre', { attrs: { tabindex: '0', 'aria-labelledby': id } }, h('code', { text })),
+  );
 }
 
 function timeRow(term: string, epochSeconds: number | undefined, iso: string | undefined, note?: string): HTMLElement[] {
   if (epochSeconds === undefined || iso === undefined) return [h('dt', { text: term }), h('dd', { text: 'not set' })];
   return [
     h('dt', { text: term }),
-    h('dd', {}, h('time', { text: localTime(epochSeconds), attrs: { datetime: iso } }), h('span', { class: 'muted', text: ` ${iso.replace('.000Z', 'Z')}${note ? ` · ${note}` : ''}` })),
+    h(
+      'dd',
+      {},
+      h('time', { text: localTime(epochSeconds), attrs: { datetime: iso } }),
+      h('span', { class: 'muted', text: ` ${iso.replace('.000Z', 'Z')}${note ? ` · ${note}` : ''}` }),
+    ),
   ];
 }
 
@@ -94,8 +119,18 @@ export class ReportView {
     const head = (this.head = h(
       'div',
       { class: 'report-head' },
-      h('div', { class: 'report-status' }, this.pill, h('span', { class: `verdict ${errors > 0 ? 'verdict-bad' : 'verdict-ok'}`, text: verdict, attrs: { 'data-testid': 'verdict' } })),
-      h('div', { class: 'countdown', attrs: { role: 'timer', 'aria-live': 'off', 'aria-atomic': 'true' } }, this.countdownValue, this.countdownLabel),
+      h(
+        'div',
+        { class: 'report-status' },
+        this.pill,
+        h('span', { class: `verdict ${errors > 0 ? 'verdict-bad' : 'verdict-ok'}`, text: verdict, attrs: { 'data-testid': 'verdict' } }),
+      ),
+      h(
+        'div',
+        { class: 'countdown', attrs: { role: 'timer', 'aria-live': 'off', 'aria-atomic': 'true' } },
+        this.countdownValue,
+        this.countdownLabel,
+      ),
       h('div', { class: 'life', attrs: { 'aria-hidden': 'true' } }, this.lifeFill),
     ));
 
@@ -108,7 +143,14 @@ export class ReportView {
       ...(times.notBefore ? timeRow('Not before', times.notBefore.epochSeconds, times.notBefore.iso) : []),
       ...timeRow('Expires', times.expiresAt?.epochSeconds, times.expiresAt?.iso),
       h('dt', { text: 'Lifetime' }),
-      h('dd', { text: this.lifetime === undefined ? 'unknown' : this.lifetime < 60 ? formatLifetime(this.lifetime) : `${formatLifetime(this.lifetime)} (${this.lifetime}\u00a0s)` }),
+      h('dd', {
+        text:
+          this.lifetime === undefined
+            ? 'unknown'
+            : this.lifetime < 60
+              ? formatLifetime(this.lifetime)
+              : `${formatLifetime(this.lifetime)} (${this.lifetime}\u00a0s)`,
+      }),
       h('dt', { text: 'Signature' }),
       h('dd', { text: SIGNATURE_TEXT[report.signature] }),
     );
@@ -120,7 +162,12 @@ export class ReportView {
             'ul',
             { class: 'grants', attrs: { 'aria-labelledby': id('grants-title') } },
             ...report.grants.map((grant) =>
-              h('li', { class: 'grant', attrs: { 'data-grant': grant.key } }, h('span', { class: 'grant-product', text: grant.product }), h('ul', { class: 'abilities' }, ...grant.abilities.map((ability) => h('li', { text: ability })))),
+              h(
+                'li',
+                { class: 'grant', attrs: { 'data-grant': grant.key } },
+                h('span', { class: 'grant-product', text: grant.product }),
+                h('ul', { class: 'abilities' }, ...grant.abilities.map((ability) => h('li', { text: ability }))),
+              ),
             ),
           );
 

@@ -22,7 +22,8 @@ export function readBearer(headers: RequestHeaders): BearerResult {
     throw unauthorized('The request has more than one Authorization header; send exactly one: Authorization: Bearer <token>.');
   }
   // The local runtime lets a JSON body or a qs query replace event.request, so this may be anything.
-  if (typeof raw !== 'string') throw unauthorized('The Authorization header is malformed: it must use the Bearer scheme, as in Authorization: Bearer <token>.');
+  if (typeof raw !== 'string')
+    throw unauthorized('The Authorization header is malformed: it must use the Bearer scheme, as in Authorization: Bearer <token>.');
   if (raw.trim() === '') throw unauthorized('The Authorization header is empty; send Authorization: Bearer <token>.');
   const match = BEARER.exec(raw);
   if (match === null) {

@@ -22,7 +22,13 @@ export interface Caller {
  * Establishes the caller or throws a ServiceError: 500 config_error (AUTH_* variables),
  * 401 unauthorized (missing or invalid credential), 503 auth_unavailable (JWKS unreachable).
  */
-export async function authenticateCaller(vars: ConfigVars, config: ServiceConfig, headers: RequestHeaders, event: Record<string, unknown>, deps: JwtDeps = {}): Promise<Caller> {
+export async function authenticateCaller(
+  vars: ConfigVars,
+  config: ServiceConfig,
+  headers: RequestHeaders,
+  event: Record<string, unknown>,
+  deps: JwtDeps = {},
+): Promise<Caller> {
   const auth = loadAuthConfig(vars, config);
   if (auth.mode === 'none') return { mode: 'none' };
 
@@ -39,14 +45,16 @@ export async function authenticateCaller(vars: ConfigVars, config: ServiceConfig
       presented = fromParam === '' ? undefined : fromParam;
     }
     if (presented === undefined) {
-      throw unauthorized('This service needs a passcode: send Authorization: Bearer <passcode> (or a passcode parameter in the POST body).');
+      throw unauthorized(
+        'This service needs a passcode: send Authorization: Bearer <passcode> (or a passcode parameter in the POST body).',
+      );
     }
     if (!passcodeMatches(presented, auth.passcode)) throw unauthorized('The passcode is wrong.');
     return { mode: 'passcode' };
   }
 
   if (bearer.kind === 'absent') {
-    throw unauthorized('This service needs a sign-in token: send Authorization: Bearer <your app\'s JWT for this user>.');
+    throw unauthorized("This service needs a sign-in token: send Authorization: Bearer <your app's JWT for this user>.");
   }
   const verified = await verifyCallerJwt(bearer.credential, auth, deps);
   const caller: Caller = { mode: 'jwt', identity: verified.identity };

@@ -15,7 +15,6 @@ let jose: Promise<Jose> | undefined;
  * --experimental-vm-modules; require also keeps one jose instance (CJS) per process.
  */
 function loadJose(): Promise<Jose> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   jose ??= Promise.resolve().then(() => require('jose') as Jose);
   return jose;
 }
@@ -52,7 +51,8 @@ function keySetFor(lib: Jose, url: string, deps: JwtDeps): JWTVerifyGetKey {
       } catch (error) {
         // No matching key is the token's fault (unknown kid); everything else is the key set's.
         const code = (error as { code?: unknown }).code;
-        if (code === 'ERR_JWKS_NO_MATCHING_KEY' || code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS' || code === 'ERR_JOSE_NOT_SUPPORTED') throw error;
+        if (code === 'ERR_JWKS_NO_MATCHING_KEY' || code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS' || code === 'ERR_JOSE_NOT_SUPPORTED')
+          throw error;
         throw new KeySetUnavailable(describeKeySetFailure(error));
       }
     };
@@ -98,7 +98,11 @@ export async function verifyCallerJwt(token: string, config: JwtAuthConfig, deps
         : (await lib.jwtVerify(token, keySetFor(lib, config.key.url, deps), options)).payload;
   } catch (error) {
     if (error instanceof KeySetUnavailable) {
-      throw new ServiceError('auth_unavailable', `The token could not be checked: the identity provider's key set (AUTH_JWKS_URL) is unavailable (${error.reason}). Try again shortly.`, 'AUTH_JWKS_URL');
+      throw new ServiceError(
+        'auth_unavailable',
+        `The token could not be checked: the identity provider's key set (AUTH_JWKS_URL) is unavailable (${error.reason}). Try again shortly.`,
+        'AUTH_JWKS_URL',
+      );
     }
     throw describeVerificationFailure(lib, error, token, config);
   }
@@ -129,28 +133,38 @@ function describeVerificationFailure(lib: Jose, error: unknown, token: string, c
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
       if (reason === 'missing') return unauthorized(`The token has no "${String(claim)}" claim, which this service requires.`);
       if (reason === 'invalid') return unauthorized(`The token's "${String(claim)}" claim must be a number of seconds since the epoch.`);
-      if (claim === 'nbf') return unauthorized(`The token is not valid yet (its nbf is more than ${config.clockTolerance} s in the future); check the issuing server's clock.`);
-      if (claim === 'iat') return unauthorized('The token was issued in the future; check the issuing server\'s clock.');
-      if (claim === 'iss') return unauthorized('The token has the wrong issuer (iss): it was not issued by the provider this service trusts (AUTH_ISSUER).');
-      if (claim === 'aud') return unauthorized('The token has the wrong audience (aud): it was issued for another application (AUTH_AUDIENCE).');
-      return unauthorized('The token\'s claims did not pass validation.');
+      if (claim === 'nbf')
+        return unauthorized(
+          `The token is not valid yet (its nbf is more than ${config.clockTolerance} s in the future); check the issuing server's clock.`,
+        );
+      if (claim === 'iat') return unauthorized("The token was issued in the future; check the issuing server's clock.");
+      if (claim === 'iss')
+        return unauthorized('The token has the wrong issuer (iss): it was not issued by the provider this service trusts (AUTH_ISSUER).');
+      if (claim === 'aud')
+        return unauthorized('The token has the wrong audience (aud): it was issued for another application (AUTH_AUDIENCE).');
+      return unauthorized("The token's claims did not pass validation.");
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
       return unauthorized('The token has a bad signature: it was altered, or signed with a key this service does not trust.');
     case 'ERR_JOSE_ALG_NOT_ALLOWED': {
       const alg = tokenAlgorithm(lib, token);
       const accepted = config.key.kind === 'secret' ? SECRET_ALGORITHMS.join(', ') : 'RS*, PS*, ES* and EdDSA from the key set';
-      if (alg?.toLowerCase() === 'none') return unauthorized(`The token is unsigned (alg "none"), which is never accepted; this service accepts ${accepted}.`);
-      return unauthorized(`The token's algorithm${alg === undefined ? '' : ` ${alg}`} is not allowed here; this service accepts ${accepted}.`);
+      if (alg?.toLowerCase() === 'none')
+        return unauthorized(`The token is unsigned (alg "none"), which is never accepted; this service accepts ${accepted}.`);
+      return unauthorized(
+        `The token's algorithm${alg === undefined ? '' : ` ${alg}`} is not allowed here; this service accepts ${accepted}.`,
+      );
     }
     case 'ERR_JWKS_NO_MATCHING_KEY':
-      return unauthorized('The token is signed with a key (kid) that is not in the identity provider\'s key set.');
+      return unauthorized("The token is signed with a key (kid) that is not in the identity provider's key set.");
     case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
-      return unauthorized('Several keys in the identity provider\'s key set match the token; it needs a kid header naming one.');
+      return unauthorized("Several keys in the identity provider's key set match the token; it needs a kid header naming one.");
     case 'ERR_JOSE_NOT_SUPPORTED':
       return unauthorized('The token uses a JOSE feature or key type this service does not support.');
     case 'ERR_JWS_INVALID':
     case 'ERR_JWT_INVALID':
-      return unauthorized('The bearer credential is malformed: it is not a signed JWT (header.payload.signature, base64url, with a JSON object payload).');
+      return unauthorized(
+        'The bearer credential is malformed: it is not a signed JWT (header.payload.signature, base64url, with a JSON object payload).',
+      );
     default:
       return unauthorized('The token could not be verified.');
   }
@@ -162,7 +176,8 @@ function identityFrom(payload: JWTPayload, claim: string): string {
     throw unauthorized(`The token has no "${claim}" claim holding the user's identity as a non-empty string (AUTH_IDENTITY_CLAIM).`);
   }
   const [problem] = identityProblems(value);
-  if (problem !== undefined) throw new ServiceError(problem.code, `The identity in the token's "${claim}" claim is not usable: ${problem.message}`, 'identity');
+  if (problem !== undefined)
+    throw new ServiceError(problem.code, `The identity in the token's "${claim}" claim is not usable: ${problem.message}`, 'identity');
   return value;
 }
 

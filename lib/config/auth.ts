@@ -38,7 +38,9 @@ export interface JwtAuthConfig {
 export type AuthConfig = { mode: 'none' } | { mode: 'passcode'; passcode: string } | JwtAuthConfig;
 
 /** The variables this module reads. */
-export const AUTH_VARIABLES: readonly string[] = VARIABLES.filter((spec) => spec.group === 'Caller authentication').map((spec) => spec.name);
+export const AUTH_VARIABLES: readonly string[] = VARIABLES.filter((spec) => spec.group === 'Caller authentication').map(
+  (spec) => spec.name,
+);
 
 /** Visible ASCII only: the passcode travels in an HTTP header, which browsers refuse to send with other characters. */
 const HEADER_SAFE = /^[\x21-\x7e]+$/;
@@ -60,13 +62,21 @@ export function loadAuthConfig(vars: ConfigVars, { isLocal }: { isLocal: boolean
     const credentialVariables = ['APP_PASSCODE', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL'].filter((name) => readVar(vars, name) !== undefined);
     if (credentialVariables.length > 0) {
       // A secret without a mode means someone meant to lock the service and forgot the switch.
-      problems.push(problem('AUTH_MODE', `AUTH_MODE is not set although ${credentialVariables.join(' and ')} ${credentialVariables.length > 1 ? 'are' : 'is'}; set AUTH_MODE=jwt or AUTH_MODE=passcode (or AUTH_MODE=none to allow anyone)`,
-      ));
+      problems.push(
+        problem(
+          'AUTH_MODE',
+          `AUTH_MODE is not set although ${credentialVariables.join(' and ')} ${credentialVariables.length > 1 ? 'are' : 'is'}; set AUTH_MODE=jwt or AUTH_MODE=passcode (or AUTH_MODE=none to allow anyone)`,
+        ),
+      );
       return fail();
     }
     if (!isLocal) {
-      problems.push(problem('AUTH_MODE', 'AUTH_MODE is not set on a deployed service, which would give tokens to anyone who finds the URL; set AUTH_MODE=jwt (recommended), AUTH_MODE=passcode, or AUTH_MODE=none to allow anyone on purpose',
-      ));
+      problems.push(
+        problem(
+          'AUTH_MODE',
+          'AUTH_MODE is not set on a deployed service, which would give tokens to anyone who finds the URL; set AUTH_MODE=jwt (recommended), AUTH_MODE=passcode, or AUTH_MODE=none to allow anyone on purpose',
+        ),
+      );
       return fail();
     }
     return { mode: 'none' };
@@ -81,12 +91,20 @@ export function loadAuthConfig(vars: ConfigVars, { isLocal }: { isLocal: boolean
   if (mode === 'passcode') {
     const passcode = readVar(vars, 'APP_PASSCODE');
     if (passcode === undefined) {
-      problems.push(problem('APP_PASSCODE', `AUTH_MODE=passcode needs APP_PASSCODE, a random string of at least ${APP_PASSCODE_MIN} characters`));
+      problems.push(
+        problem('APP_PASSCODE', `AUTH_MODE=passcode needs APP_PASSCODE, a random string of at least ${APP_PASSCODE_MIN} characters`),
+      );
     } else if (!HEADER_SAFE.test(passcode)) {
-      problems.push(problem('APP_PASSCODE', 'APP_PASSCODE may only contain visible ASCII characters (no spaces), since it is sent in an HTTP header'));
+      problems.push(
+        problem('APP_PASSCODE', 'APP_PASSCODE may only contain visible ASCII characters (no spaces), since it is sent in an HTTP header'),
+      );
     } else if (passcode.length < APP_PASSCODE_MIN) {
-      problems.push(problem('APP_PASSCODE', `APP_PASSCODE has ${passcode.length} characters; use at least ${APP_PASSCODE_MIN} random ones (e.g. openssl rand -base64 24)`,
-      ));
+      problems.push(
+        problem(
+          'APP_PASSCODE',
+          `APP_PASSCODE has ${passcode.length} characters; use at least ${APP_PASSCODE_MIN} random ones (e.g. openssl rand -base64 24)`,
+        ),
+      );
     }
     if (problems.length > 0) return fail();
     return { mode, passcode: passcode! };
@@ -105,7 +123,9 @@ export function loadAuthConfig(vars: ConfigVars, { isLocal }: { isLocal: boolean
   } else if (secret !== undefined) {
     const bytes = new TextEncoder().encode(secret).length;
     if (bytes < JWT_SECRET_MIN_BYTES) {
-      problems.push(problem('AUTH_JWT_SECRET', `AUTH_JWT_SECRET has ${bytes} bytes; HMAC keys need at least ${JWT_SECRET_MIN_BYTES} (RFC 7518 3.2)`));
+      problems.push(
+        problem('AUTH_JWT_SECRET', `AUTH_JWT_SECRET has ${bytes} bytes; HMAC keys need at least ${JWT_SECRET_MIN_BYTES} (RFC 7518 3.2)`),
+      );
     } else key = { kind: 'secret', secret };
   } else if (jwksUrl !== undefined) {
     const urlProblem = describeJwksUrlProblem(jwksUrl);
@@ -118,11 +138,17 @@ export function loadAuthConfig(vars: ConfigVars, { isLocal }: { isLocal: boolean
   if (jwksUrl !== undefined && secret === undefined) {
     // A JWKS is usually a shared provider's: without iss/aud, any token it signs for anyone's app would pass.
     if (issuer === undefined) {
-      problems.push(problem('AUTH_ISSUER', 'AUTH_JWKS_URL needs AUTH_ISSUER, the exact iss your identity provider puts in tokens (e.g. https://your-tenant.us.auth0.com/)',
-      ));
+      problems.push(
+        problem(
+          'AUTH_ISSUER',
+          'AUTH_JWKS_URL needs AUTH_ISSUER, the exact iss your identity provider puts in tokens (e.g. https://your-tenant.us.auth0.com/)',
+        ),
+      );
     }
     if (audience === undefined) {
-      problems.push(problem('AUTH_AUDIENCE', 'AUTH_JWKS_URL needs AUTH_AUDIENCE, the aud your tokens are issued for (e.g. your API identifier)'));
+      problems.push(
+        problem('AUTH_AUDIENCE', 'AUTH_JWKS_URL needs AUTH_AUDIENCE, the aud your tokens are issued for (e.g. your API identifier)'),
+      );
     }
   }
 
@@ -130,7 +156,12 @@ export function loadAuthConfig(vars: ConfigVars, { isLocal }: { isLocal: boolean
 
   const identityClaim = readVar(vars, 'AUTH_IDENTITY_CLAIM') ?? DEFAULT_IDENTITY_CLAIM;
   if (!CLAIM_NAME.test(identityClaim)) {
-    problems.push(problem('AUTH_IDENTITY_CLAIM', 'AUTH_IDENTITY_CLAIM must be a claim name without spaces (e.g. sub, email, https://example.com/username)'));
+    problems.push(
+      problem(
+        'AUTH_IDENTITY_CLAIM',
+        'AUTH_IDENTITY_CLAIM must be a claim name without spaces (e.g. sub, email, https://example.com/username)',
+      ),
+    );
   }
 
   if (problems.length > 0) return fail();

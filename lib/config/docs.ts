@@ -55,7 +55,11 @@ export function renderEnvExample(): string {
   return `${EXAMPLE_HEADER}${lines.join('\n')}\n`;
 }
 
-const cell = (text: string): string => text.replace(/[|*]/g, (c) => `\\${c}`).replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const cell = (text: string): string =>
+  text
+    .replace(/[|*]/g, (c) => `\\${c}`)
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 
 /** The README's configuration table (between the config-table markers). */
 export function renderConfigTable(): string {

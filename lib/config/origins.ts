@@ -16,7 +16,12 @@ export type OriginPolicy = { anyOrigin: true } | { anyOrigin: false; origins: Re
 
 /** The ALLOWED_ORIGINS entries, trimmed, without empty ones. */
 export function originEntries(raw: string | undefined): string[] {
-  return raw === undefined ? [] : raw.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  return raw === undefined
+    ? []
+    : raw
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
 }
 
 /** The policy ALLOWED_ORIGINS sets, with its malformed entries (skipped by the policy). */
@@ -54,7 +59,8 @@ const WITHOUT_VALUE: Record<OriginProblem, string> = {
  * By position and never by value: this message is the public config_error answer, and fuzzing
  * found that a secret pasted into ALLOWED_ORIGINS came back in it verbatim.
  */
-export const describeBadOriginByPosition = (entry: string, position: number): string => `entry ${position} ${WITHOUT_VALUE[classifyBadOrigin(entry)]}`;
+export const describeBadOriginByPosition = (entry: string, position: number): string =>
+  `entry ${position} ${WITHOUT_VALUE[classifyBadOrigin(entry)]}`;
 
 /** Quoting the entry and its fix, for the operator's own machine (the doctor). */
 export function describeBadOrigin(entry: string): string {

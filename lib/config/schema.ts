@@ -7,7 +7,8 @@
  */
 import { DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, TWILIO_REGIONS, type SidPrefix } from '../twilio';
 
-export type VariableGroup = 'Twilio credentials' | 'Products' | 'Tokens' | 'Browsers' | 'Caller authentication' | 'Set by the runtime' | 'Deploy only';
+export type VariableGroup =
+  'Twilio credentials' | 'Products' | 'Tokens' | 'Browsers' | 'Caller authentication' | 'Set by the runtime' | 'Deploy only';
 
 export type VariableKind = 'sid' | 'secret' | 'seconds' | 'choice' | 'origins' | 'url' | 'text';
 
@@ -122,7 +123,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     required: 'no',
     default: 'default',
     secret: false,
-    description: 'The Sync service for the sync grant; `default` is the account\'s default Sync service.',
+    description: "The Sync service for the sync grant; `default` is the account's default Sync service.",
     format: `${sidFormat('IS')}, or default`,
     where: 'Console > Sync > Services',
     demo: 'default',
@@ -231,7 +232,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     kind: 'text',
     required: 'with AUTH_JWKS_URL',
     secret: false,
-    description: "The exact iss of your app JWTs; checked when set.",
+    description: 'The exact iss of your app JWTs; checked when set.',
     format: 'text, e.g. https://your-tenant.us.auth0.com/',
   },
   {

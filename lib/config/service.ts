@@ -6,7 +6,16 @@
  */
 import { isDemoCredentials } from '../demo';
 import { configError } from '../errors';
-import { describeSidProblem, isSid, isTwilioRegion, MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_TOKEN_TTL_SECONDS, sidExample, TWILIO_REGIONS, type TwilioRegion } from '../twilio';
+import {
+  describeSidProblem,
+  isSid,
+  isTwilioRegion,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  DEFAULT_TOKEN_TTL_SECONDS,
+  sidExample,
+  TWILIO_REGIONS,
+  type TwilioRegion,
+} from '../twilio';
 import { describeBadOriginByPosition, isLocalHost, parseAllowedOrigins, type OriginPolicy } from './origins';
 import { readVar, variableSpec, type ConfigVars } from './schema';
 
@@ -59,7 +68,13 @@ function readSid(vars: ConfigVars, name: string, problems: ConfigProblem[], requ
 }
 
 /** A whole number of seconds from `min` to `max`, or the fallback when unset; token lifetimes explain Twilio's 24 h cap (20157). */
-export function readSeconds(vars: ConfigVars, name: string, range: { min: number; max: number }, fallback: number, problems: ConfigProblem[]): number {
+export function readSeconds(
+  vars: ConfigVars,
+  name: string,
+  range: { min: number; max: number },
+  fallback: number,
+  problems: ConfigProblem[],
+): number {
   const raw = readVar(vars, name);
   if (raw === undefined) return fallback;
   const value = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
@@ -111,7 +126,8 @@ export function readServiceVariables(vars: ConfigVars): ServiceVariables {
   const accountSid = readSid(vars, 'ACCOUNT_SID', problems, true);
   const apiKey = readSid(vars, 'API_KEY', problems, true);
   const apiSecret = readVar(vars, 'API_SECRET');
-  if (apiSecret === undefined) problems.push(problem('API_SECRET', 'API_SECRET is not set; set it to the secret shown when the API key was created'));
+  if (apiSecret === undefined)
+    problems.push(problem('API_SECRET', 'API_SECRET is not set; set it to the secret shown when the API key was created'));
   const outgoingApplicationSid = readSid(vars, 'OUTGOING_SID', problems);
   const chatVariable = chatServiceVariable(vars);
   const chatServiceSid = chatVariable === undefined ? undefined : readSid(vars, chatVariable, problems);
@@ -133,17 +149,34 @@ export function readServiceVariables(vars: ConfigVars): ServiceVariables {
   const { bad } = parseAllowedOrigins(readVar(vars, 'ALLOWED_ORIGINS'));
   if (bad.length > 0) {
     const described = bad.map(({ entry, position }) => describeBadOriginByPosition(entry, position));
-    problems.push(problem('ALLOWED_ORIGINS', `ALLOWED_ORIGINS must be a comma list of origins like https://app.example.com: ${described.join(', ')}`));
+    problems.push(
+      problem('ALLOWED_ORIGINS', `ALLOWED_ORIGINS must be a comma list of origins like https://app.example.com: ${described.join(', ')}`),
+    );
   }
 
   const isLocal = isLocalDomain(vars);
   if (isDemoCredentials(vars) && !isLocal) {
     problems.push(
-      problem('API_SECRET', 'the demo configuration from .env is deployed; put your real ACCOUNT_SID, API_KEY and API_SECRET in .env.local and deploy with npm run deploy'),
+      problem(
+        'API_SECRET',
+        'the demo configuration from .env is deployed; put your real ACCOUNT_SID, API_KEY and API_SECRET in .env.local and deploy with npm run deploy',
+      ),
     );
   }
   return {
-    values: { accountSid, apiKey, apiSecret, outgoingApplicationSid, chatServiceSid, syncServiceSid, pushCredentialSid, region, isLocal, defaultTtl, maxTtl },
+    values: {
+      accountSid,
+      apiKey,
+      apiSecret,
+      outgoingApplicationSid,
+      chatServiceSid,
+      syncServiceSid,
+      pushCredentialSid,
+      region,
+      isLocal,
+      defaultTtl,
+      maxTtl,
+    },
     problems,
   };
 }

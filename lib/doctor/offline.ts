@@ -50,7 +50,8 @@ export function variableChecks(vars: DoctorVars): CheckResult[] {
 }
 
 /** Every declared variable has a row or is judged in another (a test holds the schema to it). */
-export const unjudgedVariables = (): string[] => VARIABLES.map((spec) => spec.name).filter((name) => ROWS[name] === undefined && JUDGED_ELSEWHERE[name] === undefined);
+export const unjudgedVariables = (): string[] =>
+  VARIABLES.map((spec) => spec.name).filter((name) => ROWS[name] === undefined && JUDGED_ELSEWHERE[name] === undefined);
 
 export async function runOfflineChecks(vars: DoctorVars): Promise<CheckResult[]> {
   const outcome = loadServiceConfig(vars);

@@ -23,7 +23,10 @@ export function formatChecklist(report: DoctorReport, opts: PrintOptions): strin
   const lines: string[] = [];
   const mode = report.online ? 'offline and online checks' : 'offline checks (add --online to ask the Twilio API too)';
   lines.push(paint('bold', `Config doctor: ${report.source !== undefined ? printable(report.source) : 'configuration'}, ${mode}`));
-  if (report.apiBaseUrl !== undefined) lines.push(paint('yellow', `Online checks asked the REST API stand-in at ${printable(report.apiBaseUrl)} (TWILIO_API_BASE_URL), not Twilio.`));
+  if (report.apiBaseUrl !== undefined)
+    lines.push(
+      paint('yellow', `Online checks asked the REST API stand-in at ${printable(report.apiBaseUrl)} (TWILIO_API_BASE_URL), not Twilio.`),
+    );
   lines.push('');
   for (const check of report.checks) {
     const label = LABELS[check.status];
@@ -33,7 +36,11 @@ export function formatChecklist(report: DoctorReport, opts: PrintOptions): strin
   const { pass, warn, fail, skip } = report.summary;
   const counts = [plural(fail, 'failure'), plural(warn, 'warning'), `${pass} passed`, `${skip} skipped`].join(', ');
   lines.push('');
-  if (fail > 0) lines.push(`${paint('red', paint('bold', 'NOT READY'))}: ${counts}. Fix each FAIL above (the fix line shows the shape), then run npm run doctor again.`);
-  else lines.push(`${paint('green', paint('bold', 'READY'))}: ${counts}.${warn > 0 ? ' Read the warnings: they do not block a deploy.' : ''}`);
+  if (fail > 0)
+    lines.push(
+      `${paint('red', paint('bold', 'NOT READY'))}: ${counts}. Fix each FAIL above (the fix line shows the shape), then run npm run doctor again.`,
+    );
+  else
+    lines.push(`${paint('green', paint('bold', 'READY'))}: ${counts}.${warn > 0 ? ' Read the warnings: they do not block a deploy.' : ''}`);
   return lines.join('\n') + '\n';
 }

@@ -40,7 +40,13 @@ export interface EndpointDeps {
 const defaultLog = (line: string): void => console.log(line);
 
 /** The answer and its outcome code for the log: `ok`, `preflight` or the error code. */
-async function answer(endpoint: Endpoint, vars: ConfigVars, event: Record<string, unknown>, deps: EndpointDeps, log: LogFields): Promise<{ result: HttpResult; outcome: string }> {
+async function answer(
+  endpoint: Endpoint,
+  vars: ConfigVars,
+  event: Record<string, unknown>,
+  deps: EndpointDeps,
+  log: LogFields,
+): Promise<{ result: HttpResult; outcome: string }> {
   const headers = requestHeaders(event);
   const origin = header(headers, 'origin');
   const originAllowed = origin === undefined || isOriginAllowed(origin, readCorsSettings(vars), header(headers, 'host'));
@@ -74,7 +80,12 @@ async function answer(endpoint: Endpoint, vars: ConfigVars, event: Record<string
   }
 }
 
-export async function runEndpoint(endpoint: Endpoint, vars: ConfigVars, event: Record<string, unknown>, deps: EndpointDeps = {}): Promise<HttpResult> {
+export async function runEndpoint(
+  endpoint: Endpoint,
+  vars: ConfigVars,
+  event: Record<string, unknown>,
+  deps: EndpointDeps = {},
+): Promise<HttpResult> {
   const now = deps.now ?? Date.now;
   const started = now();
   const log: LogFields = {};
@@ -86,7 +97,12 @@ export async function runEndpoint(endpoint: Endpoint, vars: ConfigVars, event: R
   for (const [key, value] of Object.entries(log)) {
     if (value === undefined) continue;
     // `field` is ours (a parameter or variable list), never caller input: not shortened.
-    line[key] = key === 'field' || typeof value === 'number' || typeof value === 'boolean' ? value : Array.isArray(value) ? value.map((v) => forLog(v)) : forLog(value);
+    line[key] =
+      key === 'field' || typeof value === 'number' || typeof value === 'boolean'
+        ? value
+        : Array.isArray(value)
+          ? value.map((v) => forLog(v))
+          : forLog(value);
   }
   line.ms = Math.max(0, now() - started);
   try {

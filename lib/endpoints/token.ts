@@ -27,7 +27,11 @@ function mint({ config, event, log, caller }: EndpointInput, AccessToken: Access
     log.identity = caller.identity;
     // The verified claim is the identity; a different param is someone asking for another user's token.
     if (identityParam !== undefined && identityParam !== '' && identityParam !== caller.identity) {
-      throw new ServiceError('identity_mismatch', 'identity differs from the user your sign-in token was issued for; omit identity or send the same one.', 'identity');
+      throw new ServiceError(
+        'identity_mismatch',
+        'identity differs from the user your sign-in token was issued for; omit identity or send the same one.',
+        'identity',
+      );
     }
   }
   const request = parseRequestFor(caller, event, config.maxTtl);

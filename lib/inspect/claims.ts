@@ -1,5 +1,15 @@
 import { isDemoCredentials } from '../demo';
-import { DEFAULT_REGION, isHmacAlgorithm, isSid, isTwilioRegion, sidPrefixOf, TOKEN_ALGORITHM, TOKEN_CONTENT_TYPE, TOKEN_TYPE, TWILIO_REGIONS } from '../twilio';
+import {
+  DEFAULT_REGION,
+  isHmacAlgorithm,
+  isSid,
+  isTwilioRegion,
+  sidPrefixOf,
+  TOKEN_ALGORITHM,
+  TOKEN_CONTENT_TYPE,
+  TOKEN_TYPE,
+  TWILIO_REGIONS,
+} from '../twilio';
 import { FindingList, own, shown } from './findings';
 import type { Expectations } from './types';
 const MINT_HINT = "Mint tokens with a Twilio helper library's AccessToken, which writes this header for you.";
@@ -16,11 +26,19 @@ export function checkHeader(header: Record<string, unknown>, expect: Expectation
           : isHmacAlgorithm(alg)
             ? `alg is ${alg}; Twilio accepts only ${TOKEN_ALGORITHM}.`
             : `alg is ${shown(alg)}; Twilio Access Tokens are signed with ${TOKEN_ALGORITHM} and the API key secret.`;
-    findings.error(20102, 'header.alg', message, `Sign with ${TOKEN_ALGORITHM} (the default of AccessToken.toJwt(); do not pass another algorithm).`);
+    findings.error(
+      20102,
+      'header.alg',
+      message,
+      `Sign with ${TOKEN_ALGORITHM} (the default of AccessToken.toJwt(); do not pass another algorithm).`,
+    );
   }
   const typ = own(header, 'typ');
   if (typ !== TOKEN_TYPE) {
-    const message = typ === undefined ? `The header has no typ; Twilio requires "${TOKEN_TYPE}".` : `typ is ${shown(typ)}; Twilio requires "${TOKEN_TYPE}".`;
+    const message =
+      typ === undefined
+        ? `The header has no typ; Twilio requires "${TOKEN_TYPE}".`
+        : `typ is ${shown(typ)}; Twilio requires "${TOKEN_TYPE}".`;
     findings.error(20102, 'header.typ', message, MINT_HINT);
   }
   const cty = own(header, 'cty');
@@ -38,7 +56,9 @@ export function checkHeader(header: Record<string, unknown>, expect: Expectation
       20102,
       'header.twr',
       `twr (the region) is ${shown(twr)}, which is not a Twilio region.`,
-      lower ? `Regions are lower case: ${String(twr).toLowerCase()}.` : `Use one of ${TWILIO_REGIONS.join(', ')}, or leave twr out for us1.`,
+      lower
+        ? `Regions are lower case: ${String(twr).toLowerCase()}.`
+        : `Use one of ${TWILIO_REGIONS.join(', ')}, or leave twr out for us1.`,
     );
   } else if (typeof expect.region === 'string') {
     const region = (twr as string | undefined) ?? DEFAULT_REGION;
@@ -66,12 +86,17 @@ export function checkIssuer(payload: Record<string, unknown>, expect: Expectatio
           : sidPrefixOf(iss) !== undefined
             ? `iss is a ${sidPrefixOf(iss)}... SID; it must be an API Key SID (SK + 32 hex digits).`
             : `iss is ${shown(iss)}; it must be an API Key SID (SK + 32 hex digits).`;
-    findings.error(20103, 'payload.iss', message, 'Sign tokens with an API key (SK...) and its secret, created in the same account; never with the Auth Token.');
+    findings.error(
+      20103,
+      'payload.iss',
+      message,
+      'Sign tokens with an API key (SK...) and its secret, created in the same account; never with the Auth Token.',
+    );
   } else if (typeof expect.apiKey === 'string' && iss !== expect.apiKey) {
     findings.warning(
       20103,
       'payload.iss',
-      `The token was signed by API key ${iss}, not the expected ${expect.apiKey}.`,
+      `The token was signed by API key ${String(iss)}, not the expected ${expect.apiKey}.`,
       'Twilio accepts it only if that key exists in the account in sub; tokens from this deployment are signed with its API_KEY.',
     );
   }
@@ -79,14 +104,16 @@ export function checkIssuer(payload: Record<string, unknown>, expect: Expectatio
     findings.error(
       20103,
       'payload.sub',
-      sub === undefined ? 'The token has no sub (the Account SID).' : `sub is ${shown(sub)}; it must be an Account SID (AC + 32 hex digits).`,
+      sub === undefined
+        ? 'The token has no sub (the Account SID).'
+        : `sub is ${shown(sub)}; it must be an Account SID (AC + 32 hex digits).`,
       'Mint with your Account SID (AC...) as the accountSid argument.',
     );
   } else if (typeof expect.accountSid === 'string' && sub !== expect.accountSid) {
     findings.error(
       20103,
       'payload.sub',
-      `The token was issued for account ${sub}, not the expected ${expect.accountSid}.`,
+      `The token was issued for account ${String(sub)}, not the expected ${expect.accountSid}.`,
       'A token works only in the account it names, with an API key of that same account (a subaccount needs its own key); mint with the right ACCOUNT_SID.',
     );
   }
@@ -101,8 +128,18 @@ export function checkIssuer(payload: Record<string, unknown>, expect: Expectatio
 
   const jti = own(payload, 'jti');
   if (typeof jti !== 'string' || jti === '') {
-    findings.warning('jti_missing', 'payload.jti', 'The token has no jti (token id).', 'Twilio helper libraries set jti to "<API key SID>-<iat>"; mint with one.');
+    findings.warning(
+      'jti_missing',
+      'payload.jti',
+      'The token has no jti (token id).',
+      'Twilio helper libraries set jti to "<API key SID>-<iat>"; mint with one.',
+    );
   } else if (typeof iss === 'string' && !jti.startsWith(iss)) {
-    findings.warning('jti_mismatch', 'payload.jti', 'jti does not start with the issuer (iss), as Twilio helper libraries write it ("<iss>-<iat>").', 'The token was not minted by a Twilio helper library, or iss was changed after minting; mint with AccessToken.');
+    findings.warning(
+      'jti_mismatch',
+      'payload.jti',
+      'jti does not start with the issuer (iss), as Twilio helper libraries write it ("<iss>-<iat>").',
+      'The token was not minted by a Twilio helper library, or iss was changed after minting; mint with AccessToken.',
+    );
   }
 }

@@ -18,7 +18,7 @@ const QUOTES = ['"', "'", '`'];
 export function cleanInput(input: unknown, findings: FindingList): string {
   if (typeof input !== 'string') return '';
   let text = input.trim();
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const quote of QUOTES) {
       if (text.length >= 2 && text.startsWith(quote) && text.endsWith(quote)) {
@@ -70,7 +70,8 @@ function base64urlToText(part: string): string {
   return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }
 
-const NOT_A_JWT_HINT = 'A Twilio Access Token is three base64url parts joined by dots (eyJ...eyJ...sig); copy the whole token your server minted.';
+const NOT_A_JWT_HINT =
+  'A Twilio Access Token is three base64url parts joined by dots (eyJ...eyJ...sig); copy the whole token your server minted.';
 
 function decodeJsonPart(part: string, name: 'header' | 'payload', findings: FindingList): Record<string, unknown> | undefined {
   if (part === '') {
@@ -97,11 +98,21 @@ function decodeJsonPart(part: string, name: 'header' | 'payload', findings: Find
     return undefined;
   }
   if (!isRecord(value)) {
-    findings.error(20101, name, `The ${name} is JSON but not a JSON object.`, `A JWT ${name} is a JSON object; this is not a Twilio Access Token.`);
+    findings.error(
+      20101,
+      name,
+      `The ${name} is JSON but not a JSON object.`,
+      `A JWT ${name} is a JSON object; this is not a Twilio Access Token.`,
+    );
     return undefined;
   }
   if (nestingExceeds(value, MAX_JSON_DEPTH)) {
-    findings.error(20101, name, `The ${name} is JSON nested more than ${MAX_JSON_DEPTH} levels deep; an Access Token is nested 4.`, 'This is not a Twilio Access Token; copy the token your server minted.');
+    findings.error(
+      20101,
+      name,
+      `The ${name} is JSON nested more than ${MAX_JSON_DEPTH} levels deep; an Access Token is nested 4.`,
+      'This is not a Twilio Access Token; copy the token your server minted.',
+    );
     return undefined;
   }
   return value;

@@ -20,7 +20,8 @@ const KNOWN_PAYLOAD_KEYS: Readonly<Record<string, string>> = {
   ...OTHER_PAYLOAD_KEYS,
 };
 
-const ZS_HINT = 'ZS... is the SID of the Functions service itself, which the runtime puts in SERVICE_SID; set CHAT_SERVICE_SID to your Conversations service SID (IS...).';
+const ZS_HINT =
+  'ZS... is the SID of the Functions service itself, which the runtime puts in SERVICE_SID; set CHAT_SERVICE_SID to your Conversations service SID (IS...).';
 
 interface GrantContext {
   expect: Expectations;
@@ -46,13 +47,15 @@ function checkGrantSid(
     if (opts.required !== undefined) ctx.findings.error(20106, field, `The ${path} grant has no ${key} (${what}).`, opts.required);
     return undefined;
   }
-  if (value !== opts.alsoAllow && !isSid(value, prefix)) {
+  if (typeof value !== 'string' || (value !== opts.alsoAllow && !isSid(value, prefix))) {
     const problem = typeof value === 'string' ? describeSidProblem(value, prefix) : `must be a string, got ${describeClaim(value)}`;
     ctx.findings.error(
       20106,
       field,
       `${path}.${key} ${problem}.`,
-      sidPrefixOf(value) === 'ZS' ? ZS_HINT : `Put the ${what} (${prefix} + 32 hex digits${opts.alsoAllow ? ` or "${opts.alsoAllow}"` : ''}) in this grant.`,
+      sidPrefixOf(value) === 'ZS'
+        ? ZS_HINT
+        : `Put the ${what} (${prefix} + 32 hex digits${opts.alsoAllow ? ` or "${opts.alsoAllow}"` : ''}) in this grant.`,
     );
     return undefined;
   }
@@ -64,7 +67,7 @@ function checkGrantSid(
       `Tokens from this deployment use ${opts.expectedName ?? 'its configured SID'}; a SID from another account fails when the SDK uses it.`,
     );
   }
-  return value as string;
+  return value;
 }
 
 function checkVoice(ctx: GrantContext, voice: Record<string, unknown>, identity: string | undefined): string[] {
@@ -73,7 +76,12 @@ function checkVoice(ctx: GrantContext, voice: Record<string, unknown>, identity:
   const incoming = own(voice, 'incoming');
   if (incoming !== undefined) {
     if (!isRecord(incoming)) {
-      ctx.findings.error(20106, 'payload.grants.voice.incoming', `voice.incoming must be an object like {"allow": true}, got ${describeClaim(incoming)}.`, 'Mint with VoiceGrant({incomingAllow: true}).');
+      ctx.findings.error(
+        20106,
+        'payload.grants.voice.incoming',
+        `voice.incoming must be an object like {"allow": true}, got ${describeClaim(incoming)}.`,
+        'Mint with VoiceGrant({incomingAllow: true}).',
+      );
     } else {
       const allow = own(incoming, 'allow');
       if (allow !== undefined && typeof allow !== 'boolean') {
@@ -87,12 +95,22 @@ function checkVoice(ctx: GrantContext, voice: Record<string, unknown>, identity:
       incomingAllowed = allow === true;
     }
   }
-  if (incomingAllowed) abilities.push(identity !== undefined ? `Receive incoming calls to client:${identity}` : 'Receive incoming calls (but the token has no identity to call)');
+  if (incomingAllowed)
+    abilities.push(
+      identity !== undefined
+        ? `Receive incoming calls to client:${identity}`
+        : 'Receive incoming calls (but the token has no identity to call)',
+    );
 
   const outgoing = own(voice, 'outgoing');
   if (outgoing !== undefined) {
     if (!isRecord(outgoing)) {
-      ctx.findings.error(20106, 'payload.grants.voice.outgoing', `voice.outgoing must be an object like {"application_sid": "AP..."}, got ${describeClaim(outgoing)}.`, 'Mint with VoiceGrant({outgoingApplicationSid: "AP..."}).');
+      ctx.findings.error(
+        20106,
+        'payload.grants.voice.outgoing',
+        `voice.outgoing must be an object like {"application_sid": "AP..."}, got ${describeClaim(outgoing)}.`,
+        'Mint with VoiceGrant({outgoingApplicationSid: "AP..."}).',
+      );
     } else {
       const app = checkGrantSid(ctx, outgoing, 'voice.outgoing', 'application_sid', 'AP', 'TwiML App SID', {
         required: 'Set outgoingApplicationSid to your TwiML App SID (AP...); Device.connect() needs it to know which Voice URL to call.',
@@ -102,7 +120,12 @@ function checkVoice(ctx: GrantContext, voice: Record<string, unknown>, identity:
       if (app !== undefined) abilities.push(`Place outgoing calls through TwiML App ${app}`);
     }
   } else if (!incomingAllowed) {
-    ctx.findings.error(20106, 'payload.grants.voice', 'The voice grant allows neither incoming nor outgoing calls.', 'Add outgoing.application_sid (a TwiML App, AP...) and/or incoming.allow: true.');
+    ctx.findings.error(
+      20106,
+      'payload.grants.voice',
+      'The voice grant allows neither incoming nor outgoing calls.',
+      'Add outgoing.application_sid (a TwiML App, AP...) and/or incoming.allow: true.',
+    );
   } else if (ctx.expect.outgoingApplicationSid !== undefined) {
     ctx.findings.warning(
       20106,
@@ -111,7 +134,10 @@ function checkVoice(ctx: GrantContext, voice: Record<string, unknown>, identity:
       'Mint with outgoingApplicationSid set to your TwiML App SID (OUTGOING_SID) unless the client only receives calls.',
     );
   }
-  const push = checkGrantSid(ctx, voice, 'voice', 'push_credential_sid', 'CR', 'Push Credential SID', { expected: ctx.expect.pushCredentialSid, expectedName: 'its PUSH_CREDENTIAL_SID' });
+  const push = checkGrantSid(ctx, voice, 'voice', 'push_credential_sid', 'CR', 'Push Credential SID', {
+    expected: ctx.expect.pushCredentialSid,
+    expectedName: 'its PUSH_CREDENTIAL_SID',
+  });
   if (push !== undefined) abilities.push(`Get incoming-call push notifications through Push Credential ${push}`);
   if (abilities.length === 0) abilities.push('Nothing usable: see the findings');
   return abilities;
@@ -121,7 +147,12 @@ function checkVideo(ctx: GrantContext, video: Record<string, unknown>): string[]
   const room = own(video, 'room');
   if (room === undefined) return ['Join any Video room'];
   if (typeof room !== 'string' || room === '') {
-    ctx.findings.error(20106, 'payload.grants.video.room', `video.room must be a room name or RM... SID, got ${describeClaim(room)}.`, 'Leave room out to allow any room, or set it to one room name.');
+    ctx.findings.error(
+      20106,
+      'payload.grants.video.room',
+      `video.room must be a room name or RM... SID, got ${describeClaim(room)}.`,
+      'Leave room out to allow any room, or set it to one room name.',
+    );
     return ['Nothing usable: see the findings'];
   }
   return [`Join only the Video room ${shown(room, 80)}`];
@@ -135,7 +166,10 @@ function checkChat(ctx: GrantContext, chat: Record<string, unknown>): string[] {
     expectedName: 'its CHAT_SERVICE_SID',
   });
   if (service !== undefined) abilities.push(`Use Conversations in service ${service}`);
-  const push = checkGrantSid(ctx, chat, 'chat', 'push_credential_sid', 'CR', 'Push Credential SID', { expected: ctx.expect.pushCredentialSid, expectedName: 'its PUSH_CREDENTIAL_SID' });
+  const push = checkGrantSid(ctx, chat, 'chat', 'push_credential_sid', 'CR', 'Push Credential SID', {
+    expected: ctx.expect.pushCredentialSid,
+    expectedName: 'its PUSH_CREDENTIAL_SID',
+  });
   if (push !== undefined) abilities.push(`Get message push notifications through Push Credential ${push}`);
   if (abilities.length === 0) abilities.push('Nothing usable: see the findings');
   return abilities;
@@ -149,7 +183,9 @@ function checkSync(ctx: GrantContext, sync: Record<string, unknown>): string[] {
     alsoAllow: 'default',
   });
   if (service === undefined) return ['Nothing usable: see the findings'];
-  return [`Read and write Sync documents, lists, maps and streams in ${service === 'default' ? 'the default Sync service' : `service ${service}`}`];
+  return [
+    `Read and write Sync documents, lists, maps and streams in ${service === 'default' ? 'the default Sync service' : `service ${service}`}`,
+  ];
 }
 
 /** The identity rules /token enforces (lib/twilio), reported as warnings with the SDK error they lead to. */
@@ -158,7 +194,12 @@ function checkIdentityRules(ctx: GrantContext, identity: string, payloadKeys: st
   const grants = payloadKeys.map((key) => productByPayloadKey(key)?.grant).filter((grant): grant is GrantName => grant !== undefined);
   for (const problem of identityProblems(identity, grants)) {
     if (problem.grant === undefined) {
-      ctx.findings.warning(20106, field, `The identity breaks Twilio's identity rules: ${problem.message}.`, 'Use a short plain user name, e.g. alice_smith.');
+      ctx.findings.warning(
+        20106,
+        field,
+        `The identity breaks Twilio's identity rules: ${problem.message}.`,
+        'Use a short plain user name, e.g. alice_smith.',
+      );
       continue;
     }
     const rule = PRODUCTS[problem.grant].identity;
@@ -172,14 +213,28 @@ function checkIdentityRules(ctx: GrantContext, identity: string, payloadKeys: st
 }
 
 /** The grants claim (20106) and the identity, and what the token lets its holder do. */
-export function checkGrants(payload: Record<string, unknown>, expect: Expectations, findings: FindingList): { identity?: string; summaries: GrantSummary[] } {
+export function checkGrants(
+  payload: Record<string, unknown>,
+  expect: Expectations,
+  findings: FindingList,
+): { identity?: string; summaries: GrantSummary[] } {
   const raw = own(payload, 'grants');
   if (raw === undefined) {
-    findings.error(20106, 'payload.grants', 'The token has no grants claim: it lets its holder do nothing.', 'Add a grant for the product the client uses (VoiceGrant, VideoGrant, ChatGrant, SyncGrant).');
+    findings.error(
+      20106,
+      'payload.grants',
+      'The token has no grants claim: it lets its holder do nothing.',
+      'Add a grant for the product the client uses (VoiceGrant, VideoGrant, ChatGrant, SyncGrant).',
+    );
     return { summaries: [] };
   }
   if (!isRecord(raw)) {
-    findings.error(20106, 'payload.grants', `grants must be an object, got ${describeClaim(raw)}.`, 'Mint with a Twilio helper library: grants is {"identity": "...", "voice": {...}, ...}.');
+    findings.error(
+      20106,
+      'payload.grants',
+      `grants must be an object, got ${describeClaim(raw)}.`,
+      'Mint with a Twilio helper library: grants is {"identity": "...", "voice": {...}, ...}.',
+    );
     return { summaries: [] };
   }
   const ctx: GrantContext = { expect, findings };
@@ -188,11 +243,26 @@ export function checkGrants(payload: Record<string, unknown>, expect: Expectatio
   let identity: string | undefined;
   const identityValue = own(raw, 'identity');
   if (identityValue === undefined) {
-    findings.error(20106, 'payload.grants.identity', 'The token has no identity.', 'Mint with an identity (the user name): every product grant needs one.');
+    findings.error(
+      20106,
+      'payload.grants.identity',
+      'The token has no identity.',
+      'Mint with an identity (the user name): every product grant needs one.',
+    );
   } else if (identityValue === '') {
-    findings.error(20106, 'payload.grants.identity', 'The identity is empty.', 'Mint with an identity (the user name): every product grant needs one.');
+    findings.error(
+      20106,
+      'payload.grants.identity',
+      'The identity is empty.',
+      'Mint with an identity (the user name): every product grant needs one.',
+    );
   } else if (typeof identityValue !== 'string') {
-    findings.error(20106, 'payload.grants.identity', `identity must be a string, got ${describeClaim(identityValue)}.`, 'Mint with the user name as a string.');
+    findings.error(
+      20106,
+      'payload.grants.identity',
+      `identity must be a string, got ${describeClaim(identityValue)}.`,
+      'Mint with the user name as a string.',
+    );
   } else {
     identity = identityValue;
     checkIdentityRules(ctx, identity, products);
@@ -204,12 +274,21 @@ export function checkGrants(payload: Record<string, unknown>, expect: Expectatio
     findings.warning(
       20106,
       `payload.grants.${key}`,
-      correct !== undefined ? `grants.${shown(key, 40)} is not a Twilio grant; Twilio ignores it.` : `grants.${shown(key, 40)} is not a grant Twilio knows; it is ignored.`,
-      correct !== undefined ? `The key of this grant is ${correct}.` : `Twilio grant keys are ${Object.keys(KNOWN_PAYLOAD_KEYS).join(', ')}.`,
+      correct !== undefined
+        ? `grants.${shown(key, 40)} is not a Twilio grant; Twilio ignores it.`
+        : `grants.${shown(key, 40)} is not a grant Twilio knows; it is ignored.`,
+      correct !== undefined
+        ? `The key of this grant is ${correct}.`
+        : `Twilio grant keys are ${Object.keys(KNOWN_PAYLOAD_KEYS).join(', ')}.`,
     );
   }
   if (products.length === 0) {
-    findings.error(20106, 'payload.grants', 'The grants name no product (voice, video, chat, data_sync): the token lets its holder do nothing.', 'Add a grant for the product the client uses (VoiceGrant, VideoGrant, ChatGrant, SyncGrant).');
+    findings.error(
+      20106,
+      'payload.grants',
+      'The grants name no product (voice, video, chat, data_sync): the token lets its holder do nothing.',
+      'Add a grant for the product the client uses (VoiceGrant, VideoGrant, ChatGrant, SyncGrant).',
+    );
   }
 
   const summaries: GrantSummary[] = [];
@@ -217,7 +296,12 @@ export function checkGrants(payload: Record<string, unknown>, expect: Expectatio
     const grant = raw[key];
     const product = KNOWN_PAYLOAD_KEYS[key] as string;
     if (!isRecord(grant)) {
-      findings.error(20106, `payload.grants.${key}`, `grants.${key} must be an object, got ${describeClaim(grant)}.`, 'Mint with the helper library grant class; an empty grant is {}.');
+      findings.error(
+        20106,
+        `payload.grants.${key}`,
+        `grants.${key} must be an object, got ${describeClaim(grant)}.`,
+        'Mint with the helper library grant class; an empty grant is {}.',
+      );
       summaries.push({ key, product, abilities: ['Nothing usable: see the findings'] });
       continue;
     }

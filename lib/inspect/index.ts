@@ -38,8 +38,20 @@ export async function inspectToken(input: string, opts: InspectOptions = {}): Pr
   } catch (error) {
     // A bug of ours, not the token's fault: say so rather than blame the token.
     const findings = new FindingList();
-    findings.error('internal_error', 'token', `The inspector failed on this input (${error instanceof Error ? error.name : 'unknown error'}).`, 'Please report this with a token that reproduces it (a test token, never a live one).');
-    return { valid: false, findings: findings.items, grants: [], times: unknownTimes(now), signature: 'unknown', checkedAgainst: describeExpectations(expect) };
+    findings.error(
+      'internal_error',
+      'token',
+      `The inspector failed on this input (${error instanceof Error ? error.name : 'unknown error'}).`,
+      'Please report this with a token that reproduces it (a test token, never a live one).',
+    );
+    return {
+      valid: false,
+      findings: findings.items,
+      grants: [],
+      times: unknownTimes(now),
+      signature: 'unknown',
+      checkedAgainst: describeExpectations(expect),
+    };
   }
 }
 

@@ -29,7 +29,9 @@ export function formatReport(report: InspectionReport, opts: PrintOptions): stri
   const warnings = countBy(report.findings, 'warning');
   const verdict = report.valid ? paint('green', paint('bold', 'VALID')) : paint('red', paint('bold', 'INVALID'));
   const counts = [errors > 0 ? plural(errors, 'error') : '', warnings > 0 ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ');
-  const about = [report.identity !== undefined ? `identity ${oneLine(JSON.stringify(report.identity))}` : '', report.times.summary].filter(Boolean).join(' | ');
+  const about = [report.identity !== undefined ? `identity ${oneLine(JSON.stringify(report.identity))}` : '', report.times.summary]
+    .filter(Boolean)
+    .join(' | ');
   lines.push(`${verdict}${counts ? ` (${counts})` : ''}  ${about}`);
 
   if (report.findings.length > 0) {
@@ -45,18 +47,22 @@ export function formatReport(report: InspectionReport, opts: PrintOptions): stri
   if (report.grants.length > 0) {
     lines.push('', paint('bold', 'What the holder can do'));
     for (const grant of report.grants) {
-      grant.abilities.forEach((ability, i) => lines.push(`  ${(i === 0 ? `${oneLine(grant.product)}:` : '').padEnd(22)} ${oneLine(ability)}`));
+      grant.abilities.forEach((ability, i) =>
+        lines.push(`  ${(i === 0 ? `${oneLine(grant.product)}:` : '').padEnd(22)} ${oneLine(ability)}`),
+      );
     }
   }
 
   const timeLine = (name: string, claim: TimeClaim | undefined): void => {
-    if (claim) lines.push(`  ${name.padEnd(10)} ${claim.iso}  (${claim.relative})${claim.inMilliseconds ? '  [written in milliseconds]' : ''}`);
+    if (claim)
+      lines.push(`  ${name.padEnd(10)} ${claim.iso}  (${claim.relative})${claim.inMilliseconds ? '  [written in milliseconds]' : ''}`);
   };
   lines.push('', paint('bold', 'Times'), `  ${'checked'.padEnd(10)} ${report.times.checkedAt}`);
   timeLine('issued', report.times.issuedAt);
   timeLine('not before', report.times.notBefore);
   timeLine('expires', report.times.expiresAt);
-  if (report.times.lifetimeSeconds !== undefined) lines.push(`  ${'lifetime'.padEnd(10)} ${formatDuration(report.times.lifetimeSeconds)} (${report.times.lifetimeSeconds} s)`);
+  if (report.times.lifetimeSeconds !== undefined)
+    lines.push(`  ${'lifetime'.padEnd(10)} ${formatDuration(report.times.lifetimeSeconds)} (${report.times.lifetimeSeconds} s)`);
 
   const signatureText = { valid: paint('green', 'valid'), invalid: paint('red', 'INVALID'), unknown: 'not checked' }[report.signature];
   lines.push('', `${paint('bold', 'Signature')}  ${signatureText}`);

@@ -11,7 +11,8 @@ let jose: Jose | undefined;
  */
 const loadJose = (): Jose => (jose ??= require('jose') as Jose);
 
-const UNKNOWN_HINT = 'Inspect where the API key secret is configured: POST /inspect on the deployment, or npm run inspect with the secret in .env.local.';
+const UNKNOWN_HINT =
+  'Inspect where the API key secret is configured: POST /inspect on the deployment, or npm run inspect with the secret in .env.local.';
 
 /**
  * Verifies the HMAC with jose (WebCrypto in a browser, node:crypto in Node) when this is the
@@ -32,12 +33,22 @@ export async function checkSignature(
   }
   const iss = own(payload, 'iss');
   if (typeof expect.apiKey === 'string' && iss !== expect.apiKey) {
-    findings.info(20107, 'signature', 'The signature was not checked: the token names another API key (iss) than the one whose secret is known here.', 'Twilio verifies it with the secret of the key in iss.');
+    findings.info(
+      20107,
+      'signature',
+      'The signature was not checked: the token names another API key (iss) than the one whose secret is known here.',
+      'Twilio verifies it with the secret of the key in iss.',
+    );
     return 'unknown';
   }
   const alg = own(header, 'alg');
   if (!isHmacAlgorithm(alg)) {
-    findings.info(20107, 'signature', 'The signature was not checked: the header names no HMAC algorithm, so no API key secret can verify it.', 'Sign with HS256 and the API key secret.');
+    findings.info(
+      20107,
+      'signature',
+      'The signature was not checked: the header names no HMAC algorithm, so no API key secret can verify it.',
+      'Sign with HS256 and the API key secret.',
+    );
     return 'unknown';
   }
   try {
@@ -49,12 +60,17 @@ export async function checkSignature(
         20107,
         'signature',
         "The signature does not match the API key's secret: the token was signed with another secret, or changed after signing.",
-        'API_SECRET must be the secret shown when the key in API_KEY was created (not the Auth Token, not another key\'s secret); a rotated key needs its new secret.',
+        "API_SECRET must be the secret shown when the key in API_KEY was created (not the Auth Token, not another key's secret); a rotated key needs its new secret.",
       );
       return 'invalid';
     }
     // e.g. a browser page served over plain http, where WebCrypto is unavailable.
-    findings.info(20107, 'signature', `The signature could not be checked here (${error instanceof Error ? error.name : 'unknown error'}).`, UNKNOWN_HINT);
+    findings.info(
+      20107,
+      'signature',
+      `The signature could not be checked here (${error instanceof Error ? error.name : 'unknown error'}).`,
+      UNKNOWN_HINT,
+    );
     return 'unknown';
   }
 }

@@ -59,7 +59,9 @@ function readClaim(payload: Record<string, unknown>, name: ClaimName, nowSeconds
       CLAIM_CODES[name],
       field,
       `${name} (the ${CLAIM_MEANINGS[name]}) must be a number of seconds since 1970, got ${describeClaim(value)}.`,
-      quotedNumber ? `Write ${name} as a JSON number, not a string.` : `Set ${name} to a whole number of seconds, e.g. Math.floor(Date.now() / 1000).`,
+      quotedNumber
+        ? `Write ${name} as a JSON number, not a string.`
+        : `Set ${name} to a whole number of seconds, e.g. Math.floor(Date.now() / 1000).`,
     );
     return undefined;
   }
@@ -92,10 +94,20 @@ export function checkTimes(payload: Record<string, unknown>, now: number, findin
   if (expiresAt) times.expiresAt = expiresAt;
 
   if (own(payload, 'exp') === undefined) {
-    findings.error(20156, 'payload.exp', 'The token has no exp (expiry) claim.', 'Twilio requires exp: mint with a ttl (the helper libraries set exp = iat + ttl).');
+    findings.error(
+      20156,
+      'payload.exp',
+      'The token has no exp (expiry) claim.',
+      'Twilio requires exp: mint with a ttl (the helper libraries set exp = iat + ttl).',
+    );
   }
   if (own(payload, 'iat') === undefined) {
-    findings.warning(20101, 'payload.iat', 'The token has no iat (issued-at) claim.', 'Mint tokens with a Twilio helper library; it sets iat, exp and jti.');
+    findings.warning(
+      20101,
+      'payload.iat',
+      'The token has no iat (issued-at) claim.',
+      'Mint tokens with a Twilio helper library; it sets iat, exp and jti.',
+    );
   }
 
   if (issuedAt && issuedAt.epochSeconds > nowSeconds) {
@@ -114,7 +126,12 @@ export function checkTimes(payload: Record<string, unknown>, now: number, findin
     if (remaining <= 0) {
       times.status = 'expired';
       times.summary = `expired ${formatDuration(remaining)} ago`;
-      findings.error(20104, 'payload.exp', `The token expired ${formatDuration(remaining)} ago (${expiresAt.iso}).`, 'Fetch a new token; refresh before expiry (Voice tokenWillExpire, Conversations tokenAboutToExpire).');
+      findings.error(
+        20104,
+        'payload.exp',
+        `The token expired ${formatDuration(remaining)} ago (${expiresAt.iso}).`,
+        'Fetch a new token; refresh before expiry (Voice tokenWillExpire, Conversations tokenAboutToExpire).',
+      );
     } else {
       times.status = 'active';
       times.summary = `expires in ${formatDuration(remaining)}`;
@@ -147,7 +164,12 @@ export function checkTimes(payload: Record<string, unknown>, now: number, findin
         `Mint with a ttl of at most ${MAX_TOKEN_LIFETIME_SECONDS} seconds and refresh the token before it expires.`,
       );
     } else if (lifetime <= 0) {
-      findings.error(20156, 'payload.exp', `exp is not after ${from}: the token was never valid.`, 'Set exp = iat + ttl with a positive ttl.');
+      findings.error(
+        20156,
+        'payload.exp',
+        `exp is not after ${from}: the token was never valid.`,
+        'Set exp = iat + ttl with a positive ttl.',
+      );
     }
   } else if (expiresAt && !start && expiresAt.epochSeconds - nowSeconds > MAX_TOKEN_LIFETIME_SECONDS) {
     findings.error(

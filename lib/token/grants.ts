@@ -33,7 +33,11 @@ function buildGrant(grant: GrantName, request: TokenRequest, config: ServiceConf
   const sid = configuredSid(grant, config);
   switch (grant) {
     case 'voice':
-      return new Token.VoiceGrant({ outgoingApplicationSid: sid, incomingAllow: request.incomingAllow, pushCredentialSid: config.pushCredentialSid });
+      return new Token.VoiceGrant({
+        outgoingApplicationSid: sid,
+        incomingAllow: request.incomingAllow,
+        pushCredentialSid: config.pushCredentialSid,
+      });
     case 'video':
       return new Token.VideoGrant({ room: request.room });
     case 'chat':

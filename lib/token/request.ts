@@ -27,11 +27,15 @@ function refuseIdentity(identity: unknown, grants: readonly GrantName[]): void {
 
 function parseGrants(raw: unknown): GrantName[] {
   if (raw === undefined || raw === '') {
-    throw badRequest('missing_grants', 'grants', `grants is required: a comma list of ${GRANT_LIST} (or conversations), e.g. grants=voice,video`);
+    throw badRequest(
+      'missing_grants',
+      'grants',
+      `grants is required: a comma list of ${GRANT_LIST} (or conversations), e.g. grants=voice,video`,
+    );
   }
   let items: unknown[];
   if (typeof raw === 'string') items = raw.split(',');
-  else if (Array.isArray(raw)) items = raw.flatMap((item) => (typeof item === 'string' ? item.split(',') : [item]));
+  else if (Array.isArray(raw)) items = (raw as unknown[]).flatMap((item) => (typeof item === 'string' ? item.split(',') : [item]));
   else throw badRequest('invalid_grant', 'grants', `grants must be a comma list or an array of names, got ${describeType(raw)}`);
 
   const grants: GrantName[] = [];
@@ -53,7 +57,10 @@ function parseTtl(raw: unknown, maxTtl: number): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : undefined;
   if (text === undefined || !/^\d{1,9}$/.test(text) || Number(text) < 1 || Number(text) > maxTtl) {
-    const got = typeof raw === 'string' || typeof raw === 'number' ? ` (got ${JSON.stringify(String(raw).slice(0, 20))})` : ` (got ${describeType(raw)})`;
+    const got =
+      typeof raw === 'string' || typeof raw === 'number'
+        ? ` (got ${JSON.stringify(String(raw).slice(0, 20))})`
+        : ` (got ${describeType(raw)})`;
     throw badRequest('invalid_ttl', 'ttl', `ttl must be a whole number of seconds from 1 to ${maxTtl}${got}`);
   }
   return Number(text);
@@ -61,12 +68,14 @@ function parseTtl(raw: unknown, maxTtl: number): number | undefined {
 
 function parseRoom(raw: unknown, grants: readonly GrantName[]): string | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (!grants.includes('video')) throw badRequest('invalid_param', 'room', 'room only applies to the video grant; add video to grants or drop room');
+  if (!grants.includes('video'))
+    throw badRequest('invalid_param', 'room', 'room only applies to the video grant; add video to grants or drop room');
   if (typeof raw !== 'string') throw badRequest('invalid_room', 'room', `room must be a single string, got ${describeType(raw)}`);
   if (raw.trim() !== raw || CONTROL_CHARACTER.test(raw)) {
     throw badRequest('invalid_room', 'room', 'room must not have surrounding spaces or control characters');
   }
-  if (LONE_SURROGATE.test(raw)) throw badRequest('invalid_room', 'room', 'room must be valid Unicode text; it holds half of a UTF-16 surrogate pair');
+  if (LONE_SURROGATE.test(raw))
+    throw badRequest('invalid_room', 'room', 'room must be valid Unicode text; it holds half of a UTF-16 surrogate pair');
   if (codePoints(raw) > ROOM_MAX_LENGTH) throw badRequest('invalid_room', 'room', `room is at most ${ROOM_MAX_LENGTH} characters`);
   return raw;
 }
@@ -78,7 +87,11 @@ const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
 function parseIncomingAllow(raw: unknown, grants: readonly GrantName[]): boolean {
   if (raw === undefined || raw === '') return true;
   if (!grants.includes('voice')) {
-    throw badRequest('invalid_param', 'incomingAllow', 'incomingAllow only applies to the voice grant; add voice to grants or drop incomingAllow');
+    throw badRequest(
+      'invalid_param',
+      'incomingAllow',
+      'incomingAllow only applies to the voice grant; add voice to grants or drop incomingAllow',
+    );
   }
   if (typeof raw === 'boolean') return raw;
   const word = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim().toLowerCase() : undefined;

@@ -106,7 +106,7 @@ export const OTHER_PAYLOAD_KEYS: Readonly<Record<string, string>> = {
  * name or alias where the payload key differs (`sync` for `data_sync`), and the class name
  * lower-cased (`voiceGrant`).
  */
-export const MISTAKEN_PAYLOAD_KEYS: Readonly<Record<string, string>> = Object.fromEntries([
+export const MISTAKEN_PAYLOAD_KEYS: Readonly<Record<string, string>> = Object.fromEntries(<[string, string][]>[
   ...Object.values(PRODUCTS).flatMap((product) =>
     [product.grant, ...product.aliases].filter((name) => name !== product.payloadKey).map((name) => [name, product.payloadKey]),
   ),

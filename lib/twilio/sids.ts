@@ -17,7 +17,8 @@ export type SidPrefix = keyof typeof SID_PREFIXES;
 
 const SID_SHAPE = /^([A-Z]{2})([0-9a-fA-F]{32})$/;
 
-export function isSid(value: unknown, prefix: SidPrefix): value is string {
+/** Not a type guard: for a string, `false` must not narrow it to `never`. */
+export function isSid(value: unknown, prefix: SidPrefix): boolean {
   if (typeof value !== 'string') return false;
   const match = SID_SHAPE.exec(value);
   return match !== null && match[1] === prefix;

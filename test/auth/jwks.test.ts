@@ -5,7 +5,21 @@
 import { SignJWT } from 'jose';
 import { realVars, REAL_LOOKING, TEST_SECRET } from '../support/env';
 import { expectedPayload, verifyTwilioToken } from '../support/jwt';
-import { ALLOWED_ORIGIN, AUDIENCE, bearer, callToken, deadUrl, ISSUER, providerKey, startJwksServer, tamperPayload, unsignedToken, type Answer, type JwksServer, type ProviderKey } from './support';
+import {
+  ALLOWED_ORIGIN,
+  AUDIENCE,
+  bearer,
+  callToken,
+  deadUrl,
+  ISSUER,
+  providerKey,
+  startJwksServer,
+  tamperPayload,
+  unsignedToken,
+  type Answer,
+  type JwksServer,
+  type ProviderKey,
+} from './support';
 
 let jwks: JwksServer;
 let rsa: ProviderKey;
@@ -27,23 +41,50 @@ afterAll(() => jwks.close());
 /** Each test gets its own key-set URL, hence its own cache entry, unless it means to share one. */
 let path = 0;
 function varsFor(url: string, extra: Record<string, string> = {}): Record<string, string | undefined> {
-  return realVars({ AUTH_MODE: 'jwt', AUTH_JWKS_URL: url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, ALLOWED_ORIGINS: ALLOWED_ORIGIN, ...extra });
+  return realVars({
+    AUTH_MODE: 'jwt',
+    AUTH_JWKS_URL: url,
+    AUTH_ISSUER: ISSUER,
+    AUTH_AUDIENCE: AUDIENCE,
+    ALLOWED_ORIGINS: ALLOWED_ORIGIN,
+    ...extra,
+  });
 }
-const freshVars = (extra?: Record<string, string>): Record<string, string | undefined> => varsFor(jwks.url(`/tenant-${++path}/.well-known/jwks.json`), extra);
+const freshVars = (extra?: Record<string, string>): Record<string, string | undefined> =>
+  varsFor(jwks.url(`/tenant-${++path}/.well-known/jwks.json`), extra);
 
 async function expectMinted(answer: Answer, identity: string): Promise<void> {
   expect(answer.status).toBe(200);
   const { payload } = await verifyTwilioToken(answer.json.token, TEST_SECRET);
-  expect(payload).toEqual(expectedPayload({ accountSid: REAL_LOOKING.ACCOUNT_SID, apiKey: REAL_LOOKING.API_KEY, iat: payload.iat!, ttl: 3600, grants: { identity, video: {} } }));
-  expect(answer.json).toEqual({ token: answer.json.token, identity, grants: ['video'], ttl: 3600, expiresAt: new Date((payload.iat! + 3600) * 1000).toISOString() });
+  expect(payload).toEqual(
+    expectedPayload({
+      accountSid: REAL_LOOKING.ACCOUNT_SID,
+      apiKey: REAL_LOOKING.API_KEY,
+      iat: payload.iat!,
+      ttl: 3600,
+      grants: { identity, video: {} },
+    }),
+  );
+  expect(answer.json).toEqual({
+    token: answer.json.token,
+    identity,
+    grants: ['video'],
+    ttl: 3600,
+    expiresAt: new Date((payload.iat! + 3600) * 1000).toISOString(),
+  });
 }
 
 function expectRefused(answer: Answer, status: number, code: string, says: RegExp, credential?: string): void {
   const field = status === 503 ? 'AUTH_JWKS_URL' : 'Authorization';
-  expect({ status: answer.status, body: answer.json }).toEqual({ status, body: { error: { code, field, message: expect.stringMatching(says) } } });
+  expect({ status: answer.status, body: answer.json }).toEqual({
+    status,
+    body: { error: { code, field, message: expect.stringMatching(says) } },
+  });
   expect(answer.headers['Access-Control-Allow-Origin']).toBe(ALLOWED_ORIGIN);
   if (status === 401) expect(answer.headers['WWW-Authenticate']).toBe('Bearer');
-  if (credential !== undefined) for (const piece of credential.split('.').filter((p) => p.length >= 8)) expect(answer.logs.join('') + answer.json.error.message).not.toContain(piece);
+  if (credential !== undefined)
+    for (const piece of credential.split('.').filter((p) => p.length >= 8))
+      expect(answer.logs.join('') + answer.json.error.message).not.toContain(piece);
 }
 
 describe('verification against the key set', () => {
@@ -55,9 +96,17 @@ describe('verification against the key set', () => {
   test('an HS256 token is refused before any key lookup, even one "signed" with the public key (key confusion)', async () => {
     const vars = freshVars();
     const publicKeyAsSecret = new TextEncoder().encode(JSON.stringify(rsa.publicJwk));
-    const confused = await new SignJWT({ sub: 'alice', iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 300 }).setProtectedHeader({ alg: 'HS256', kid: rsa.kid }).sign(publicKeyAsSecret);
+    const confused = await new SignJWT({ sub: 'alice', iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 300 })
+      .setProtectedHeader({ alg: 'HS256', kid: rsa.kid })
+      .sign(publicKeyAsSecret);
     const before = jwks.fetches;
-    expectRefused(await callToken(vars, { grants: 'video' }, bearer(confused)), 401, 'unauthorized', /algorithm HS256 is not allowed.*RS\*, PS\*, ES\* and EdDSA/, confused);
+    expectRefused(
+      await callToken(vars, { grants: 'video' }, bearer(confused)),
+      401,
+      'unauthorized',
+      /algorithm HS256 is not allowed.*RS\*, PS\*, ES\* and EdDSA/,
+      confused,
+    );
     expect(jwks.fetches).toBe(before);
   });
 
@@ -76,14 +125,20 @@ describe('verification against the key set', () => {
       [await rsa.sign({ nbf: nowS + 3600 }), /not valid yet/],
       [tamperPayload(await rsa.sign(), { sub: 'admin' }), /bad signature/],
     ];
-    for (const [token, says] of cases) expectRefused(await callToken(vars, { grants: 'video' }, bearer(token)), 401, 'unauthorized', says, token);
+    for (const [token, says] of cases)
+      expectRefused(await callToken(vars, { grants: 'video' }, bearer(token)), 401, 'unauthorized', says, token);
   });
 
   test('a token signed by a key that is not in the set (unknown kid, or a known kid with the wrong key): 401', async () => {
     const stranger = await providerKey('RS256', 'not-published');
     const impostor = await providerKey('RS256', rsa.kid);
     const vars = freshVars();
-    expectRefused(await callToken(vars, { grants: 'video' }, bearer(await stranger.sign())), 401, 'unauthorized', /kid.*not in the identity provider's key set/);
+    expectRefused(
+      await callToken(vars, { grants: 'video' }, bearer(await stranger.sign())),
+      401,
+      'unauthorized',
+      /kid.*not in the identity provider's key set/,
+    );
     expectRefused(await callToken(vars, { grants: 'video' }, bearer(await impostor.sign())), 401, 'unauthorized', /bad signature/);
   });
 });
@@ -92,7 +147,8 @@ describe('caching and rotation', () => {
   test('the key set is fetched once and reused across invocations', async () => {
     const vars = freshVars();
     const before = jwks.fetches;
-    for (const sub of ['a1', 'a2', 'a3']) await expectMinted(await callToken(vars, { grants: 'video' }, bearer(await rsa.sign({ sub }))), sub);
+    for (const sub of ['a1', 'a2', 'a3'])
+      await expectMinted(await callToken(vars, { grants: 'video' }, bearer(await rsa.sign({ sub }))), sub);
     expect(jwks.fetches - before).toBe(1);
   });
 
@@ -110,7 +166,12 @@ describe('caching and rotation', () => {
       await expectMinted(await callToken(vars, { grants: 'video' }, bearer(await next.sign({ sub: 'after' })), deps), 'after');
       expect(rotating.fetches).toBe(2);
 
-      expectRefused(await callToken(vars, { grants: 'video' }, bearer(await rsa.sign({ sub: 'retired' })), deps), 401, 'unauthorized', /not in the identity provider's key set/);
+      expectRefused(
+        await callToken(vars, { grants: 'video' }, bearer(await rsa.sign({ sub: 'retired' })), deps),
+        401,
+        'unauthorized',
+        /not in the identity provider's key set/,
+      );
       expect(rotating.fetches).toBe(3);
     } finally {
       await rotating.close();
@@ -124,7 +185,12 @@ describe('caching and rotation', () => {
       const vars = varsFor(rotating.url());
       await expectMinted(await callToken(vars, { grants: 'video' }, bearer(await rsa.sign({ sub: 'first' }))), 'first');
       rotating.keys = [rsa.publicJwk, next.publicJwk];
-      expectRefused(await callToken(vars, { grants: 'video' }, bearer(await next.sign())), 401, 'unauthorized', /not in the identity provider's key set/);
+      expectRefused(
+        await callToken(vars, { grants: 'video' }, bearer(await next.sign())),
+        401,
+        'unauthorized',
+        /not in the identity provider's key set/,
+      );
       expect(rotating.fetches).toBe(1);
     } finally {
       await rotating.close();
@@ -164,7 +230,11 @@ describe('the key set server failing: 503 auth_unavailable, no token, no crash',
 
 test('AUTH_JWKS_URL without AUTH_ISSUER/AUTH_AUDIENCE: 500 config_error, the key set is never fetched', async () => {
   const before = jwks.fetches;
-  const answer = await callToken(realVars({ AUTH_MODE: 'jwt', AUTH_JWKS_URL: jwks.url('/no-iss'), ALLOWED_ORIGINS: ALLOWED_ORIGIN }), { grants: 'video' }, bearer(await rsa.sign()));
+  const answer = await callToken(
+    realVars({ AUTH_MODE: 'jwt', AUTH_JWKS_URL: jwks.url('/no-iss'), ALLOWED_ORIGINS: ALLOWED_ORIGIN }),
+    { grants: 'video' },
+    bearer(await rsa.sign()),
+  );
   expect(answer.status).toBe(500);
   expect(answer.json.error).toMatchObject({ code: 'config_error', field: 'AUTH_ISSUER,AUTH_AUDIENCE' });
   expect(jwks.fetches).toBe(before);

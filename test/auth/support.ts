@@ -27,7 +27,7 @@ export interface SignOptions {
 function claimsWithDefaults(claims: Record<string, unknown> = {}): JWTPayload {
   const merged: Record<string, unknown> = { sub: 'alice', iat: now(), exp: now() + 300, ...claims };
   for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
-  return merged as JWTPayload;
+  return merged;
 }
 
 /** A token from "the app's backend", signed with a shared HMAC secret. */
@@ -65,7 +65,9 @@ export async function providerKey(alg: string, kid: string): Promise<ProviderKey
     privateKey,
     publicJwk,
     sign: (claims, header = {}) =>
-      new SignJWT(claimsWithDefaults({ iss: ISSUER, aud: AUDIENCE, ...claims })).setProtectedHeader({ alg, kid, typ: 'JWT', ...header }).sign(privateKey),
+      new SignJWT(claimsWithDefaults({ iss: ISSUER, aud: AUDIENCE, ...claims }))
+        .setProtectedHeader({ alg, kid, typ: 'JWT', ...header })
+        .sign(privateKey),
   };
 }
 
@@ -140,7 +142,12 @@ export interface Answer {
 }
 
 /** /token as the function runs it: handler -> HttpResult -> the runtime's real Response, serialized. */
-export async function callToken(vars: Record<string, unknown>, params: Record<string, unknown>, headers: Record<string, string> = {}, deps: TokenDeps = {}): Promise<Answer> {
+export async function callToken(
+  vars: Record<string, unknown>,
+  params: Record<string, unknown>,
+  headers: Record<string, string> = {},
+  deps: TokenDeps = {},
+): Promise<Answer> {
   const logs: string[] = [];
   const result = await handleToken(vars, eventOf(params, headers), { log: (line) => logs.push(line), ...deps });
   const { status, headers: sent, json } = answerOf(result, logs);

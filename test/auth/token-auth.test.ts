@@ -6,22 +6,53 @@
 import { demoVars, realVars, REAL_LOOKING, TEST_SECRET } from '../support/env';
 import { expectedPayload, verifyTwilioToken } from '../support/jwt';
 import { DEMO_CONFIG } from '../../lib/demo';
-import { ALLOWED_ORIGIN, APP_JWT_SECRET, APP_PASSCODE, bearer, callToken, ISSUER, AUDIENCE, providerKey, signHs, tamperPayload, unsignedToken, type Answer } from './support';
+import {
+  ALLOWED_ORIGIN,
+  APP_JWT_SECRET,
+  APP_PASSCODE,
+  bearer,
+  callToken,
+  ISSUER,
+  AUDIENCE,
+  providerKey,
+  signHs,
+  tamperPayload,
+  unsignedToken,
+  type Answer,
+} from './support';
 
 const origin = { Origin: ALLOWED_ORIGIN };
 const now = (): number => Math.floor(Date.now() / 1000);
 
 /** A minted /token answer, verified with jose and compared whole. */
-async function expectMinted(answer: Answer, identity: string, grants: Record<string, unknown>, names: string[], secret = TEST_SECRET, sids: { ACCOUNT_SID: string; API_KEY: string } = REAL_LOOKING): Promise<void> {
+async function expectMinted(
+  answer: Answer,
+  identity: string,
+  grants: Record<string, unknown>,
+  names: string[],
+  secret = TEST_SECRET,
+  sids: { ACCOUNT_SID: string; API_KEY: string } = REAL_LOOKING,
+): Promise<void> {
   expect(answer.status).toBe(200);
   const { payload } = await verifyTwilioToken(answer.json.token, secret);
-  expect(payload).toEqual(expectedPayload({ accountSid: sids.ACCOUNT_SID, apiKey: sids.API_KEY, iat: payload.iat!, ttl: 3600, grants: { identity, ...grants } }));
-  expect(answer.json).toEqual({ token: answer.json.token, identity, grants: names, ttl: 3600, expiresAt: new Date((payload.iat! + 3600) * 1000).toISOString() });
+  expect(payload).toEqual(
+    expectedPayload({ accountSid: sids.ACCOUNT_SID, apiKey: sids.API_KEY, iat: payload.iat!, ttl: 3600, grants: { identity, ...grants } }),
+  );
+  expect(answer.json).toEqual({
+    token: answer.json.token,
+    identity,
+    grants: names,
+    ttl: 3600,
+    expiresAt: new Date((payload.iat! + 3600) * 1000).toISOString(),
+  });
 }
 
 /** A refusal: the JSON error, no token anywhere, CORS for the allowed origin, and the credential never echoed. */
 function expectRefused(answer: Answer, status: number, code: string, field: string, says: RegExp, credential?: string): void {
-  expect({ status: answer.status, body: answer.json }).toEqual({ status, body: { error: { code, field, message: expect.stringMatching(says) } } });
+  expect({ status: answer.status, body: answer.json }).toEqual({
+    status,
+    body: { error: { code, field, message: expect.stringMatching(says) } },
+  });
   expect(answer.headers['Access-Control-Allow-Origin']).toBe(ALLOWED_ORIGIN);
   expect(answer.headers['Content-Type']).toBe('application/json');
   if (status === 401) {
@@ -45,7 +76,11 @@ const VIDEO = { video: {} };
 
 describe('which mode runs', () => {
   test('deployed (non-local DOMAIN_NAME) without AUTH_MODE: 500 config_error, nothing minted', async () => {
-    const answer = await callToken(realVars({ AUTH_MODE: undefined, ALLOWED_ORIGINS: ALLOWED_ORIGIN }), { identity: 'alice', grants: 'video' }, origin);
+    const answer = await callToken(
+      realVars({ AUTH_MODE: undefined, ALLOWED_ORIGINS: ALLOWED_ORIGIN }),
+      { identity: 'alice', grants: 'video' },
+      origin,
+    );
     expectRefused(answer, 500, 'config_error', 'AUTH_MODE', /AUTH_MODE is not set on a deployed service/);
   });
 
@@ -55,12 +90,20 @@ describe('which mode runs', () => {
   });
 
   test('deployed with AUTH_MODE=none on purpose: anyone, identity from the param; an Authorization header is ignored', async () => {
-    const answer = await callToken(realVars({ AUTH_MODE: 'none' }), { identity: 'alice', grants: 'video' }, { Authorization: 'Basic whatever' });
+    const answer = await callToken(
+      realVars({ AUTH_MODE: 'none' }),
+      { identity: 'alice', grants: 'video' },
+      { Authorization: 'Basic whatever' },
+    );
     await expectMinted(answer, 'alice', VIDEO, ['video']);
   });
 
   test('APP_PASSCODE shorter than 16 characters: 500 config_error naming it, never printing it', async () => {
-    const answer = await callToken(realVars({ AUTH_MODE: 'passcode', APP_PASSCODE: 'letmein', ALLOWED_ORIGINS: ALLOWED_ORIGIN }), { identity: 'alice', grants: 'video' }, bearer('letmein'));
+    const answer = await callToken(
+      realVars({ AUTH_MODE: 'passcode', APP_PASSCODE: 'letmein', ALLOWED_ORIGINS: ALLOWED_ORIGIN }),
+      { identity: 'alice', grants: 'video' },
+      bearer('letmein'),
+    );
     expectRefused(answer, 500, 'config_error', 'APP_PASSCODE', /at least 16/);
     expect(answer.json.error.message).not.toContain('letmein');
   });
@@ -74,11 +117,19 @@ describe('passcode mode', () => {
   });
 
   test('a passcode body parameter works too', async () => {
-    await expectMinted(await callToken(vars, { identity: 'bob', grants: 'video', passcode: APP_PASSCODE }, origin), 'bob', VIDEO, ['video']);
+    await expectMinted(await callToken(vars, { identity: 'bob', grants: 'video', passcode: APP_PASSCODE }, origin), 'bob', VIDEO, [
+      'video',
+    ]);
   });
 
   test('missing: 401 with WWW-Authenticate: Bearer and CORS for the allowed origin', async () => {
-    expectRefused(await callToken(vars, { identity: 'alice', grants: 'video' }, origin), 401, 'unauthorized', 'Authorization', /needs a passcode/);
+    expectRefused(
+      await callToken(vars, { identity: 'alice', grants: 'video' }, origin),
+      401,
+      'unauthorized',
+      'Authorization',
+      /needs a passcode/,
+    );
   });
 
   test.each([
@@ -92,15 +143,39 @@ describe('passcode mode', () => {
   });
 
   test('a wrong passcode parameter is refused; a wrong header is not rescued by a right parameter', async () => {
-    expectRefused(await callToken(vars, { identity: 'alice', grants: 'video', passcode: 'not-the-passcode-at-all' }, origin), 401, 'unauthorized', 'Authorization', /passcode is wrong/);
-    expectRefused(await callToken(vars, { identity: 'alice', grants: 'video', passcode: APP_PASSCODE }, bearer('not-the-passcode-at-all')), 401, 'unauthorized', 'Authorization', /passcode is wrong/);
-    expectRefused(await callToken(vars, { identity: 'alice', grants: 'video', passcode: [APP_PASSCODE, APP_PASSCODE] }, origin), 401, 'unauthorized', 'Authorization', /single string/);
+    expectRefused(
+      await callToken(vars, { identity: 'alice', grants: 'video', passcode: 'not-the-passcode-at-all' }, origin),
+      401,
+      'unauthorized',
+      'Authorization',
+      /passcode is wrong/,
+    );
+    expectRefused(
+      await callToken(vars, { identity: 'alice', grants: 'video', passcode: APP_PASSCODE }, bearer('not-the-passcode-at-all')),
+      401,
+      'unauthorized',
+      'Authorization',
+      /passcode is wrong/,
+    );
+    expectRefused(
+      await callToken(vars, { identity: 'alice', grants: 'video', passcode: [APP_PASSCODE, APP_PASSCODE] }, origin),
+      401,
+      'unauthorized',
+      'Authorization',
+      /single string/,
+    );
   });
 });
 
 describe('jwt mode with AUTH_JWT_SECRET', () => {
   const vars = realVars({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: APP_JWT_SECRET, ALLOWED_ORIGINS: ALLOWED_ORIGIN });
-  const strict = realVars({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: APP_JWT_SECRET, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, ALLOWED_ORIGINS: ALLOWED_ORIGIN });
+  const strict = realVars({
+    AUTH_MODE: 'jwt',
+    AUTH_JWT_SECRET: APP_JWT_SECRET,
+    AUTH_ISSUER: ISSUER,
+    AUTH_AUDIENCE: AUDIENCE,
+    ALLOWED_ORIGINS: ALLOWED_ORIGIN,
+  });
 
   test('the identity comes from the verified sub; no identity param needed', async () => {
     await expectMinted(await callToken(vars, { grants: 'video' }, bearer(await signHs())), 'alice', VIDEO, ['video']);
@@ -115,45 +190,112 @@ describe('jwt mode with AUTH_JWT_SECRET', () => {
   test('an identity param equal to the claim is fine; a different one is 403 identity_mismatch', async () => {
     const token = await signHs();
     await expectMinted(await callToken(vars, { identity: 'alice', grants: 'video' }, bearer(token)), 'alice', VIDEO, ['video']);
-    expectRefused(await callToken(vars, { identity: 'mallory', grants: 'video' }, bearer(token)), 403, 'identity_mismatch', 'identity', /omit identity or send the same one/, token);
+    expectRefused(
+      await callToken(vars, { identity: 'mallory', grants: 'video' }, bearer(token)),
+      403,
+      'identity_mismatch',
+      'identity',
+      /omit identity or send the same one/,
+      token,
+    );
   });
 
   test('AUTH_IDENTITY_CLAIM picks another claim', async () => {
     const byEmail = { ...vars, AUTH_IDENTITY_CLAIM: 'preferred_username' };
-    await expectMinted(await callToken(byEmail, { grants: 'video' }, bearer(await signHs({ claims: { preferred_username: 'carol' } }))), 'carol', VIDEO, ['video']);
-    expectRefused(await callToken(byEmail, { grants: 'video' }, bearer(await signHs())), 401, 'unauthorized', 'Authorization', /no "preferred_username" claim/);
+    await expectMinted(
+      await callToken(byEmail, { grants: 'video' }, bearer(await signHs({ claims: { preferred_username: 'carol' } }))),
+      'carol',
+      VIDEO,
+      ['video'],
+    );
+    expectRefused(
+      await callToken(byEmail, { grants: 'video' }, bearer(await signHs())),
+      401,
+      'unauthorized',
+      'Authorization',
+      /no "preferred_username" claim/,
+    );
   });
 
   test('the claim passes the same identity rules as the param (Voice: letters, digits, underscores)', async () => {
     const dashed = await signHs({ claims: { sub: 'alice-smith' } });
     await expectMinted(await callToken(vars, { grants: 'video' }, bearer(dashed)), 'alice-smith', VIDEO, ['video']);
-    expectRefused(await callToken(vars, { grants: 'voice' }, bearer(dashed)), 400, 'invalid_identity', 'identity', /sign-in token.*Voice identity/);
-    expectRefused(await callToken(vars, { grants: 'video' }, bearer(await signHs({ claims: { sub: ' alice' } }))), 400, 'invalid_identity', 'identity', /"sub" claim.*spaces/);
-    expectRefused(await callToken(vars, { grants: 'video' }, bearer(await signHs({ claims: { sub: undefined } }))), 401, 'unauthorized', 'Authorization', /no "sub" claim/);
-    expectRefused(await callToken(vars, { grants: 'video' }, bearer(await signHs({ claims: { sub: 42 } }))), 401, 'unauthorized', 'Authorization', /no "sub" claim/);
+    expectRefused(
+      await callToken(vars, { grants: 'voice' }, bearer(dashed)),
+      400,
+      'invalid_identity',
+      'identity',
+      /sign-in token.*Voice identity/,
+    );
+    expectRefused(
+      await callToken(vars, { grants: 'video' }, bearer(await signHs({ claims: { sub: ' alice' } }))),
+      400,
+      'invalid_identity',
+      'identity',
+      /"sub" claim.*spaces/,
+    );
+    expectRefused(
+      await callToken(vars, { grants: 'video' }, bearer(await signHs({ claims: { sub: undefined } }))),
+      401,
+      'unauthorized',
+      'Authorization',
+      /no "sub" claim/,
+    );
+    expectRefused(
+      await callToken(vars, { grants: 'video' }, bearer(await signHs({ claims: { sub: 42 } }))),
+      401,
+      'unauthorized',
+      'Authorization',
+      /no "sub" claim/,
+    );
   });
 
   test('twilio_grants limits the grants (conversations = chat); outside it: 403 grant_not_allowed', async () => {
     const token = await signHs({ claims: { twilio_grants: ['video', 'conversations'] } });
     const answer = await callToken(vars, { grants: 'chat,video' }, bearer(token));
     await expectMinted(answer, 'alice', { chat: { service_sid: REAL_LOOKING.CHAT_SERVICE_SID }, video: {} }, ['chat', 'video']);
-    expectRefused(await callToken(vars, { grants: 'video,voice' }, bearer(token)), 403, 'grant_not_allowed', 'grants', /does not allow the voice grant/, token);
+    expectRefused(
+      await callToken(vars, { grants: 'video,voice' }, bearer(token)),
+      403,
+      'grant_not_allowed',
+      'grants',
+      /does not allow the voice grant/,
+      token,
+    );
     const none = await signHs({ claims: { twilio_grants: [] } });
     expectRefused(await callToken(vars, { grants: 'sync' }, bearer(none)), 403, 'grant_not_allowed', 'grants', /allows no grants/);
   });
 
   test('a twilio_grants claim of the wrong shape refuses the token instead of lifting the limit', async () => {
     for (const twilio_grants of ['video', [1], { video: true }, null]) {
-      expectRefused(await callToken(vars, { grants: 'video' }, bearer(await signHs({ claims: { twilio_grants } }))), 401, 'unauthorized', 'Authorization', /twilio_grants claim must be an array/);
+      expectRefused(
+        await callToken(vars, { grants: 'video' }, bearer(await signHs({ claims: { twilio_grants } }))),
+        401,
+        'unauthorized',
+        'Authorization',
+        /twilio_grants claim must be an array/,
+      );
     }
   });
 
   test('missing Authorization header: 401, WWW-Authenticate: Bearer, CORS', async () => {
-    expectRefused(await callToken(vars, { identity: 'alice', grants: 'video' }, origin), 401, 'unauthorized', 'Authorization', /needs a sign-in token/);
+    expectRefused(
+      await callToken(vars, { identity: 'alice', grants: 'video' }, origin),
+      401,
+      'unauthorized',
+      'Authorization',
+      /needs a sign-in token/,
+    );
   });
 
   test('a passcode parameter is no substitute for the JWT', async () => {
-    expectRefused(await callToken(vars, { identity: 'alice', grants: 'video', passcode: APP_JWT_SECRET }, origin), 401, 'unauthorized', 'Authorization', /needs a sign-in token/);
+    expectRefused(
+      await callToken(vars, { identity: 'alice', grants: 'video', passcode: APP_JWT_SECRET }, origin),
+      401,
+      'unauthorized',
+      'Authorization',
+      /needs a sign-in token/,
+    );
   });
 
   test.each([
@@ -162,18 +304,38 @@ describe('jwt mode with AUTH_JWT_SECRET', () => {
     ['garbage', 'Bearer not-a-jwt-at-all', /malformed: it is not a signed JWT/],
     ['a JSON array payload', `Bearer eyJhbGciOiJIUzI1NiJ9.${Buffer.from('[1]').toString('base64url')}.c2ln`, /malformed|bad signature/],
   ])('malformed header (%s): 401', async (_, authorization, says) => {
-    expectRefused(await callToken(vars, { grants: 'video' }, { Authorization: authorization, ...origin }), 401, 'unauthorized', 'Authorization', says);
+    expectRefused(
+      await callToken(vars, { grants: 'video' }, { Authorization: authorization, ...origin }),
+      401,
+      'unauthorized',
+      'Authorization',
+      says,
+    );
   });
 
   test('alg none: 401', async () => {
     const token = unsignedToken();
-    expectRefused(await callToken(vars, { grants: 'video' }, bearer(token)), 401, 'unauthorized', 'Authorization', /unsigned \(alg "none"\)/, token);
+    expectRefused(
+      await callToken(vars, { grants: 'video' }, bearer(token)),
+      401,
+      'unauthorized',
+      'Authorization',
+      /unsigned \(alg "none"\)/,
+      token,
+    );
   });
 
   test('a token signed by a JWKS key (RS256, ES256) presented to an HS configuration: 401 algorithm not allowed', async () => {
     for (const alg of ['RS256', 'ES256']) {
       const token = await (await providerKey(alg, 'k1')).sign();
-      expectRefused(await callToken(vars, { grants: 'video' }, bearer(token)), 401, 'unauthorized', 'Authorization', new RegExp(`algorithm ${alg} is not allowed.*HS256, HS384, HS512`), token);
+      expectRefused(
+        await callToken(vars, { grants: 'video' }, bearer(token)),
+        401,
+        'unauthorized',
+        'Authorization',
+        new RegExp(`algorithm ${alg} is not allowed.*HS256, HS384, HS512`),
+        token,
+      );
     }
   });
 
@@ -192,7 +354,13 @@ describe('jwt mode with AUTH_JWT_SECRET', () => {
     expectRefused(await callToken(vars, { grants: 'video' }, bearer(expired)), 401, 'unauthorized', 'Authorization', /expired/, expired);
     const justExpired = await signHs({ claims: { iat: now() - 3600, exp: now() - 10 } });
     await expectMinted(await callToken(vars, { grants: 'video' }, bearer(justExpired)), 'alice', VIDEO, ['video']);
-    expectRefused(await callToken({ ...vars, AUTH_CLOCK_TOLERANCE: '0' }, { grants: 'video' }, bearer(justExpired)), 401, 'unauthorized', 'Authorization', /expired/);
+    expectRefused(
+      await callToken({ ...vars, AUTH_CLOCK_TOLERANCE: '0' }, { grants: 'video' }, bearer(justExpired)),
+      401,
+      'unauthorized',
+      'Authorization',
+      /expired/,
+    );
   });
 
   test('not yet valid (nbf in the future beyond the tolerance): 401', async () => {
@@ -201,25 +369,64 @@ describe('jwt mode with AUTH_JWT_SECRET', () => {
   });
 
   test('a token without exp (valid forever) is refused', async () => {
-    expectRefused(await callToken(vars, { grants: 'video' }, bearer(await signHs({ claims: { exp: undefined } }))), 401, 'unauthorized', 'Authorization', /no "exp" claim/);
+    expectRefused(
+      await callToken(vars, { grants: 'video' }, bearer(await signHs({ claims: { exp: undefined } }))),
+      401,
+      'unauthorized',
+      'Authorization',
+      /no "exp" claim/,
+    );
   });
 
   test('with AUTH_ISSUER and AUTH_AUDIENCE set: the right ones pass, a wrong iss or aud is 401', async () => {
-    await expectMinted(await callToken(strict, { grants: 'video' }, bearer(await signHs({ claims: { iss: ISSUER, aud: AUDIENCE } }))), 'alice', VIDEO, ['video']);
+    await expectMinted(
+      await callToken(strict, { grants: 'video' }, bearer(await signHs({ claims: { iss: ISSUER, aud: AUDIENCE } }))),
+      'alice',
+      VIDEO,
+      ['video'],
+    );
     const wrongIss = await signHs({ claims: { iss: 'https://evil.example.com/', aud: AUDIENCE } });
-    expectRefused(await callToken(strict, { grants: 'video' }, bearer(wrongIss)), 401, 'unauthorized', 'Authorization', /wrong issuer/, wrongIss);
+    expectRefused(
+      await callToken(strict, { grants: 'video' }, bearer(wrongIss)),
+      401,
+      'unauthorized',
+      'Authorization',
+      /wrong issuer/,
+      wrongIss,
+    );
     const wrongAud = await signHs({ claims: { iss: ISSUER, aud: 'https://other-app.example.com' } });
-    expectRefused(await callToken(strict, { grants: 'video' }, bearer(wrongAud)), 401, 'unauthorized', 'Authorization', /wrong audience/, wrongAud);
-    expectRefused(await callToken(strict, { grants: 'video' }, bearer(await signHs({ claims: { aud: AUDIENCE } }))), 401, 'unauthorized', 'Authorization', /no "iss" claim/);
+    expectRefused(
+      await callToken(strict, { grants: 'video' }, bearer(wrongAud)),
+      401,
+      'unauthorized',
+      'Authorization',
+      /wrong audience/,
+      wrongAud,
+    );
+    expectRefused(
+      await callToken(strict, { grants: 'video' }, bearer(await signHs({ claims: { aud: AUDIENCE } }))),
+      401,
+      'unauthorized',
+      'Authorization',
+      /no "iss" claim/,
+    );
   });
 
   test('AUTH_MODE=jwt without a key source: 500 config_error, even with a valid-looking token', async () => {
-    const answer = await callToken(realVars({ AUTH_MODE: 'jwt', ALLOWED_ORIGINS: ALLOWED_ORIGIN }), { grants: 'video' }, bearer(await signHs()));
+    const answer = await callToken(
+      realVars({ AUTH_MODE: 'jwt', ALLOWED_ORIGINS: ALLOWED_ORIGIN }),
+      { grants: 'video' },
+      bearer(await signHs()),
+    );
     expectRefused(answer, 500, 'config_error', 'AUTH_JWT_SECRET,AUTH_JWKS_URL', /AUTH_JWT_SECRET.*AUTH_JWKS_URL/);
   });
 
   test('a disallowed origin is refused before authentication, without CORS headers', async () => {
-    const answer = await callToken(vars, { grants: 'video' }, { Authorization: `Bearer ${await signHs()}`, Origin: 'https://evil.example.com' });
+    const answer = await callToken(
+      vars,
+      { grants: 'video' },
+      { Authorization: `Bearer ${await signHs()}`, Origin: 'https://evil.example.com' },
+    );
     expect(answer.status).toBe(403);
     expect(answer.json.error.code).toBe('origin_not_allowed');
     expect(answer.headers['Access-Control-Allow-Origin']).toBeUndefined();

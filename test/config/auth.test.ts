@@ -18,7 +18,9 @@ describe('AUTH_MODE', () => {
   test('absent: none locally (the demo configuration), config_error once deployed', () => {
     expect(loadAuthConfig({}, local)).toEqual({ mode: 'none' });
     const error = configErrorOf({});
-    expect(error.toBody()).toEqual({ error: { code: 'config_error', field: 'AUTH_MODE', message: expect.stringContaining('AUTH_MODE is not set on a deployed service') } });
+    expect(error.toBody()).toEqual({
+      error: { code: 'config_error', field: 'AUTH_MODE', message: expect.stringContaining('AUTH_MODE is not set on a deployed service') },
+    });
     expect(error.status).toBe(500);
   });
 
@@ -41,7 +43,10 @@ describe('AUTH_MODE', () => {
 
 describe('passcode mode', () => {
   test('a passcode of 16+ visible characters', () => {
-    expect(loadAuthConfig({ AUTH_MODE: 'passcode', APP_PASSCODE: 'p'.repeat(16) }, deployed)).toEqual({ mode: 'passcode', passcode: 'p'.repeat(16) });
+    expect(loadAuthConfig({ AUTH_MODE: 'passcode', APP_PASSCODE: 'p'.repeat(16) }, deployed)).toEqual({
+      mode: 'passcode',
+      passcode: 'p'.repeat(16),
+    });
   });
 
   test.each([
@@ -94,13 +99,21 @@ describe('jwt mode', () => {
   });
 
   test('http:// JWKS only on loopback', () => {
-    expect(loadAuthConfig({ AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'http://127.0.0.1:9999/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' }, local)).toMatchObject({ key: { kind: 'jwks' } });
-    expect(configErrorOf({ AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'http://idp.example.com/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' }).field).toBe('AUTH_JWKS_URL');
+    expect(
+      loadAuthConfig({ AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'http://127.0.0.1:9999/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' }, local),
+    ).toMatchObject({ key: { kind: 'jwks' } });
+    expect(
+      configErrorOf({ AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'http://idp.example.com/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' }).field,
+    ).toBe('AUTH_JWKS_URL');
   });
 
   test.each<[string, Record<string, string>, string]>([
     ['no key source', {}, 'AUTH_JWT_SECRET,AUTH_JWKS_URL'],
-    ['both key sources', { AUTH_JWT_SECRET: 's'.repeat(32), AUTH_JWKS_URL: 'https://idp.example.com/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' }, 'AUTH_JWT_SECRET,AUTH_JWKS_URL'],
+    [
+      'both key sources',
+      { AUTH_JWT_SECRET: 's'.repeat(32), AUTH_JWKS_URL: 'https://idp.example.com/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' },
+      'AUTH_JWT_SECRET,AUTH_JWKS_URL',
+    ],
     ['a short HMAC secret', { AUTH_JWT_SECRET: 'too-short-secret' }, 'AUTH_JWT_SECRET'],
     ['JWKS without issuer and audience', { AUTH_JWKS_URL: 'https://idp.example.com/jwks' }, 'AUTH_ISSUER,AUTH_AUDIENCE'],
     ['JWKS without audience', { AUTH_JWKS_URL: 'https://idp.example.com/jwks', AUTH_ISSUER: 'https://idp.example.com/' }, 'AUTH_AUDIENCE'],
@@ -109,7 +122,11 @@ describe('jwt mode', () => {
     ['a tolerance with units', { AUTH_JWT_SECRET: 's'.repeat(32), AUTH_CLOCK_TOLERANCE: '30s' }, 'AUTH_CLOCK_TOLERANCE'],
     ['a tolerance over 5 minutes', { AUTH_JWT_SECRET: 's'.repeat(32), AUTH_CLOCK_TOLERANCE: '3600' }, 'AUTH_CLOCK_TOLERANCE'],
     ['a claim name with a space', { AUTH_JWT_SECRET: 's'.repeat(32), AUTH_IDENTITY_CLAIM: 'user name' }, 'AUTH_IDENTITY_CLAIM'],
-    ['every problem at once', { AUTH_JWT_SECRET: 'short', AUTH_CLOCK_TOLERANCE: 'x', AUTH_IDENTITY_CLAIM: 'a b' }, 'AUTH_JWT_SECRET,AUTH_CLOCK_TOLERANCE,AUTH_IDENTITY_CLAIM'],
+    [
+      'every problem at once',
+      { AUTH_JWT_SECRET: 'short', AUTH_CLOCK_TOLERANCE: 'x', AUTH_IDENTITY_CLAIM: 'a b' },
+      'AUTH_JWT_SECRET,AUTH_CLOCK_TOLERANCE,AUTH_IDENTITY_CLAIM',
+    ],
   ])('%s -> config_error naming %s', (_, extra, field) => {
     const error = configErrorOf({ AUTH_MODE: 'jwt', ...extra });
     expect(error.toBody().error).toMatchObject({ code: 'config_error', field });

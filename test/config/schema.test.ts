@@ -30,9 +30,17 @@ test('every declared variable has a doctor row, or is judged in another row', ()
 test('variable names are unique and secrets say so', () => {
   const names = VARIABLES.map((spec) => spec.name);
   expect(new Set(names).size).toBe(names.length);
-  expect(VARIABLES.filter((spec) => spec.secret).map((spec) => spec.name)).toEqual(['API_SECRET', 'APP_PASSCODE', 'AUTH_JWT_SECRET', 'AUTH_TOKEN']);
+  expect(VARIABLES.filter((spec) => spec.secret).map((spec) => spec.name)).toEqual([
+    'API_SECRET',
+    'APP_PASSCODE',
+    'AUTH_JWT_SECRET',
+    'AUTH_TOKEN',
+  ]);
 });
 
-test.each(derivedDocuments(ROOT).map((doc) => [doc.file, doc.expected] as const))('%s is what npm run docs writes from the schema', (file, expected) => {
-  expect(readFileSync(path.join(ROOT, file), 'utf8')).toBe(expected);
-});
+test.each(derivedDocuments(ROOT).map((doc) => [doc.file, doc.expected] as const))(
+  '%s is what npm run docs writes from the schema',
+  (file, expected) => {
+    expect(readFileSync(path.join(ROOT, file), 'utf8')).toBe(expected);
+  },
+);

@@ -15,7 +15,12 @@ function configErrorOf(vars: Record<string, unknown>): ServiceError {
 
 describe('loadConfig', () => {
   test('reads a complete deployment configuration', () => {
-    const vars = realVars({ TWILIO_REGION: 'IE1', TOKEN_TTL: '600', TOKEN_MAX_TTL: '7200', ALLOWED_ORIGINS: 'https://a.example.com, http://localhost:5173' });
+    const vars = realVars({
+      TWILIO_REGION: 'IE1',
+      TOKEN_TTL: '600',
+      TOKEN_MAX_TTL: '7200',
+      ALLOWED_ORIGINS: 'https://a.example.com, http://localhost:5173',
+    });
     expect(loadConfig(vars)).toEqual({
       accountSid: REAL_LOOKING.ACCOUNT_SID,
       apiKey: REAL_LOOKING.API_KEY,

@@ -11,7 +11,12 @@ import { startTwilioApiStandIn, type TwilioApiStandIn } from '../support/twilio-
 const root = path.resolve(__dirname, '../..');
 const ESC = '\u001b[';
 const SECRET = 'Zq3xR8mN2vB6tY1uK4wE7pL0sD9fG5hJ';
-const READY: Record<string, string> = { ...REAL_LOOKING, API_SECRET: SECRET, AUTH_MODE: 'passcode', APP_PASSCODE: 'correct-horse-battery-staple' };
+const READY: Record<string, string> = {
+  ...REAL_LOOKING,
+  API_SECRET: SECRET,
+  AUTH_MODE: 'passcode',
+  APP_PASSCODE: 'correct-horse-battery-staple',
+};
 
 let dir: string;
 beforeEach(() => {
@@ -19,7 +24,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const envText = (vars: Record<string, string>): string => ['# comment', ...Object.entries(vars).map(([k, v]) => `${k}=${v}`), ''].join('\n');
+const envText = (vars: Record<string, string>): string =>
+  ['# comment', ...Object.entries(vars).map(([k, v]) => `${k}=${v}`), ''].join('\n');
 const writeEnv = (name: string, vars: Record<string, string>): string => {
   const file = path.join(dir, name);
   writeFileSync(file, envText(vars));
@@ -49,7 +55,11 @@ describe('exit codes', () => {
   test('0 for a configuration without failures, with the checklist on stdout', async () => {
     writeEnv('ready.env', READY);
     const result = await run(['--env', 'ready.env']);
-    expect(result).toEqual({ code: 0, stdout: expect.stringContaining('READY: 0 failures, 0 warnings, 19 passed, 0 skipped.'), stderr: '' });
+    expect(result).toEqual({
+      code: 0,
+      stdout: expect.stringContaining('READY: 0 failures, 0 warnings, 19 passed, 0 skipped.'),
+      stderr: '',
+    });
     expect(result.stdout).toMatch(/^Config doctor: ready\.env, offline checks/);
   });
 
@@ -134,7 +144,10 @@ describe('output', () => {
       detail: expect.stringContaining('has 9 characters'),
       fix: expect.stringMatching(/^API_SECRET=</),
     });
-    for (const check of report.checks) expect(Object.keys(check).sort()).toEqual(check.fix === undefined ? ['detail', 'id', 'status', 'title'] : ['detail', 'fix', 'id', 'status', 'title']);
+    for (const check of report.checks)
+      expect(Object.keys(check).sort()).toEqual(
+        check.fix === undefined ? ['detail', 'id', 'status', 'title'] : ['detail', 'fix', 'id', 'status', 'title'],
+      );
     expect(result.stdout).not.toContain('too-short');
   });
 
@@ -154,7 +167,14 @@ describe('--online', () => {
     standIn = await startTwilioApiStandIn({
       accounts: [{ sid: REAL_LOOKING.ACCOUNT_SID, friendlyName: 'Acme', status: 'active', type: 'Full', authToken: 'a0'.repeat(16) }],
       keys: [{ ...KEY, accountSid: REAL_LOOKING.ACCOUNT_SID, type: 'main', friendlyName: 'main' }],
-      applications: [{ sid: REAL_LOOKING.OUTGOING_SID, accountSid: REAL_LOOKING.ACCOUNT_SID, friendlyName: 'Calls', voiceUrl: 'https://example.com/voice' }],
+      applications: [
+        {
+          sid: REAL_LOOKING.OUTGOING_SID,
+          accountSid: REAL_LOOKING.ACCOUNT_SID,
+          friendlyName: 'Calls',
+          voiceUrl: 'https://example.com/voice',
+        },
+      ],
       credentials: [{ sid: REAL_LOOKING.PUSH_CREDENTIAL_SID, accountSid: REAL_LOOKING.ACCOUNT_SID, friendlyName: 'Push', type: 'fcm' }],
       conversationsServices: [{ sid: REAL_LOOKING.CHAT_SERVICE_SID, accountSid: REAL_LOOKING.ACCOUNT_SID, friendlyName: 'Chat' }],
       syncServices: [{ sid: REAL_LOOKING.SYNC_SERVICE_SID, accountSid: REAL_LOOKING.ACCOUNT_SID, friendlyName: 'Sync' }],
@@ -177,7 +197,11 @@ describe('--online', () => {
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ ok: false, online: true, apiBaseUrl: standIn.url });
-    expect(report.checks.filter((c: { id: string }) => c.id.startsWith('online.')).map((c: { id: string; status: string }) => `${c.id} ${c.status}`)).toEqual([
+    expect(
+      report.checks
+        .filter((c: { id: string }) => c.id.startsWith('online.'))
+        .map((c: { id: string; status: string }) => `${c.id} ${c.status}`),
+    ).toEqual([
       'online.credentials fail',
       'online.account skip',
       'online.api_key skip',
@@ -198,12 +222,20 @@ describe('--online', () => {
 
 test('the built dist/cli/doctor.js honours the interface scripts/deploy.js uses: --env FILE, exit 1 on failure, nothing on stderr', () => {
   const file = writeEnv('demo.env', { ...DEMO_CONFIG });
-  const failing = spawnSync(process.execPath, [path.join(root, 'dist', 'cli', 'doctor.js'), '--env', file], { cwd: root, encoding: 'utf8', timeout: 30000 });
+  const failing = spawnSync(process.execPath, [path.join(root, 'dist', 'cli', 'doctor.js'), '--env', file], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 30000,
+  });
   expect(failing.status).toBe(1);
   expect(failing.stderr).toBe('');
   expect(failing.stdout).toContain('FAIL  Demo configuration');
   const ready = writeEnv('ready.env', READY);
-  const passing = spawnSync(process.execPath, [path.join(root, 'dist', 'cli', 'doctor.js'), '--env', ready], { cwd: root, encoding: 'utf8', timeout: 30000 });
+  const passing = spawnSync(process.execPath, [path.join(root, 'dist', 'cli', 'doctor.js'), '--env', ready], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 30000,
+  });
   expect(passing.status).toBe(0);
   expect(passing.stderr).toBe('');
 });

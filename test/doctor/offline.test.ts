@@ -58,9 +58,25 @@ const REFUSED = { config: 'fail', selftest: 'skip' } as const;
 test('the good configuration passes every check, the self-test included', () => {
   expect(Object.values(baseline).every((s) => s === 'pass')).toBe(true);
   expect(Object.keys(baseline)).toEqual([
-    'account_sid', 'api_key', 'api_secret', 'demo_config', 'outgoing_sid', 'chat_service_sid', 'service_sid', 'sync_service_sid',
-    'push_credential_sid', 'twilio_region', 'allowed_origins', 'token_ttl', 'token_max_ttl', 'auth_mode', 'config',
-    'selftest.voice', 'selftest.video', 'selftest.chat', 'selftest.sync',
+    'account_sid',
+    'api_key',
+    'api_secret',
+    'demo_config',
+    'outgoing_sid',
+    'chat_service_sid',
+    'service_sid',
+    'sync_service_sid',
+    'push_credential_sid',
+    'twilio_region',
+    'allowed_origins',
+    'token_ttl',
+    'token_max_ttl',
+    'auth_mode',
+    'config',
+    'selftest.voice',
+    'selftest.video',
+    'selftest.chat',
+    'selftest.sync',
   ]);
 });
 
@@ -73,14 +89,14 @@ test.each<[string, Record<string, string | undefined>, Record<string, CheckStatu
   ['ACCOUNT_SID missing', { ACCOUNT_SID: undefined }, { account_sid: 'fail', ...REFUSED }],
   ['ACCOUNT_SID holds the API key SID', { ACCOUNT_SID: REAL_LOOKING.API_KEY }, { account_sid: 'fail', ...REFUSED }],
   ['ACCOUNT_SID one digit short', { ACCOUNT_SID: REAL_LOOKING.ACCOUNT_SID.slice(0, -1) }, { account_sid: 'fail', ...REFUSED }],
-  ['ACCOUNT_SID left as .env.example\'s ACxxxx...', { ACCOUNT_SID: 'AC' + 'x'.repeat(32) }, { account_sid: 'fail', ...REFUSED }],
-  ['ACCOUNT_SID the demo\'s all-zero SID', { ACCOUNT_SID: DEMO_CONFIG.ACCOUNT_SID }, { account_sid: 'fail', demo_config: 'fail' }],
-  ['ACCOUNT_SID the API docs\' ACaaaa... example', { ACCOUNT_SID: SID('AC', 'a') }, { account_sid: 'fail' }],
+  ["ACCOUNT_SID left as .env.example's ACxxxx...", { ACCOUNT_SID: 'AC' + 'x'.repeat(32) }, { account_sid: 'fail', ...REFUSED }],
+  ["ACCOUNT_SID the demo's all-zero SID", { ACCOUNT_SID: DEMO_CONFIG.ACCOUNT_SID }, { account_sid: 'fail', demo_config: 'fail' }],
+  ["ACCOUNT_SID the API docs' ACaaaa... example", { ACCOUNT_SID: SID('AC', 'a') }, { account_sid: 'fail' }],
   ['ACCOUNT_SID is the test Account SID', { TEST_ACCOUNT_SID: REAL_LOOKING.ACCOUNT_SID }, { account_sid: 'warn' }],
   ['API_KEY missing', { API_KEY: undefined }, { api_key: 'fail', ...REFUSED }],
   ['API_KEY holds the Account SID', { API_KEY: REAL_LOOKING.ACCOUNT_SID }, { api_key: 'fail', ...REFUSED }],
   ['API_KEY left as SKxxxx...', { API_KEY: 'SK' + 'x'.repeat(32) }, { api_key: 'fail', ...REFUSED }],
-  ['API_KEY the demo\'s all-zero SID', { API_KEY: DEMO_CONFIG.API_KEY }, { api_key: 'fail', demo_config: 'fail' }],
+  ["API_KEY the demo's all-zero SID", { API_KEY: DEMO_CONFIG.API_KEY }, { api_key: 'fail', demo_config: 'fail' }],
   ['API_SECRET missing', { API_SECRET: undefined }, { api_secret: 'fail', ...REFUSED }],
   ['API_SECRET the demo secret', { API_SECRET: DEMO_CONFIG.API_SECRET }, { api_secret: 'fail', demo_config: 'fail' }],
   ['API_SECRET is really the Auth Token (20107)', { API_SECRET: AUTH_TOKEN }, { api_secret: 'fail' }],
@@ -92,29 +108,57 @@ test.each<[string, Record<string, string | undefined>, Record<string, CheckStatu
   ['API_SECRET a placeholder', { API_SECRET: 'your_api_secret' }, { api_secret: 'fail' }],
   ['API_SECRET shaped like an Auth Token', { API_SECRET: 'f3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8' }, { api_secret: 'warn' }],
   // Grants.
-  ['OUTGOING_SID missing while PUSH_CREDENTIAL_SID says voice', { OUTGOING_SID: undefined }, { outgoing_sid: 'fail', 'selftest.voice': 'skip' }],
-  ['voice not configured at all', { OUTGOING_SID: undefined, PUSH_CREDENTIAL_SID: undefined }, { outgoing_sid: 'skip', 'selftest.voice': 'skip' }],
+  [
+    'OUTGOING_SID missing while PUSH_CREDENTIAL_SID says voice',
+    { OUTGOING_SID: undefined },
+    { outgoing_sid: 'fail', 'selftest.voice': 'skip' },
+  ],
+  [
+    'voice not configured at all',
+    { OUTGOING_SID: undefined, PUSH_CREDENTIAL_SID: undefined },
+    { outgoing_sid: 'skip', 'selftest.voice': 'skip' },
+  ],
   ['OUTGOING_SID holds a service SID', { OUTGOING_SID: REAL_LOOKING.CHAT_SERVICE_SID }, { outgoing_sid: 'fail', ...REFUSED }],
-  ['OUTGOING_SID the demo\'s all-zero SID', { OUTGOING_SID: DEMO_CONFIG.OUTGOING_SID }, { outgoing_sid: 'fail' }],
-  ['CHAT_SERVICE_SID is the runtime\'s ZS... SID', { CHAT_SERVICE_SID: SID('ZS', 'ab') }, { chat_service_sid: 'fail', ...REFUSED }],
-  ['CHAT_SERVICE_SID the demo\'s all-zero SID', { CHAT_SERVICE_SID: DEMO_CONFIG.CHAT_SERVICE_SID }, { chat_service_sid: 'fail' }],
+  ["OUTGOING_SID the demo's all-zero SID", { OUTGOING_SID: DEMO_CONFIG.OUTGOING_SID }, { outgoing_sid: 'fail' }],
+  ["CHAT_SERVICE_SID is the runtime's ZS... SID", { CHAT_SERVICE_SID: SID('ZS', 'ab') }, { chat_service_sid: 'fail', ...REFUSED }],
+  ["CHAT_SERVICE_SID the demo's all-zero SID", { CHAT_SERVICE_SID: DEMO_CONFIG.CHAT_SERVICE_SID }, { chat_service_sid: 'fail' }],
   ['chat not configured', { CHAT_SERVICE_SID: undefined }, { chat_service_sid: 'skip', 'selftest.chat': 'skip' }],
-  ['chat through the legacy SERVICE_SID', { CHAT_SERVICE_SID: undefined, SERVICE_SID: REAL_LOOKING.CHAT_SERVICE_SID }, { service_sid: 'warn' }],
-  ['SERVICE_SID is the runtime\'s ZS... SID and nothing else names chat', { CHAT_SERVICE_SID: undefined, SERVICE_SID: SID('ZS', 'ab') }, { chat_service_sid: 'skip', service_sid: 'warn', 'selftest.chat': 'skip' }],
+  [
+    'chat through the legacy SERVICE_SID',
+    { CHAT_SERVICE_SID: undefined, SERVICE_SID: REAL_LOOKING.CHAT_SERVICE_SID },
+    { service_sid: 'warn' },
+  ],
+  [
+    "SERVICE_SID is the runtime's ZS... SID and nothing else names chat",
+    { CHAT_SERVICE_SID: undefined, SERVICE_SID: SID('ZS', 'ab') },
+    { chat_service_sid: 'skip', service_sid: 'warn', 'selftest.chat': 'skip' },
+  ],
   ['SERVICE_SID and CHAT_SERVICE_SID collide', { SERVICE_SID: SID('IS', '9f') }, { service_sid: 'warn' }],
   ['SERVICE_SID ZS... next to CHAT_SERVICE_SID is fine', { SERVICE_SID: SID('ZS', 'ab') }, {}],
-  ['SERVICE_SID holds a TwiML App SID', { CHAT_SERVICE_SID: undefined, SERVICE_SID: REAL_LOOKING.OUTGOING_SID }, { chat_service_sid: 'skip', service_sid: 'fail', ...REFUSED }],
+  [
+    'SERVICE_SID holds a TwiML App SID',
+    { CHAT_SERVICE_SID: undefined, SERVICE_SID: REAL_LOOKING.OUTGOING_SID },
+    { chat_service_sid: 'skip', service_sid: 'fail', ...REFUSED },
+  ],
   ['SYNC_SERVICE_SID is a ZS... SID', { SYNC_SERVICE_SID: SID('ZS', 'ab') }, { sync_service_sid: 'fail', ...REFUSED }],
   ['SYNC_SERVICE_SID is the chat service', { SYNC_SERVICE_SID: REAL_LOOKING.CHAT_SERVICE_SID }, { sync_service_sid: 'warn' }],
   ['SYNC_SERVICE_SID default is fine', { SYNC_SERVICE_SID: 'default' }, {}],
-  ['PUSH_CREDENTIAL_SID holds a TwiML App SID', { PUSH_CREDENTIAL_SID: REAL_LOOKING.OUTGOING_SID }, { push_credential_sid: 'fail', ...REFUSED }],
+  [
+    'PUSH_CREDENTIAL_SID holds a TwiML App SID',
+    { PUSH_CREDENTIAL_SID: REAL_LOOKING.OUTGOING_SID },
+    { push_credential_sid: 'fail', ...REFUSED },
+  ],
   // Region, origins, lifetimes.
   ['TWILIO_REGION unknown', { TWILIO_REGION: 'eu1' }, { twilio_region: 'fail', ...REFUSED }],
   ['TWILIO_REGION in capitals is fine', { TWILIO_REGION: 'IE1' }, {}],
   ['ALLOWED_ORIGINS entry with a trailing slash', { ALLOWED_ORIGINS: 'https://app.example.com/' }, { allowed_origins: 'fail', ...REFUSED }],
   ['ALLOWED_ORIGINS entry with a path', { ALLOWED_ORIGINS: 'https://app.example.com/chat' }, { allowed_origins: 'fail', ...REFUSED }],
   ['ALLOWED_ORIGINS entry without a scheme', { ALLOWED_ORIGINS: 'app.example.com' }, { allowed_origins: 'fail', ...REFUSED }],
-  ['ALLOWED_ORIGINS with a secret pasted in', { ALLOWED_ORIGINS: `https://app.example.com,${GOOD_SECRET}` }, { allowed_origins: 'fail', ...REFUSED }],
+  [
+    'ALLOWED_ORIGINS with a secret pasted in',
+    { ALLOWED_ORIGINS: `https://app.example.com,${GOOD_SECRET}` },
+    { allowed_origins: 'fail', ...REFUSED },
+  ],
   ['ALLOWED_ORIGINS *', { ALLOWED_ORIGINS: '*' }, { allowed_origins: 'warn' }],
   ['ALLOWED_ORIGINS plain http outside localhost', { ALLOWED_ORIGINS: 'http://app.example.com' }, { allowed_origins: 'warn' }],
   ['TOKEN_MAX_TTL over 24 h (20157)', { TOKEN_MAX_TTL: '90000' }, { token_max_ttl: 'fail', ...REFUSED }],
@@ -129,7 +173,11 @@ test.each<[string, Record<string, string | undefined>, Record<string, CheckStatu
   ['APP_PASSCODE without AUTH_MODE', { AUTH_MODE: undefined }, { auth_mode: 'fail' }],
   ['APP_PASSCODE too short', { APP_PASSCODE: 'hunter2' }, { auth_mode: 'fail' }],
   ['AUTH_MODE jwt without a key', { AUTH_MODE: 'jwt', APP_PASSCODE: undefined }, { auth_mode: 'fail' }],
-  ['AUTH_MODE jwt with a JWKS and no issuer/audience', { AUTH_MODE: 'jwt', APP_PASSCODE: undefined, AUTH_JWKS_URL: 'https://id.example.com/.well-known/jwks.json' }, { auth_mode: 'fail' }],
+  [
+    'AUTH_MODE jwt with a JWKS and no issuer/audience',
+    { AUTH_MODE: 'jwt', APP_PASSCODE: undefined, AUTH_JWKS_URL: 'https://id.example.com/.well-known/jwks.json' },
+    { auth_mode: 'fail' },
+  ],
   ['AUTH_MODE jwt with a 32-byte secret is fine', { AUTH_MODE: 'jwt', APP_PASSCODE: undefined, AUTH_JWT_SECRET: 'k'.repeat(40) }, {}],
 ])('%s', async (_name, overrides, expected) => {
   const report = await runDoctor(withVars(overrides));
@@ -160,7 +208,9 @@ describe('the files the project ships', () => {
     const vars = parseEnv(readFileSync(path.join(root, '.env.example'), 'utf8')) as Record<string, string>;
     const report = await runDoctor(vars);
     const failed = report.checks.filter((c) => c.status === 'fail').map((c) => c.id);
-    expect(failed).toEqual(expect.arrayContaining(['account_sid', 'api_key', 'api_secret', 'outgoing_sid', 'chat_service_sid', 'auth_mode', 'config']));
+    expect(failed).toEqual(
+      expect.arrayContaining(['account_sid', 'api_key', 'api_secret', 'outgoing_sid', 'chat_service_sid', 'auth_mode', 'config']),
+    );
   });
 
   test('the configuration test/deploy.test.ts deploys passes every check', async () => {
@@ -172,13 +222,33 @@ describe('the files the project ships', () => {
 
 describe('details and fixes', () => {
   test('no secret value ever appears in a report, wherever it was misplaced', async () => {
-    const secrets = { API_SECRET: AUTH_TOKEN, AUTH_TOKEN, APP_PASSCODE: 'short-passcode!', AUTH_JWT_SECRET: 'jwt-secret-that-is-too-short' };
+    const secrets = {
+      API_SECRET: AUTH_TOKEN,
+      AUTH_TOKEN,
+      APP_PASSCODE: 'short-passcode!',
+      AUTH_JWT_SECRET: 'jwt-secret-that-is-too-short',
+    };
     const reports = [
       await runDoctor(withVars(secrets)),
       await runDoctor(withVars({ ACCOUNT_SID: GOOD_SECRET, API_KEY: GOOD_SECRET })),
       await runDoctor(withVars({ AUTH_MODE: 'jwt', APP_PASSCODE: undefined, AUTH_JWT_SECRET: 'jwt-secret-that-is-too-short' })),
-      await runDoctor(withVars({ OUTGOING_SID: GOOD_SECRET, CHAT_SERVICE_SID: GOOD_SECRET, SYNC_SERVICE_SID: GOOD_SECRET, PUSH_CREDENTIAL_SID: GOOD_SECRET })),
-      await runDoctor(withVars({ SERVICE_SID: GOOD_SECRET, CHAT_SERVICE_SID: undefined, TWILIO_REGION: GOOD_SECRET, TOKEN_TTL: GOOD_SECRET, ALLOWED_ORIGINS: `https://app.example.com,${GOOD_SECRET}` })),
+      await runDoctor(
+        withVars({
+          OUTGOING_SID: GOOD_SECRET,
+          CHAT_SERVICE_SID: GOOD_SECRET,
+          SYNC_SERVICE_SID: GOOD_SECRET,
+          PUSH_CREDENTIAL_SID: GOOD_SECRET,
+        }),
+      ),
+      await runDoctor(
+        withVars({
+          SERVICE_SID: GOOD_SECRET,
+          CHAT_SERVICE_SID: undefined,
+          TWILIO_REGION: GOOD_SECRET,
+          TOKEN_TTL: GOOD_SECRET,
+          ALLOWED_ORIGINS: `https://app.example.com,${GOOD_SECRET}`,
+        }),
+      ),
     ];
     for (const report of reports) {
       const json = JSON.stringify(report);
@@ -201,13 +271,16 @@ describe('details and fixes', () => {
   });
 
   test('a bad origin is quoted so the operator sees which; one that looks like no host is named by position', async () => {
-    const detail = rowOf(await runDoctor(withVars({ ALLOWED_ORIGINS: `https://app.example.com/,${GOOD_SECRET}` })), 'allowed_origins').detail;
+    const detail = rowOf(
+      await runDoctor(withVars({ ALLOWED_ORIGINS: `https://app.example.com/,${GOOD_SECRET}` })),
+      'allowed_origins',
+    ).detail;
     expect(detail).toBe(
       'Browsers send an exact origin, so these entries never match, and lib/config refuses them (config_error): "https://app.example.com/" ends with a slash; browsers send https://app.example.com; entry 2 is not an origin and looks like no host name (not shown).',
     );
   });
 
-  test('the ZS... mistake is explained as the runtime\'s own service', async () => {
+  test("the ZS... mistake is explained as the runtime's own service", async () => {
     const report = await runDoctor(withVars({ CHAT_SERVICE_SID: SID('ZS', 'ab') }));
     expect(rowOf(report, 'chat_service_sid').detail).toMatch(/Serverless service SID \(ZS\.\.\.\).*Functions/);
   });
@@ -230,9 +303,15 @@ describe('self-test', () => {
     const outcome = loadServiceConfig(GOOD);
     if (!outcome.ok) throw outcome.error;
     // A mint that signs with another secret: what a mismatched key/secret pair would produce.
-    const wrongSecret: typeof mintToken = (request, config) => mintToken(request, { ...config, apiSecret: 'An0therSecretOfThirtyTwoChars123' });
+    const wrongSecret: typeof mintToken = (request, config) =>
+      mintToken(request, { ...config, apiSecret: 'An0therSecretOfThirtyTwoChars123' });
     const rows = await runSelfTest(outcome, { mint: wrongSecret });
-    expect(rows.map((r) => `${r.id} ${r.status}`)).toEqual(['selftest.voice fail', 'selftest.video fail', 'selftest.chat fail', 'selftest.sync fail']);
+    expect(rows.map((r) => `${r.id} ${r.status}`)).toEqual([
+      'selftest.voice fail',
+      'selftest.video fail',
+      'selftest.chat fail',
+      'selftest.sync fail',
+    ]);
     expect(rows[0]?.detail).toMatch(/20107 signature/);
     expect(rows[0]?.fix).toMatch(/API_SECRET must be the secret/);
   });

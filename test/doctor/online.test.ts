@@ -40,7 +40,14 @@ const WORLD: StandInWorld = {
     { sid: SUBACCOUNT, friendlyName: 'Acme staging', status: 'active', type: 'Full', ownerAccountSid: ACCOUNT, authToken: 'f'.repeat(32) },
     { sid: OTHER_ACCOUNT, friendlyName: 'Someone else', status: 'active', type: 'Trial', authToken: 'e'.repeat(32) },
     { sid: SUSPENDED, friendlyName: 'Unpaid', status: 'suspended', type: 'Full', authToken: 'd'.repeat(32) },
-    { sid: TEST_ACCOUNT, friendlyName: 'Acme test credentials', status: 'active', type: 'Full', authToken: 'c'.repeat(32), testCredentials: true },
+    {
+      sid: TEST_ACCOUNT,
+      friendlyName: 'Acme test credentials',
+      status: 'active',
+      type: 'Full',
+      authToken: 'c'.repeat(32),
+      testCredentials: true,
+    },
   ],
   keys: [
     { ...MAIN_KEY, accountSid: ACCOUNT, type: 'main', friendlyName: 'ops main key' },
@@ -74,22 +81,45 @@ beforeEach(() => {
 
 const GOOD: Record<string, string> = { ...REAL_LOOKING, API_KEY: MAIN_KEY.sid, API_SECRET: MAIN_KEY.secret };
 
-const withKey = (key: { sid: string; secret: string }, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> => ({
+const withKey = (
+  key: { sid: string; secret: string },
+  extra: Record<string, string | undefined> = {},
+): Record<string, string | undefined> => ({
   ...GOOD,
   API_KEY: key.sid,
   API_SECRET: key.secret,
   ...extra,
 });
 
-async function online(vars: Record<string, string | undefined>, opts: { timeoutMs?: number; apiBaseUrl?: string } = {}): Promise<CheckResult[]> {
+async function online(
+  vars: Record<string, string | undefined>,
+  opts: { timeoutMs?: number; apiBaseUrl?: string } = {},
+): Promise<CheckResult[]> {
   return runOnlineChecks(vars, true, { apiBaseUrl: opts.apiBaseUrl ?? standIn.url, timeoutMs: opts.timeoutMs ?? 5000 });
 }
 
-const statusMap = (rows: CheckResult[]): Record<string, CheckStatus> => Object.fromEntries(rows.map((r) => [r.id.replace(/^online\./, ''), r.status]));
+const statusMap = (rows: CheckResult[]): Record<string, CheckStatus> =>
+  Object.fromEntries(rows.map((r) => [r.id.replace(/^online\./, ''), r.status]));
 const detailOf = (rows: CheckResult[], id: string): string => rows.find((r) => r.id === `online.${id}`)?.detail ?? '';
 
-const ALL_PASS = { credentials: 'pass', account: 'pass', api_key: 'pass', twiml_app: 'pass', push_credential: 'pass', conversations_service: 'pass', sync_service: 'pass' };
-const REJECTED = { credentials: 'fail', account: 'skip', api_key: 'skip', twiml_app: 'skip', push_credential: 'skip', conversations_service: 'skip', sync_service: 'skip' };
+const ALL_PASS = {
+  credentials: 'pass',
+  account: 'pass',
+  api_key: 'pass',
+  twiml_app: 'pass',
+  push_credential: 'pass',
+  conversations_service: 'pass',
+  sync_service: 'pass',
+};
+const REJECTED = {
+  credentials: 'fail',
+  account: 'skip',
+  api_key: 'skip',
+  twiml_app: 'skip',
+  push_credential: 'skip',
+  conversations_service: 'skip',
+  sync_service: 'skip',
+};
 
 test('a Main key of the right account: every resource exists and is usable', async () => {
   const rows = await online(GOOD);
@@ -136,7 +166,13 @@ describe('key types', () => {
 
   test('a Restricted key fails: Twilio does not accept Access Tokens signed with one', async () => {
     const rows = await online(withKey(RESTRICTED_KEY, { AUTH_TOKEN }));
-    expect(statusMap(rows)).toEqual({ ...ALL_PASS, api_key: 'fail', push_credential: 'fail', conversations_service: 'fail', sync_service: 'fail' });
+    expect(statusMap(rows)).toEqual({
+      ...ALL_PASS,
+      api_key: 'fail',
+      push_credential: 'fail',
+      conversations_service: 'fail',
+      sync_service: 'fail',
+    });
     expect(detailOf(rows, 'api_key')).toMatch(/Restricted key/);
     expect(detailOf(rows, 'conversations_service')).toMatch(/HTTP 401, Twilio error 20003.*Restricted key/);
   });
@@ -150,7 +186,9 @@ describe('key types', () => {
   test('a stale AUTH_TOKEN fails the Main-only reads: npm run deploy uploads with it', async () => {
     const rows = await online(withKey(STANDARD_KEY, { AUTH_TOKEN: 'b'.repeat(32) }));
     expect(statusMap(rows)).toEqual({ ...ALL_PASS, account: 'fail', api_key: 'fail' });
-    expect(detailOf(rows, 'account')).toMatch(/AUTH_TOKEN was rejected too \(HTTP 401, Twilio error 20003 \(Authenticate\)\).*npm run deploy/);
+    expect(detailOf(rows, 'account')).toMatch(
+      /AUTH_TOKEN was rejected too \(HTTP 401, Twilio error 20003 \(Authenticate\)\).*npm run deploy/,
+    );
   });
 });
 
@@ -207,11 +245,29 @@ describe('credentials Twilio rejects (401, 20003)', () => {
 });
 
 describe('resources in another account or missing (404, 20404)', () => {
-  test('a parent account\'s Main key used for a subaccount: the key is not in ACCOUNT_SID (20103)', async () => {
-    const rows = await online(withKey(MAIN_KEY, { ACCOUNT_SID: SUBACCOUNT, OUTGOING_SID: undefined, PUSH_CREDENTIAL_SID: undefined, CHAT_SERVICE_SID: undefined, SYNC_SERVICE_SID: 'default' }));
-    expect(statusMap(rows)).toEqual({ credentials: 'pass', account: 'pass', api_key: 'fail', twiml_app: 'skip', push_credential: 'skip', conversations_service: 'skip', sync_service: 'skip' });
+  test("a parent account's Main key used for a subaccount: the key is not in ACCOUNT_SID (20103)", async () => {
+    const rows = await online(
+      withKey(MAIN_KEY, {
+        ACCOUNT_SID: SUBACCOUNT,
+        OUTGOING_SID: undefined,
+        PUSH_CREDENTIAL_SID: undefined,
+        CHAT_SERVICE_SID: undefined,
+        SYNC_SERVICE_SID: 'default',
+      }),
+    );
+    expect(statusMap(rows)).toEqual({
+      credentials: 'pass',
+      account: 'pass',
+      api_key: 'fail',
+      twiml_app: 'skip',
+      push_credential: 'skip',
+      conversations_service: 'skip',
+      sync_service: 'skip',
+    });
     expect(detailOf(rows, 'account')).toBe(`Account "Acme staging" is active (subaccount of ${ACCOUNT}, Full).`);
-    expect(detailOf(rows, 'api_key')).toMatch(/^API_KEY is not a key of ACCOUNT_SID \(HTTP 404, Twilio error 20404 \(The requested resource .* was not found\)\).*20103/);
+    expect(detailOf(rows, 'api_key')).toMatch(
+      /^API_KEY is not a key of ACCOUNT_SID \(HTTP 404, Twilio error 20404 \(The requested resource .* was not found\)\).*20103/,
+    );
   });
 
   test('a TwiML App of another account: 21218 on calls', async () => {
@@ -239,9 +295,27 @@ describe('resources in another account or missing (404, 20404)', () => {
 });
 
 test('a suspended account fails the account check', async () => {
-  const rows = await online(withKey(SUSPENDED_KEY, { ACCOUNT_SID: SUSPENDED, OUTGOING_SID: undefined, PUSH_CREDENTIAL_SID: undefined, CHAT_SERVICE_SID: undefined, SYNC_SERVICE_SID: 'default' }));
-  expect(statusMap(rows)).toEqual({ credentials: 'pass', account: 'fail', api_key: 'pass', twiml_app: 'skip', push_credential: 'skip', conversations_service: 'skip', sync_service: 'skip' });
-  expect(detailOf(rows, 'account')).toBe('Account "Unpaid" is suspended: Twilio refuses its API calls (20003) and its tokens until it is active again.');
+  const rows = await online(
+    withKey(SUSPENDED_KEY, {
+      ACCOUNT_SID: SUSPENDED,
+      OUTGOING_SID: undefined,
+      PUSH_CREDENTIAL_SID: undefined,
+      CHAT_SERVICE_SID: undefined,
+      SYNC_SERVICE_SID: 'default',
+    }),
+  );
+  expect(statusMap(rows)).toEqual({
+    credentials: 'pass',
+    account: 'fail',
+    api_key: 'pass',
+    twiml_app: 'skip',
+    push_credential: 'skip',
+    conversations_service: 'skip',
+    sync_service: 'skip',
+  });
+  expect(detailOf(rows, 'account')).toBe(
+    'Account "Unpaid" is suspended: Twilio refuses its API calls (20003) and its tokens until it is active again.',
+  );
 });
 
 describe('no answer', () => {
@@ -251,7 +325,9 @@ describe('no answer', () => {
     await down.close();
     const rows = await online(GOOD, { apiBaseUrl: url });
     expect(statusMap(rows)).toEqual(REJECTED);
-    expect(detailOf(rows, 'credentials')).toBe('Could not reach the Twilio REST API (api.twilio.com): ECONNREFUSED (connection refused). Nothing online was checked.');
+    expect(detailOf(rows, 'credentials')).toBe(
+      'Could not reach the Twilio REST API (api.twilio.com): ECONNREFUSED (connection refused). Nothing online was checked.',
+    );
     expect(rows[1]?.detail).toBe('Not run: the Twilio REST API could not be reached.');
   });
 
@@ -264,7 +340,10 @@ describe('no answer', () => {
 });
 
 test('offline failures on the credentials skip the online checks without a single request', async () => {
-  const report = await runDoctor({ ...GOOD, API_SECRET: 'demo-secret-not-a-real-twilio-key' }, { online: true, onlineOptions: { apiBaseUrl: standIn.url } });
+  const report = await runDoctor(
+    { ...GOOD, API_SECRET: 'demo-secret-not-a-real-twilio-key' },
+    { online: true, onlineOptions: { apiBaseUrl: standIn.url } },
+  );
   expect(report.checks.filter((c) => c.id.startsWith('online.')).every((c) => c.status === 'skip')).toBe(true);
   expect(standIn.requests).toEqual([]);
 });
@@ -275,7 +354,9 @@ describe('the stand-in redirect', () => {
     expect(isLoopbackBaseUrl('http://localhost:4010/')).toBe(true);
     expect(isLoopbackBaseUrl('https://api.example.com')).toBe(false);
     expect(isLoopbackBaseUrl('not a url')).toBe(false);
-    expect(() => createClient(MAIN_KEY.sid, MAIN_KEY.secret, ACCOUNT, undefined, { timeoutMs: 1000, apiBaseUrl: 'https://evil.example.com' })).toThrow(/loopback/);
+    expect(() =>
+      createClient(MAIN_KEY.sid, MAIN_KEY.secret, ACCOUNT, undefined, { timeoutMs: 1000, apiBaseUrl: 'https://evil.example.com' }),
+    ).toThrow(/loopback/);
   });
 
   test('rewrites Twilio URLs only', () => {

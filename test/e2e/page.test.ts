@@ -43,7 +43,8 @@ async function newContext(options: BrowserContextOptions): Promise<BrowserContex
   });
   context.on('console', (message) => {
     // Chromium logs every 4xx/5xx answer to fetch; those are the tests' own doing.
-    if (message.type() === 'error' && !/^Failed to load resource: the server responded with a status of \d+/.test(message.text())) browserErrors.push(message.text());
+    if (message.type() === 'error' && !/^Failed to load resource: the server responded with a status of \d+/.test(message.text()))
+      browserErrors.push(message.text());
   });
   context.on('weberror', (error) => browserErrors.push(String(error.error())));
   context.on('response', (response) => {
@@ -73,7 +74,9 @@ async function fillForm(page: Page, form: { identity: string; grants: string[]; 
 }
 
 /** Submits and returns the /token answer the page received. */
-async function submitForm(page: Page): Promise<{ status: number; body: Record<string, unknown>; requestBody: unknown; authorization?: string }> {
+async function submitForm(
+  page: Page,
+): Promise<{ status: number; body: Record<string, unknown>; requestBody: unknown; authorization?: string }> {
   const [response] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/token'), page.click('#submit')]);
   const request = response.request();
   // The page is done with the answer (token inspected and shown, or error placed) when the form is no longer busy.
@@ -93,7 +96,11 @@ const partsOf = (token: string): string[] => [token, ...token.split('.').filter(
 
 async function requestCarries(request: Recorded, secret: string): Promise<boolean> {
   const headers = await request.headers;
-  return request.url.includes(secret) || (request.postData ?? '').includes(secret) || Object.values(headers).some((value) => value.includes(secret));
+  return (
+    request.url.includes(secret) ||
+    (request.postData ?? '').includes(secret) ||
+    Object.values(headers).some((value) => value.includes(secret))
+  );
 }
 
 async function expiredToken(): Promise<string> {
@@ -115,7 +122,8 @@ describeWithChromium('the browser page in Chromium', () => {
   beforeAll(async () => {
     const dist = path.resolve(__dirname, '..', '..', 'dist', 'assets');
     for (const file of ['index.html', 'page.js', 'style.css']) {
-      if (!fs.existsSync(path.join(dist, file))) throw new Error(`dist/assets/${file} is missing: run \`npm run build\` before the browser tests.`);
+      if (!fs.existsSync(path.join(dist, file)))
+        throw new Error(`dist/assets/${file} is missing: run \`npm run build\` before the browser tests.`);
     }
     [browser, server] = await Promise.all([launchChromium(), startServer(demoVars())]);
     locked = await startServer(demoVars({ AUTH_MODE: 'passcode', APP_PASSCODE: PASSCODE, CHAT_SERVICE_SID: undefined }));
@@ -151,7 +159,11 @@ describeWithChromium('the browser page in Chromium', () => {
         apiKey: DEMO_CONFIG.API_KEY,
         iat: payload.iat!,
         ttl: 600,
-        grants: { identity: 'alice', voice: { incoming: { allow: true }, outgoing: { application_sid: DEMO_CONFIG.OUTGOING_SID } }, video: { room: 'standup' } },
+        grants: {
+          identity: 'alice',
+          voice: { incoming: { allow: true }, outgoing: { application_sid: DEMO_CONFIG.OUTGOING_SID } },
+          video: { room: 'standup' },
+        },
       }),
     );
 
@@ -231,7 +243,9 @@ describeWithChromium('the browser page in Chromium', () => {
     await expect(text(page, '#paste-report .countdown-label')).resolves.toBe('since it expired');
     await expect(text(page, '#paste-report [data-testid="verdict"]')).resolves.toBe('1 error');
     await expect(page.locator('#paste-report .finding[data-code="20107"][data-severity="info"]').count()).resolves.toBe(1);
-    await expect(text(page, '#paste-report .grant[data-grant="voice"]')).resolves.toContain(`Place outgoing calls through TwiML App ${DEMO_CONFIG.OUTGOING_SID}`);
+    await expect(text(page, '#paste-report .grant[data-grant="voice"]')).resolves.toContain(
+      `Place outgoing calls through TwiML App ${DEMO_CONFIG.OUTGOING_SID}`,
+    );
     await page.screenshot({ path: outputPath('page-desktop-inspect.png'), fullPage: true });
 
     // Garbage is explained, not thrown: 20160 for something that is not a JWT.
@@ -266,7 +280,11 @@ describeWithChromium('the browser page in Chromium', () => {
     await page.route('**/token', async (route) => {
       if (!failNext) return route.continue();
       failNext = false;
-      await route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'service_unavailable', message: 'Try again shortly.' } }) });
+      await route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'service_unavailable', message: 'Try again shortly.' } }),
+      });
     });
 
     await page.check('#auto-refresh');

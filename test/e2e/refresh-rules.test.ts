@@ -32,8 +32,23 @@ test('only outages and rate limits are retried on their own; a 4xx needs a perso
 });
 
 test('countdown and lifetime texts', () => {
-  expect([0, 9, 59, 600, 3599, 3600, 86_400].map(formatClock)).toEqual(['0:00', '0:09', '0:59', '10:00', '59:59', '1:00:00', '1 d 0:00:00']);
-  expect([5, 90, 600, 3600, 5400, 86_400].map((s) => formatLifetime(s).replace(/\u00a0/g, ' '))).toEqual(['5 s', '1 min 30 s', '10 min', '1 h', '1 h 30 min', '24 h']);
+  expect([0, 9, 59, 600, 3599, 3600, 86_400].map(formatClock)).toEqual([
+    '0:00',
+    '0:09',
+    '0:59',
+    '10:00',
+    '59:59',
+    '1:00:00',
+    '1 d 0:00:00',
+  ]);
+  expect([5, 90, 600, 3600, 5400, 86_400].map((s) => formatLifetime(s).replace(/\u00a0/g, ' '))).toEqual([
+    '5 s',
+    '1 min 30 s',
+    '10 min',
+    '1 h',
+    '1 h 30 min',
+    '24 h',
+  ]);
 });
 
 /** Timers that run only when the test says time has passed. */
@@ -70,11 +85,11 @@ function setup(outcomes: FetchOutcome[]) {
   const fetches: number[] = [];
   const states: RefreshState[] = [];
   const refresher = new Refresher(
-    async () => {
+    () => {
       fetches.push(clock.now());
       const outcome = outcomes.shift();
       if (outcome === undefined) throw new Error('unexpected fetch');
-      return outcome.ok ? { ...outcome, receivedAt: clock.now() } : outcome;
+      return Promise.resolve(outcome.ok ? { ...outcome, receivedAt: clock.now() } : outcome);
     },
     (state) => states.push({ ...state }),
     clock,

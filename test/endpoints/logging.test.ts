@@ -23,10 +23,10 @@ let inspect: FunctionHandler;
 
 beforeAll(() => {
   installTwilioGlobals();
-  /* eslint-disable @typescript-eslint/no-require-imports */
+
   token = require('../../functions/token').handler;
   inspect = require('../../functions/inspect').handler;
-  /* eslint-enable @typescript-eslint/no-require-imports */
+
   logs.start();
 });
 afterAll(() => logs.stop());
@@ -54,7 +54,17 @@ describe('/token request log lines', () => {
   test('success: time, path, status, outcome, identity, grants, ttl, ms; with the origin when one was sent', async () => {
     const answer = await invoke(token, open, event({ identity: 'alice', grants: 'voice,video', ttl: '600' }, { origin: ORIGIN }), logs);
     expect(answer.status).toBe(200);
-    expect(onlyLine(answer, tokenParts(answer.json.token))).toEqual({ time: TIME, path: '/token', status: 200, outcome: 'ok', origin: ORIGIN, identity: 'alice', grants: ['voice', 'video'], ttl: 600, ms: MS });
+    expect(onlyLine(answer, tokenParts(answer.json.token))).toEqual({
+      time: TIME,
+      path: '/token',
+      status: 200,
+      outcome: 'ok',
+      origin: ORIGIN,
+      identity: 'alice',
+      grants: ['voice', 'video'],
+      ttl: 600,
+      ms: MS,
+    });
   });
 
   test('the time is when the request arrived and ms how long it took', async () => {
@@ -63,7 +73,16 @@ describe('/token request log lines', () => {
     const line = onlyLine(answer, tokenParts(answer.json.token));
     expect(Date.parse(line.time as string)).toBeGreaterThanOrEqual(before - 1);
     expect(line.ms).toBeGreaterThanOrEqual(0);
-    expect(line).toEqual({ time: TIME, path: '/token', status: 200, outcome: 'ok', identity: 'alice', grants: ['chat'], ttl: 3600, ms: MS });
+    expect(line).toEqual({
+      time: TIME,
+      path: '/token',
+      status: 200,
+      outcome: 'ok',
+      identity: 'alice',
+      grants: ['chat'],
+      ttl: 3600,
+      ms: MS,
+    });
   });
 
   test.each([
@@ -77,17 +96,41 @@ describe('/token request log lines', () => {
   ])('400 %s: the outcome is the error code, field names the parameter, the identity as sent', async (code, params, logged) => {
     const answer = await invoke(token, open, event(params), logs);
     expect(answer.status).toBe(400);
-    expect(onlyLine(answer)).toEqual({ time: TIME, path: '/token', status: 400, outcome: code, ...logged, field: answer.json.error.field, ms: MS });
+    expect(onlyLine(answer)).toEqual({
+      time: TIME,
+      path: '/token',
+      status: 400,
+      outcome: code,
+      ...logged,
+      field: answer.json.error.field,
+      ms: MS,
+    });
   });
 
   test('user input in the line is one line and at most 64 characters: control characters become ?', async () => {
     const answer = await invoke(token, open, event({ identity: `a\nb\u0000${'x'.repeat(100)}`, grants: 'chat' }), logs);
-    expect(onlyLine(answer)).toEqual({ time: TIME, path: '/token', status: 400, outcome: 'invalid_identity', identity: `a?b?${'x'.repeat(60)}...`, field: 'identity', ms: MS });
+    expect(onlyLine(answer)).toEqual({
+      time: TIME,
+      path: '/token',
+      status: 400,
+      outcome: 'invalid_identity',
+      identity: `a?b?${'x'.repeat(60)}...`,
+      field: 'identity',
+      ms: MS,
+    });
   });
 
   test('403 origin_not_allowed: the origin and field Origin', async () => {
     const answer = await invoke(token, open, event({ identity: 'alice', grants: 'video' }, { origin: 'https://evil.example.com' }), logs);
-    expect(onlyLine(answer)).toEqual({ time: TIME, path: '/token', status: 403, outcome: 'origin_not_allowed', origin: 'https://evil.example.com', field: 'Origin', ms: MS });
+    expect(onlyLine(answer)).toEqual({
+      time: TIME,
+      path: '/token',
+      status: 403,
+      outcome: 'origin_not_allowed',
+      origin: 'https://evil.example.com',
+      field: 'Origin',
+      ms: MS,
+    });
   });
 
   test('204 preflight', async () => {
@@ -102,7 +145,16 @@ describe('/token request log lines', () => {
 
   test('500 config_error for a grant that is not configured: what was asked, and the variable', async () => {
     const answer = await invoke(token, { ...open, OUTGOING_SID: undefined }, event({ identity: 'alice', grants: 'voice' }), logs);
-    expect(onlyLine(answer)).toEqual({ time: TIME, path: '/token', status: 500, outcome: 'config_error', identity: 'alice', grants: ['voice'], field: 'OUTGOING_SID', ms: MS });
+    expect(onlyLine(answer)).toEqual({
+      time: TIME,
+      path: '/token',
+      status: 500,
+      outcome: 'config_error',
+      identity: 'alice',
+      grants: ['voice'],
+      field: 'OUTGOING_SID',
+      ms: MS,
+    });
   });
 
   test('500 internal_error (a bug of ours): the error name and message, no stack, nothing in the answer', async () => {
@@ -114,11 +166,23 @@ describe('/token request log lines', () => {
         throw new TypeError('boom');
       }
     };
-    const result = await handleToken(open, event({ identity: 'alice', grants: 'video' }), { log: (line) => lines.push(line), AccessToken: Broken as never });
+    const result = await handleToken(open, event({ identity: 'alice', grants: 'video' }), {
+      log: (line) => lines.push(line),
+      AccessToken: Broken as never,
+    });
     expect(result.body).toEqual({ error: { code: 'internal_error', message: expect.not.stringContaining('boom') } });
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toMatch(/\n|\s+at /);
-    expect(JSON.parse(lines[0]!)).toEqual({ time: TIME, path: '/token', status: 500, outcome: 'internal_error', identity: 'alice', grants: ['video'], error: 'TypeError: boom', ms: MS });
+    expect(JSON.parse(lines[0]!)).toEqual({
+      time: TIME,
+      path: '/token',
+      status: 500,
+      outcome: 'internal_error',
+      identity: 'alice',
+      grants: ['video'],
+      error: 'TypeError: boom',
+      ms: MS,
+    });
   });
 });
 
@@ -126,11 +190,29 @@ describe('/token log lines with caller authentication', () => {
   const passcodeVars = { ...open, AUTH_MODE: 'passcode', APP_PASSCODE: PASSCODE };
   const jwtVars = { ...open, AUTH_MODE: 'jwt', AUTH_JWT_SECRET: JWT_SECRET };
   const appJwt = (claims: Record<string, unknown>, secret = JWT_SECRET) =>
-    new SignJWT({ sub: 'alice', ...claims }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(secret));
+    new SignJWT({ sub: 'alice', ...claims })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(secret));
 
   test('passcode accepted: the usual success line, no passcode in it', async () => {
-    const answer = await invoke(token, passcodeVars, event({ identity: 'alice', grants: 'video' }, { authorization: `Bearer ${PASSCODE}` }), logs);
-    expect(onlyLine(answer, tokenParts(answer.json.token))).toEqual({ time: TIME, path: '/token', status: 200, outcome: 'ok', identity: 'alice', grants: ['video'], ttl: 3600, ms: MS });
+    const answer = await invoke(
+      token,
+      passcodeVars,
+      event({ identity: 'alice', grants: 'video' }, { authorization: `Bearer ${PASSCODE}` }),
+      logs,
+    );
+    expect(onlyLine(answer, tokenParts(answer.json.token))).toEqual({
+      time: TIME,
+      path: '/token',
+      status: 200,
+      outcome: 'ok',
+      identity: 'alice',
+      grants: ['video'],
+      ttl: 3600,
+      ms: MS,
+    });
   });
 
   test.each([
@@ -140,31 +222,76 @@ describe('/token log lines with caller authentication', () => {
   ])('401 unauthorized for %s: field Authorization, no credential in the line', async (_, headers, params) => {
     const answer = await invoke(token, passcodeVars, event({ identity: 'alice', grants: 'video', ...params }, headers), logs);
     expect(answer.status).toBe(401);
-    expect(onlyLine(answer, ['wrong-passcode-but-long-enough', 'wrong-passcode-param-value-123'])).toEqual({ time: TIME, path: '/token', status: 401, outcome: 'unauthorized', field: 'Authorization', ms: MS });
+    expect(onlyLine(answer, ['wrong-passcode-but-long-enough', 'wrong-passcode-param-value-123'])).toEqual({
+      time: TIME,
+      path: '/token',
+      status: 401,
+      outcome: 'unauthorized',
+      field: 'Authorization',
+      ms: MS,
+    });
   });
 
   test('jwt accepted: the identity is the verified claim; neither the app JWT nor the minted token is logged', async () => {
     const credential = await appJwt({ sub: 'carol' });
     const answer = await invoke(token, jwtVars, event({ grants: 'chat' }, { authorization: `Bearer ${credential}` }), logs);
-    expect(onlyLine(answer, [...tokenParts(answer.json.token), ...tokenParts(credential)])).toEqual({ time: TIME, path: '/token', status: 200, outcome: 'ok', identity: 'carol', grants: ['chat'], ttl: 3600, ms: MS });
+    expect(onlyLine(answer, [...tokenParts(answer.json.token), ...tokenParts(credential)])).toEqual({
+      time: TIME,
+      path: '/token',
+      status: 200,
+      outcome: 'ok',
+      identity: 'carol',
+      grants: ['chat'],
+      ttl: 3600,
+      ms: MS,
+    });
   });
 
   test('jwt with a bad signature: 401, the credential not logged', async () => {
     const credential = await appJwt({}, 'an-attacker-secret-that-is-long-enough-000');
     const answer = await invoke(token, jwtVars, event({ grants: 'chat' }, { authorization: `Bearer ${credential}` }), logs);
-    expect(onlyLine(answer, tokenParts(credential))).toEqual({ time: TIME, path: '/token', status: 401, outcome: 'unauthorized', field: 'Authorization', ms: MS });
+    expect(onlyLine(answer, tokenParts(credential))).toEqual({
+      time: TIME,
+      path: '/token',
+      status: 401,
+      outcome: 'unauthorized',
+      field: 'Authorization',
+      ms: MS,
+    });
   });
 
   test('403 identity_mismatch: the verified identity, not the one asked for', async () => {
     const credential = await appJwt({ sub: 'carol' });
-    const answer = await invoke(token, jwtVars, event({ identity: 'mallory', grants: 'chat' }, { authorization: `Bearer ${credential}` }), logs);
-    expect(onlyLine(answer, tokenParts(credential))).toEqual({ time: TIME, path: '/token', status: 403, outcome: 'identity_mismatch', identity: 'carol', field: 'identity', ms: MS });
+    const answer = await invoke(
+      token,
+      jwtVars,
+      event({ identity: 'mallory', grants: 'chat' }, { authorization: `Bearer ${credential}` }),
+      logs,
+    );
+    expect(onlyLine(answer, tokenParts(credential))).toEqual({
+      time: TIME,
+      path: '/token',
+      status: 403,
+      outcome: 'identity_mismatch',
+      identity: 'carol',
+      field: 'identity',
+      ms: MS,
+    });
   });
 
   test('403 grant_not_allowed: identity and the grants asked for', async () => {
     const credential = await appJwt({ sub: 'carol', twilio_grants: ['chat'] });
     const answer = await invoke(token, jwtVars, event({ grants: 'chat,voice' }, { authorization: `Bearer ${credential}` }), logs);
-    expect(onlyLine(answer, tokenParts(credential))).toEqual({ time: TIME, path: '/token', status: 403, outcome: 'grant_not_allowed', identity: 'carol', grants: ['chat', 'voice'], field: 'grants', ms: MS });
+    expect(onlyLine(answer, tokenParts(credential))).toEqual({
+      time: TIME,
+      path: '/token',
+      status: 403,
+      outcome: 'grant_not_allowed',
+      identity: 'carol',
+      grants: ['chat', 'voice'],
+      field: 'grants',
+      ms: MS,
+    });
   });
 });
 
@@ -187,7 +314,9 @@ describe('/inspect request log lines', () => {
   });
 
   test('a token carrying the secret: flagged, and still neither secret nor token in the line', async () => {
-    const carrier = await new SignJWT({ iss: realVars().API_KEY, leaked: TEST_SECRET }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(TEST_SECRET));
+    const carrier = await new SignJWT({ iss: realVars().API_KEY, leaked: TEST_SECRET })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .sign(new TextEncoder().encode(TEST_SECRET));
     const answer = await invoke(inspect, open, event({ token: carrier }), logs);
     expect(answer.raw).not.toContain(TEST_SECRET);
     const line = onlyLine(answer, tokenParts(carrier));
@@ -205,9 +334,16 @@ describe('/inspect request log lines', () => {
 });
 
 describe('log line time', () => {
-  test.each([1795420310000, 1795420310007, 1795420310042, 1795420310999, 1795420311000])('is the exact ISO-8601 of the request start (%i ms)', async (ms) => {
-    const lines: string[] = [];
-    await handleToken({ ...REAL_LOOKING, AUTH_MODE: 'none', DOMAIN_NAME: 'localhost:3000' }, { identity: 'a', grants: 'video' }, { log: (l) => void lines.push(l), now: () => ms });
-    expect(JSON.parse(lines[0]!).time).toBe(new Date(ms).toISOString());
-  });
+  test.each([1795420310000, 1795420310007, 1795420310042, 1795420310999, 1795420311000])(
+    'is the exact ISO-8601 of the request start (%i ms)',
+    async (ms) => {
+      const lines: string[] = [];
+      await handleToken(
+        { ...REAL_LOOKING, AUTH_MODE: 'none', DOMAIN_NAME: 'localhost:3000' },
+        { identity: 'a', grants: 'video' },
+        { log: (l) => void lines.push(l), now: () => ms },
+      );
+      expect(JSON.parse(lines[0]!).time).toBe(new Date(ms).toISOString());
+    },
+  );
 });

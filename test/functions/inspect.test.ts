@@ -8,8 +8,12 @@ import { realVars, REAL_LOOKING, TEST_SECRET } from '../support/env';
 import { findingKeys, sign, twilioPayload, twilioToken } from '../inspect/support';
 import { invoke, loadFunction } from '../support/runtime';
 
-const vars = (extra: Record<string, string | undefined> = {}) => realVars({ AUTH_MODE: 'none', ALLOWED_ORIGINS: 'https://app.example.com', ...extra });
-const withHeaders = (params: Record<string, unknown>, headers: Record<string, string> = {}) => ({ ...params, request: { headers, cookies: {} } });
+const vars = (extra: Record<string, string | undefined> = {}) =>
+  realVars({ AUTH_MODE: 'none', ALLOWED_ORIGINS: 'https://app.example.com', ...extra });
+const withHeaders = (params: Record<string, unknown>, headers: Record<string, string> = {}) => ({
+  ...params,
+  request: { headers, cookies: {} },
+});
 
 let logs: string[] = [];
 beforeEach(() => {
@@ -18,7 +22,10 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 
-async function call(context: Record<string, unknown>, event: Record<string, unknown>): Promise<{ status: number; headers: Record<string, unknown>; body: string; json: Record<string, any> }> {
+async function call(
+  context: Record<string, unknown>,
+  event: Record<string, unknown>,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string; json: Record<string, any> }> {
   const { status, headers, raw, json } = await invoke(loadFunction('inspect'), context, event);
   return { status, headers, body: raw, json: json ?? {} };
 }
@@ -33,13 +40,34 @@ describe('functions/inspect handler', () => {
     const token = twilioToken();
     const { status, headers, body, json } = await call(vars(), withHeaders({ token }, { origin: 'https://app.example.com' }));
     expect(status).toBe(200);
-    expect(headers).toMatchObject({ 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': 'https://app.example.com' });
-    expect(json).toMatchObject({ valid: true, signature: 'valid', identity: 'alice', findings: [], checkedAgainst: { accountSid: REAL_LOOKING.ACCOUNT_SID, secretKnown: true } });
+    expect(headers).toMatchObject({
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-store',
+      'Access-Control-Allow-Origin': 'https://app.example.com',
+    });
+    expect(json).toMatchObject({
+      valid: true,
+      signature: 'valid',
+      identity: 'alice',
+      findings: [],
+      checkedAgainst: { accountSid: REAL_LOOKING.ACCOUNT_SID, secretKnown: true },
+    });
     expect(body).not.toContain(TEST_SECRET);
 
     expect(logs).toHaveLength(1);
     const line = JSON.parse(logs[0]!);
-    expect(line).toEqual({ time: expect.any(String), path: '/inspect', status: 200, outcome: 'ok', origin: 'https://app.example.com', alg: 'HS256', valid: true, signature: 'valid', findings: [], ms: expect.any(Number) });
+    expect(line).toEqual({
+      time: expect.any(String),
+      path: '/inspect',
+      status: 200,
+      outcome: 'ok',
+      origin: 'https://app.example.com',
+      alg: 'HS256',
+      valid: true,
+      signature: 'valid',
+      findings: [],
+      ms: expect.any(Number),
+    });
     expectNoTokenIn(logs[0]!, token);
   });
 

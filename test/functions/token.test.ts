@@ -14,12 +14,18 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 
-async function call(vars: Record<string, unknown>, event: Record<string, unknown>): Promise<{ status: number; headers: Record<string, unknown>; json: Record<string, any> }> {
+async function call(
+  vars: Record<string, unknown>,
+  event: Record<string, unknown>,
+): Promise<{ status: number; headers: Record<string, unknown>; json: Record<string, any> }> {
   const { status, headers, json } = await invoke(loadFunction('token'), vars, event);
   return { status, headers, json: json ?? {} };
 }
 
-const withHeaders = (params: Record<string, unknown>, headers: Record<string, string> = {}) => ({ ...params, request: { headers, cookies: {} } });
+const withHeaders = (params: Record<string, unknown>, headers: Record<string, string> = {}) => ({
+  ...params,
+  request: { headers, cookies: {} },
+});
 
 describe('functions/token handler', () => {
   test('answers a Twilio.Response with a verified token and JSON headers', async () => {
@@ -41,7 +47,10 @@ describe('functions/token handler', () => {
   });
 
   test('a disallowed origin is 403 origin_not_allowed without an allow-origin header', async () => {
-    const { status, headers, json } = await call(realVars(), withHeaders({ identity: 'alice', grants: 'video' }, { origin: 'https://evil.example.com' }));
+    const { status, headers, json } = await call(
+      realVars(),
+      withHeaders({ identity: 'alice', grants: 'video' }, { origin: 'https://evil.example.com' }),
+    );
     expect(status).toBe(403);
     expect(json.error.code).toBe('origin_not_allowed');
     expect(headers['Access-Control-Allow-Origin']).toBeUndefined();
@@ -61,17 +70,36 @@ describe('functions/token handler', () => {
   test('a preflight that reaches the function gets 204 and the CORS headers', async () => {
     const { status, headers } = await call(
       realVars({ ALLOWED_ORIGINS: 'https://app.example.com' }),
-      withHeaders({}, { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' }),
+      withHeaders(
+        {},
+        {
+          origin: 'https://app.example.com',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
+      ),
     );
     expect(status).toBe(204);
-    expect(headers).toMatchObject({ 'Access-Control-Allow-Origin': 'https://app.example.com', 'Access-Control-Allow-Headers': 'Authorization, Content-Type' });
+    expect(headers).toMatchObject({
+      'Access-Control-Allow-Origin': 'https://app.example.com',
+      'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+    });
   });
 
   test('logs one JSON line with identity, grants, ttl and outcome, and neither the token nor the secret', async () => {
     const { json } = await call(realVars(), withHeaders({ identity: 'dave', grants: 'sync,video', ttl: '120' }));
     expect(logs).toHaveLength(1);
     const line = JSON.parse(logs[0]!);
-    expect(line).toEqual({ time: expect.any(String), path: '/token', status: 200, outcome: 'ok', identity: 'dave', grants: ['sync', 'video'], ttl: 120, ms: expect.any(Number) });
+    expect(line).toEqual({
+      time: expect.any(String),
+      path: '/token',
+      status: 200,
+      outcome: 'ok',
+      identity: 'dave',
+      grants: ['sync', 'video'],
+      ttl: 120,
+      ms: expect.any(Number),
+    });
     expect(logs[0]).not.toContain(json.token);
     expect(logs[0]).not.toContain(json.token.split('.')[2]);
     expect(logs[0]).not.toContain(TEST_SECRET);

@@ -5,7 +5,16 @@
 import fc from 'fast-check';
 
 /** Keys and values that break code which merges or indexes objects with user input. */
-export const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf', 'isPrototypeOf', '__defineGetter__'] as const;
+export const POLLUTION_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'hasOwnProperty',
+  'toString',
+  'valueOf',
+  'isPrototypeOf',
+  '__defineGetter__',
+] as const;
 
 /** Builds an object whose own keys may be `__proto__` & co. (an object literal would set the prototype instead). */
 export function objectFrom(entries: readonly (readonly [string, unknown])[]): Record<string, unknown> {
@@ -33,29 +42,111 @@ export const hugeString = fc.tuple(fc.constantFrom(...HUGE), fc.string({ maxLeng
 
 /** Unicode that trips naive code: lone surrogates, RTL overrides, joiners, NUL, BOM, line separators. */
 export const SPECIAL_STRINGS = [
-  '', ' ', '  ', '\t', '\n', '\u0000', 'a\u0000b', '\u0007', '\u007f', '\u0085', '\u009f', '\u00a0', '\u2028', 'a\u2029b', '\ufeff', 'x\ufeff',
-  '\ud800', '\udfff', 'a\ud83d', '\ude00b', '\ud83d\ude00', '👩‍👩‍👧‍👦', '🏳️‍🌈', 'e\u0301', '\u202eevil\u202c', 'שלום', 'مرحبا', '\u200b', '\u200d', 'Ǆ', 'İ', 'ß',
-  'null', 'undefined', 'true', 'false', 'NaN', 'Infinity', '-0', '[object Object]', '{}', '[]', '%00', '%2C', '%', '\\', '"', "'", '<script>alert(1)</script>', "' OR 1=1 --",
-  '${7*7}', '{{7*7}}', '../../etc/passwd', 'a,b', ',', ',,,', 'voice,', ',video', 'VOICE', 'Voice ', ' chat', 'conversations', 'data_sync', 'sync,sync',
-  '1', '0', '-1', '1e3', '0x10', '+5', '1.5', '٣', '１２', '86400', '86401', '999999999999', ...POLLUTION_KEYS,
+  '',
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '\u0000',
+  'a\u0000b',
+  '\u0007',
+  '\u007f',
+  '\u0085',
+  '\u009f',
+  '\u00a0',
+  '\u2028',
+  'a\u2029b',
+  '\ufeff',
+  'x\ufeff',
+  '\ud800',
+  '\udfff',
+  'a\ud83d',
+  '\ude00b',
+  '\ud83d\ude00',
+  '👩‍👩‍👧‍👦',
+  '🏳️‍🌈',
+  'e\u0301',
+  '\u202eevil\u202c',
+  'שלום',
+  'مرحبا',
+  '\u200b',
+  '\u200d',
+  'Ǆ',
+  'İ',
+  'ß',
+  'null',
+  'undefined',
+  'true',
+  'false',
+  'NaN',
+  'Infinity',
+  '-0',
+  '[object Object]',
+  '{}',
+  '[]',
+  '%00',
+  '%2C',
+  '%',
+  '\\',
+  '"',
+  "'",
+  '<script>alert(1)</script>',
+  "' OR 1=1 --",
+  '${7*7}',
+  '{{7*7}}',
+  '../../etc/passwd',
+  'a,b',
+  ',',
+  ',,,',
+  'voice,',
+  ',video',
+  'VOICE',
+  'Voice ',
+  ' chat',
+  'conversations',
+  'data_sync',
+  'sync,sync',
+  '1',
+  '0',
+  '-1',
+  '1e3',
+  '0x10',
+  '+5',
+  '1.5',
+  '٣',
+  '１２',
+  '86400',
+  '86401',
+  '999999999999',
+  ...POLLUTION_KEYS,
 ];
 export const specialString = fc.constantFrom(...SPECIAL_STRINGS);
 
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code));
 /** Strings mixing lone surrogates, astral characters and ASCII. */
-export const brokenUnicode = fc.string({ unit: fc.oneof(loneSurrogate, fc.constantFrom('a', '😀', ' ', '\u0000', '\u202e')), maxLength: 12 });
+export const brokenUnicode = fc.string({
+  unit: fc.oneof(loneSurrogate, fc.constantFrom('a', '😀', ' ', '\u0000', '\u202e')),
+  maxLength: 12,
+});
 
 export const anyString: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.string({ maxLength: 20 }), weight: 3 },
   { arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }), weight: 3 },
   // Any code point, surrogate halves included ('binary' would do it but costs a second to set up).
-  { arbitrary: fc.string({ unit: fc.integer({ min: 0, max: 0x10ffff }).map((code) => String.fromCodePoint(code)), maxLength: 20 }), weight: 2 },
+  {
+    arbitrary: fc.string({ unit: fc.integer({ min: 0, max: 0x10ffff }).map((code) => String.fromCodePoint(code)), maxLength: 20 }),
+    weight: 2,
+  },
   { arbitrary: brokenUnicode, weight: 2 },
   { arbitrary: specialString, weight: 4 },
   { arbitrary: hugeString, weight: 1 },
 );
 
-const number = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, -0, 1, -1, 60, 86400, 86401, 1e21, Number.MAX_SAFE_INTEGER, NaN, Infinity, -Infinity, 0.5));
+const number = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.constantFrom(0, -0, 1, -1, 60, 86400, 86401, 1e21, Number.MAX_SAFE_INTEGER, NaN, Infinity, -Infinity, 0.5),
+);
 
 /** Any value the merged query/body can hold, nested: strings, numbers, booleans, null, arrays, objects with hostile keys. */
 export const anyValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
@@ -68,7 +159,9 @@ export const anyValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((ti
     { arbitrary: fc.constant(undefined), weight: 1 },
     { arbitrary: fc.array(tie('value'), { maxLength: 4 }), weight: 2 },
     {
-      arbitrary: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...POLLUTION_KEYS), fc.string({ maxLength: 8 })), tie('value')), { maxLength: 4 }).map(objectFrom),
+      arbitrary: fc
+        .array(fc.tuple(fc.oneof(fc.constantFrom(...POLLUTION_KEYS), fc.string({ maxLength: 8 })), tie('value')), { maxLength: 4 })
+        .map(objectFrom),
       weight: 2,
     },
   ),
@@ -90,13 +183,36 @@ export const GRANT_WORDS = ['voice', 'video', 'chat', 'sync', 'conversations'] a
 export const grantsValue: fc.Arbitrary<unknown> = fc.oneof(
   {
     arbitrary: fc
-      .tuple(fc.array(fc.mixedCase(fc.constantFrom(...GRANT_WORDS)), { minLength: 1, maxLength: 5 }), fc.constantFrom(',', ', ', ' ,', ',,', ' , '))
+      .tuple(
+        fc.array(fc.mixedCase(fc.constantFrom(...GRANT_WORDS)), { minLength: 1, maxLength: 5 }),
+        fc.constantFrom(',', ', ', ' ,', ',,', ' , '),
+      )
       .map(([words, separator]) => words.join(separator)),
     weight: 8,
   },
-  { arbitrary: fc.array(fc.oneof(fc.constantFrom(...GRANT_WORDS), fc.constantFrom('voice,video', ' Chat ', 'sync,,')), { minLength: 1, maxLength: 4 }), weight: 3 },
+  {
+    arbitrary: fc.array(fc.oneof(fc.constantFrom(...GRANT_WORDS), fc.constantFrom('voice,video', ' Chat ', 'sync,,')), {
+      minLength: 1,
+      maxLength: 4,
+    }),
+    weight: 3,
+  },
   { arbitrary: fc.array(fc.oneof(fc.constantFrom(...GRANT_WORDS), anyValue), { maxLength: 4 }), weight: 1 },
-  { arbitrary: fc.constantFrom('voice,phone', 'admin', 'video,', ',', '', ' ', 'chat,CONVERSATIONS', 'voice video', 'voice;video', ...POLLUTION_KEYS), weight: 2 },
+  {
+    arbitrary: fc.constantFrom(
+      'voice,phone',
+      'admin',
+      'video,',
+      ',',
+      '',
+      ' ',
+      'chat,CONVERSATIONS',
+      'voice video',
+      'voice;video',
+      ...POLLUTION_KEYS,
+    ),
+    weight: 2,
+  },
   { arbitrary: anyValue, weight: 2 },
 );
 
@@ -105,7 +221,10 @@ export const identityValue: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.emailAddress(), weight: 2 },
   { arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), weight: 3 },
   { arbitrary: ofCodePoints([120, 121, 122, 127, 128, 129, 255, 256, 257]), weight: 2 },
-  { arbitrary: fc.constantFrom('alice', 'Alice_Smith_42', ' alice', 'alice ', 'ali ce', 'alice\n', 'a\u0000', '__proto__', 'constructor'), weight: 2 },
+  {
+    arbitrary: fc.constantFrom('alice', 'Alice_Smith_42', ' alice', 'alice ', 'ali ce', 'alice\n', 'a\u0000', '__proto__', 'constructor'),
+    weight: 2,
+  },
   { arbitrary: anyValue, weight: 3 },
 );
 
@@ -113,7 +232,26 @@ export const ttlValue: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.integer({ min: 1, max: 86_400 }), weight: 3 },
   { arbitrary: fc.integer({ min: 1, max: 86_400 }).map(String), weight: 3 },
   { arbitrary: fc.integer({ min: -100, max: 200_000 }).map((n) => ` ${n} `), weight: 1 },
-  { arbitrary: fc.constantFrom('0', '86400', '86401', '1.0', '1e3', '0x10', '+5', '٣', '0000000060', '000000060', ' 60', '', ' ', '60s', '1,000'), weight: 2 },
+  {
+    arbitrary: fc.constantFrom(
+      '0',
+      '86400',
+      '86401',
+      '1.0',
+      '1e3',
+      '0x10',
+      '+5',
+      '٣',
+      '0000000060',
+      '000000060',
+      ' 60',
+      '',
+      ' ',
+      '60s',
+      '1,000',
+    ),
+    weight: 2,
+  },
   { arbitrary: fc.double(), weight: 1 },
   { arbitrary: anyValue, weight: 2 },
 );
@@ -137,13 +275,37 @@ export const DOMAIN_NAME = 'token-service-1234-dev.twil.io';
 
 /** Header values as the runtime passes them: strings, repeated headers as arrays; junk when a body overrides `request`. */
 const originValue: fc.Arbitrary<unknown> = fc.oneof(
-  { arbitrary: fc.constantFrom(ALLOWED_ORIGIN, `https://${DOMAIN_NAME}`, `https://${DOMAIN_NAME.toUpperCase()}`, 'http://localhost:5173', 'http://localhost:3000'), weight: 4 },
-  { arbitrary: fc.constantFrom('https://evil.example.com', 'null', `http://${DOMAIN_NAME}`, `https://${DOMAIN_NAME}.evil.com`, 'https://app.example.com/', 'https://APP.example.com', 'file://', ''), weight: 3 },
+  {
+    arbitrary: fc.constantFrom(
+      ALLOWED_ORIGIN,
+      `https://${DOMAIN_NAME}`,
+      `https://${DOMAIN_NAME.toUpperCase()}`,
+      'http://localhost:5173',
+      'http://localhost:3000',
+    ),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.constantFrom(
+      'https://evil.example.com',
+      'null',
+      `http://${DOMAIN_NAME}`,
+      `https://${DOMAIN_NAME}.evil.com`,
+      'https://app.example.com/',
+      'https://APP.example.com',
+      'file://',
+      '',
+    ),
+    weight: 3,
+  },
   { arbitrary: fc.stringMatching(/^(https?|ftp):\/\/[a-zA-Z0-9.-]{1,20}(:[0-9]{1,5})?\/?$/), weight: 1 },
   { arbitrary: fc.array(fc.constantFrom(ALLOWED_ORIGIN, 'https://evil.example.com'), { maxLength: 3 }), weight: 1 },
   { arbitrary: anyValue, weight: 2 },
 );
-const hostValue: fc.Arbitrary<unknown> = fc.oneof(fc.constantFrom(DOMAIN_NAME, 'localhost:3000', '127.0.0.1:3000', 'evil.example.com', 'app.example.com'), anyValue);
+const hostValue: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom(DOMAIN_NAME, 'localhost:3000', '127.0.0.1:3000', 'evil.example.com', 'app.example.com'),
+  anyValue,
+);
 const methodValue: fc.Arbitrary<unknown> = fc.oneof(fc.constantFrom('GET', 'POST', 'DELETE', ''), anyValue);
 
 export const headersValue: fc.Arbitrary<Record<string, unknown>> = fc
@@ -188,10 +350,16 @@ export const tokenEvent: fc.Arbitrary<Record<string, unknown>> = fc
     room: field(roomValue, 3, 1),
     incomingAllow: field(incomingAllowValue, 3, 1),
     request: field(requestValue, 1, 4),
-    extra: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...POLLUTION_KEYS, 'token', 'passcode', 'Identity', 'grant'), fc.string({ maxLength: 10 })), anyValue), { maxLength: 3 }),
+    extra: fc.array(
+      fc.tuple(
+        fc.oneof(fc.constantFrom(...POLLUTION_KEYS, 'token', 'passcode', 'Identity', 'grant'), fc.string({ maxLength: 10 })),
+        anyValue,
+      ),
+      { maxLength: 3 },
+    ),
   })
   .map(({ extra, ...named }) => {
-    const entries = Object.entries(named).filter(([, value]) => value !== ABSENT) as [string, unknown][];
+    const entries: [string, unknown][] = Object.entries(named).filter(([, value]) => value !== ABSENT);
     // Extra keys never replace the named parameters: the oracle reads those.
     const names = new Set(Object.keys(named));
     return objectFrom([...extra.filter(([key]) => !names.has(key)), ...entries]);

@@ -7,7 +7,18 @@
  */
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
-import { ABSENT, anyString, anyValue, ALLOWED_ORIGIN, DOMAIN_NAME, field, GRANT_WORDS, identityValue, objectFrom, tokenEvent } from './arbitraries';
+import {
+  ABSENT,
+  anyString,
+  anyValue,
+  ALLOWED_ORIGIN,
+  DOMAIN_NAME,
+  field,
+  GRANT_WORDS,
+  identityValue,
+  objectFrom,
+  tokenEvent,
+} from './arbitraries';
 import { checkTokenAnswer, count, expectCoverage, type Tally } from './checks';
 import { expectTokenAnswer, type Expectation, type ModelConfig } from './oracle';
 import { fuzzOptions, invoke, LogCapture, RUNS, snapshotPrototypes, type FunctionHandler } from './support';
@@ -25,7 +36,7 @@ let prototypesUnchanged: () => void;
 beforeAll(() => {
   prototypesUnchanged = snapshotPrototypes();
   installTwilioGlobals();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   handler = require('../../functions/token').handler;
   logs.start();
 });
@@ -49,7 +60,9 @@ const MODEL: ModelConfig = {
 };
 
 const own = (object: unknown, key: string): unknown =>
-  typeof object === 'object' && object !== null && Object.prototype.hasOwnProperty.call(object, key) ? (object as Record<string, unknown>)[key] : undefined;
+  typeof object === 'object' && object !== null && Object.prototype.hasOwnProperty.call(object, key)
+    ? (object as Record<string, unknown>)[key]
+    : undefined;
 
 /** `event` with `request.headers.authorization` set (when the event has a usable headers object) and other params replaced. */
 function withAuth(event: Record<string, unknown>, authorization: unknown, params: Record<string, unknown>): Record<string, unknown> {
@@ -62,7 +75,9 @@ function withAuth(event: Record<string, unknown>, authorization: unknown, params
   const headers = typeof request === 'object' && request !== null ? (request as { headers?: unknown }).headers : undefined;
   if (typeof headers === 'object' && headers !== null && !Array.isArray(headers)) {
     // The generated header replaces whatever the base event had (absent means no header at all).
-    const headerEntries = Object.keys(headers).filter((key) => key !== 'authorization').map((key): [string, unknown] => [key, (headers as Record<string, unknown>)[key]]);
+    const headerEntries = Object.keys(headers)
+      .filter((key) => key !== 'authorization')
+      .map((key): [string, unknown] => [key, (headers as Record<string, unknown>)[key]]);
     if (authorization !== ABSENT) headerEntries.push(['authorization', authorization]);
     const index = entries.findIndex(([key]) => key === 'request');
     entries[index] = ['request', { headers: objectFrom(headerEntries), cookies: {} }];
@@ -83,7 +98,12 @@ function bearerOf(event: Record<string, unknown>): Bearer {
   return match === null ? { kind: 'refused' } : { kind: 'credential', credential: match[1]! };
 }
 
-const UNAUTHORIZED = (origin: string | undefined): Expectation => ({ kind: 'error', origin, status: 401, accepted: ['unauthorized Authorization'] });
+const UNAUTHORIZED = (origin: string | undefined): Expectation => ({
+  kind: 'error',
+  origin,
+  status: 401,
+  accepted: ['unauthorized Authorization'],
+});
 
 /** Header values a caller might send: the right passcode in its accepted spellings, near misses, junk. */
 const credential = fc.stringMatching(/^[A-Za-z0-9_-]{16,40}$/).map((text) => `cred${text}`);
@@ -92,7 +112,18 @@ function authorizationFor(secretWord: string): fc.Arbitrary<unknown> {
     { arbitrary: fc.constantFrom(`Bearer ${secretWord}`, `bearer ${secretWord}`, `BEARER  ${secretWord}  `), weight: 12 },
     { arbitrary: credential.map((c) => `Bearer ${c}`), weight: 3 },
     {
-      arbitrary: fc.constantFrom(`Bearer ${secretWord}x`, `Bearer ${secretWord.slice(0, -1)}`, `Bearer ${secretWord} ${secretWord}`, `Basic ${Buffer.from(`u:${secretWord}`).toString('base64')}`, `Token ${secretWord}`, `Bearer\t${secretWord}`, 'Bearer', 'Bearer ', '', ' '),
+      arbitrary: fc.constantFrom(
+        `Bearer ${secretWord}x`,
+        `Bearer ${secretWord.slice(0, -1)}`,
+        `Bearer ${secretWord} ${secretWord}`,
+        `Basic ${Buffer.from(`u:${secretWord}`).toString('base64')}`,
+        `Token ${secretWord}`,
+        `Bearer\t${secretWord}`,
+        'Bearer',
+        'Bearer ',
+        '',
+        ' ',
+      ),
       weight: 2,
     },
     // Repeated headers arrive as arrays (the only non-string the runtime itself produces).
@@ -121,14 +152,19 @@ describe('/token in passcode mode under generated input', () => {
     const tally: Tally = new Map();
     const passcodeParam = fc.oneof(fc.constant(PASSCODE), credential, fc.constant(''), anyValue);
     await fc.assert(
-      fc.asyncProperty(tokenEvent, field(authorizationFor(PASSCODE), 1, 6), field(passcodeParam, 3, 1), async (base, authorization, passcode) => {
-        const event = withAuth(base, authorization, { passcode });
-        const expected = expectPasscodeAnswer(event);
-        const answer = await invoke(handler, vars, event, logs);
-        count(tally, answer);
-        const presented = [authorization, passcode].filter((value): value is string => typeof value === 'string');
-        await checkTokenAnswer(answer, expected, { secrets: [TEST_SECRET, PASSCODE], credentials: presented });
-      }),
+      fc.asyncProperty(
+        tokenEvent,
+        field(authorizationFor(PASSCODE), 1, 6),
+        field(passcodeParam, 3, 1),
+        async (base, authorization, passcode) => {
+          const event = withAuth(base, authorization, { passcode });
+          const expected = expectPasscodeAnswer(event);
+          const answer = await invoke(handler, vars, event, logs);
+          count(tally, answer);
+          const presented = [authorization, passcode].filter((value): value is string => typeof value === 'string');
+          await checkTokenAnswer(answer, expected, { secrets: [TEST_SECRET, PASSCODE], credentials: presented });
+        },
+      ),
       fuzzOptions(),
     );
     expectCoverage(tally, ['200 token', '401 unauthorized', '400 invalid_identity', '403 origin_not_allowed'], 0.05);
@@ -137,7 +173,12 @@ describe('/token in passcode mode under generated input', () => {
   // A JSON body or a qs query (?request[headers][authorization][x]=1) can make the header an object.
   test('a non-string Authorization header is a 401, not a 500', async () => {
     for (const authorization of [{}, 5, null, { x: '1' }]) {
-      const answer = await invoke(handler, vars, { identity: 'alice', grants: 'video', request: { headers: { authorization }, cookies: {} } }, logs);
+      const answer = await invoke(
+        handler,
+        vars,
+        { identity: 'alice', grants: 'video', request: { headers: { authorization }, cookies: {} } },
+        logs,
+      );
       expect({ status: answer.status, code: answer.json.error.code }).toEqual({ status: 401, code: 'unauthorized' });
     }
   });
@@ -161,17 +202,38 @@ describe('/token in jwt mode (AUTH_JWT_SECRET) under generated input', () => {
   );
   const callerToken: fc.Arbitrary<CallerToken> = fc.record({
     claims: fc
-      .record({ sub: field(fc.oneof({ arbitrary: identityValue, weight: 4 }, { arbitrary: anyValue, weight: 1 }), 1, 12), twilio_grants: field(grantPolicy, 2, 1) })
-      .map(({ sub, twilio_grants }) => objectFrom([...(sub !== ABSENT ? [['sub', sub] as const] : []), ...(twilio_grants !== ABSENT ? [['twilio_grants', twilio_grants] as const] : [])])),
-    signing: fc.oneof({ arbitrary: fc.constant('good' as const), weight: 24 }, fc.constantFrom('wrong_secret' as const, 'tampered' as const, 'none' as const)),
+      .record({
+        sub: field(fc.oneof({ arbitrary: identityValue, weight: 4 }, { arbitrary: anyValue, weight: 1 }), 1, 12),
+        twilio_grants: field(grantPolicy, 2, 1),
+      })
+      .map(({ sub, twilio_grants }) =>
+        objectFrom([
+          ...(sub !== ABSENT ? [['sub', sub] as const] : []),
+          ...(twilio_grants !== ABSENT ? [['twilio_grants', twilio_grants] as const] : []),
+        ]),
+      ),
+    signing: fc.oneof(
+      { arbitrary: fc.constant('good' as const), weight: 24 },
+      fc.constantFrom('wrong_secret' as const, 'tampered' as const, 'none' as const),
+    ),
     alg: fc.constantFrom('HS256', 'HS384', 'HS512'),
-    lifetime: fc.oneof({ arbitrary: fc.constant('valid' as const), weight: 24 }, fc.constantFrom('expired' as const, 'no_exp' as const, 'not_yet' as const)),
+    lifetime: fc.oneof(
+      { arbitrary: fc.constant('valid' as const), weight: 24 },
+      fc.constantFrom('expired' as const, 'no_exp' as const, 'not_yet' as const),
+    ),
   });
 
   /** Signs with jose (never by hand), then breaks it as asked. */
   async function sign(spec: CallerToken): Promise<string> {
     const t = now();
-    const lifetime = spec.lifetime === 'valid' ? { iat: t, exp: t + 300 } : spec.lifetime === 'expired' ? { iat: t - 7200, exp: t - 3600 } : spec.lifetime === 'not_yet' ? { iat: t, nbf: t + 3600, exp: t + 7200 } : { iat: t };
+    const lifetime =
+      spec.lifetime === 'valid'
+        ? { iat: t, exp: t + 300 }
+        : spec.lifetime === 'expired'
+          ? { iat: t - 7200, exp: t - 3600 }
+          : spec.lifetime === 'not_yet'
+            ? { iat: t, nbf: t + 3600, exp: t + 7200 }
+            : { iat: t };
     const payload = { ...JSON.parse(JSON.stringify(spec.claims)), ...lifetime };
     if (spec.signing === 'none') {
       const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -198,13 +260,21 @@ describe('/token in jwt mode (AUTH_JWT_SECRET) under generated input', () => {
     const policyOk = policy === undefined || (Array.isArray(policy) && policy.every((g) => typeof g === 'string'));
     if (typeof sub !== 'string' || sub === '') return unauthorized;
     // The claim must be a usable identity by itself (product rules come with the requested grants).
-    const claimProblem = expectTokenAnswer(objectFrom([['identity', sub], ['grants', 'sync']]), MODEL).kind !== 'token';
+    const claimProblem =
+      expectTokenAnswer(
+        objectFrom([
+          ['identity', sub],
+          ['grants', 'sync'],
+        ]),
+        MODEL,
+      ).kind !== 'token';
     const accepted = [...(claimProblem ? ['invalid_identity identity'] : []), ...(policyOk ? [] : ['unauthorized Authorization'])];
     const statuses = [...(claimProblem ? [400] : []), ...(policyOk ? [] : [401])];
     if (accepted.length > 0) return { kind: 'error', origin: base.origin, status: statuses, accepted };
 
     const param = own(event, 'identity');
-    if (param !== undefined && param !== '' && param !== sub) return { kind: 'error', origin: base.origin, status: 403, accepted: ['identity_mismatch identity'] };
+    if (param !== undefined && param !== '' && param !== sub)
+      return { kind: 'error', origin: base.origin, status: 403, accepted: ['identity_mismatch identity'] };
     const asCaller = expectTokenAnswer(withAuth(event, ABSENT, { identity: sub }), MODEL);
     if (asCaller.kind !== 'token' || policy === undefined) return asCaller;
     const allowed = (policy as string[]).map((g) => g.trim().toLowerCase()).map((g) => (g === 'conversations' ? 'chat' : g));
@@ -215,26 +285,40 @@ describe('/token in jwt mode (AUTH_JWT_SECRET) under generated input', () => {
   test(`${RUNS} events with random app JWTs: a token only for a verified caller, with its identity and allowed grants, never a leak`, async () => {
     const tally: Tally = new Map();
     // Usually no identity param in jwt mode (the claim is the identity); sometimes the same one, sometimes another.
-    const identityParam = fc.oneof({ arbitrary: fc.constant('absent' as const), weight: 6 }, { arbitrary: fc.constant('same' as const), weight: 2 }, fc.constant('other' as const));
+    const identityParam = fc.oneof(
+      { arbitrary: fc.constant('absent' as const), weight: 6 },
+      { arbitrary: fc.constant('same' as const), weight: 2 },
+      fc.constant('other' as const),
+    );
     const bearerHeader = fc.oneof(
-      { arbitrary: callerToken.map((spec) => ({ spec, spelling: 'Bearer ' as string })), weight: 8 },
-      { arbitrary: callerToken.map((spec) => ({ spec, spelling: 'bearer   ' as string })), weight: 1 },
+      { arbitrary: callerToken.map((spec) => ({ spec, spelling: 'Bearer ' })), weight: 8 },
+      { arbitrary: callerToken.map((spec) => ({ spec, spelling: 'bearer   ' })), weight: 1 },
       { arbitrary: authorizationFor('eyJhbGciOiJIUzI1NiJ9.e30.c2ln').map((header) => ({ spec: undefined, spelling: header })), weight: 2 },
     );
     await fc.assert(
       fc.asyncProperty(tokenEvent, bearerHeader, identityParam, async (base, { spec, spelling }, param) => {
         const credential = spec === undefined ? undefined : await sign(spec);
         const authorization = spec === undefined ? spelling : `${spelling}${credential}`;
-        const identity = param === 'same' ? own(spec?.claims, 'sub') ?? ABSENT : param === 'other' ? own(base, 'identity') ?? ABSENT : ABSENT;
+        const identity =
+          param === 'same' ? (own(spec?.claims, 'sub') ?? ABSENT) : param === 'other' ? (own(base, 'identity') ?? ABSENT) : ABSENT;
         const event = withAuth(base, authorization, { identity });
         const expected = expectJwtAnswer(event, credential, spec);
         const answer = await invoke(handler, vars, event, logs);
         count(tally, answer);
-        const presented = credential !== undefined ? [credential, credential.split('.')[2] ?? ''] : typeof authorization === 'string' ? [authorization] : [];
+        const presented =
+          credential !== undefined
+            ? [credential, credential.split('.')[2] ?? '']
+            : typeof authorization === 'string'
+              ? [authorization]
+              : [];
         await checkTokenAnswer(answer, expected, { secrets: [TEST_SECRET, JWT_SECRET], credentials: presented });
       }),
       fuzzOptions(),
     );
-    expectCoverage(tally, ['200 token', '401 unauthorized', '403 identity_mismatch', '403 grant_not_allowed', '400 invalid_identity'], 0.05);
+    expectCoverage(
+      tally,
+      ['200 token', '401 unauthorized', '403 identity_mismatch', '403 grant_not_allowed', '400 invalid_identity'],
+      0.05,
+    );
   });
 });

@@ -3,7 +3,16 @@
  * properties with and without caller authentication.
  */
 import type { Expectation } from './oracle';
-import { assertErrorBody, assertJsonHeaders, assertLogLine, assertNoLeak, assertNoTokenInLog, same, verifyToken, type Answer } from './support';
+import {
+  assertErrorBody,
+  assertJsonHeaders,
+  assertLogLine,
+  assertNoLeak,
+  assertNoTokenInLog,
+  same,
+  verifyToken,
+  type Answer,
+} from './support';
 import { REAL_LOOKING, TEST_SECRET } from '../support/env';
 
 export const TOKEN_LOG_KEYS = ['time', 'path', 'status', 'outcome', 'origin', 'identity', 'grants', 'ttl', 'field', 'ms'];
@@ -42,17 +51,24 @@ export async function checkTokenAnswer(answer: Answer, expected: Expectation, op
 
   if (expected.kind === 'forbidden_origin') {
     const error = assertErrorBody(answer);
-    same([answer.status, error.code, error.field, answer.headers['Access-Control-Allow-Origin']], [403, 'origin_not_allowed', 'Origin', undefined]);
+    same(
+      [answer.status, error.code, error.field, answer.headers['Access-Control-Allow-Origin']],
+      [403, 'origin_not_allowed', 'Origin', undefined],
+    );
     return;
   }
   if (expected.kind === 'preflight') {
     same([answer.status, answer.raw, answer.headers['Access-Control-Allow-Origin']], [204, '', expected.origin]);
     return;
   }
-  same([answer.headers['Access-Control-Allow-Origin'], line.origin], [expected.origin, expected.origin === undefined ? undefined : logged(expected.origin)]);
+  same(
+    [answer.headers['Access-Control-Allow-Origin'], line.origin],
+    [expected.origin, expected.origin === undefined ? undefined : logged(expected.origin)],
+  );
 
   if (answer.status === 200) {
-    if (expected.kind !== 'token' && expected.kind !== 'open') throw new Error(`200 where the contract demands ${JSON.stringify(expected)}`);
+    if (expected.kind !== 'token' && expected.kind !== 'open')
+      throw new Error(`200 where the contract demands ${JSON.stringify(expected)}`);
     const before = Math.floor(Date.now() / 1000);
     const { token } = answer.json as { token: string };
     const { header, payload } = await verifyToken(token, TEST_SECRET);
@@ -67,8 +83,21 @@ export async function checkTokenAnswer(answer: Answer, expected: Expectation, op
       { header, payload, body: answer.json },
       {
         header: expected.header,
-        payload: { jti, iss: REAL_LOOKING.API_KEY, sub: REAL_LOOKING.ACCOUNT_SID, iat, exp: iat + expected.ttl, grants: expected.payloadGrants },
-        body: { token, identity: expected.identity, grants: expected.grants, ttl: expected.ttl, expiresAt: new Date((iat + expected.ttl) * 1000).toISOString() },
+        payload: {
+          jti,
+          iss: REAL_LOOKING.API_KEY,
+          sub: REAL_LOOKING.ACCOUNT_SID,
+          iat,
+          exp: iat + expected.ttl,
+          grants: expected.payloadGrants,
+        },
+        body: {
+          token,
+          identity: expected.identity,
+          grants: expected.grants,
+          ttl: expected.ttl,
+          expiresAt: new Date((iat + expected.ttl) * 1000).toISOString(),
+        },
       },
     );
     same([line.identity, line.grants, line.ttl, line.field], [logged(expected.identity), expected.grants, expected.ttl, undefined]);
@@ -90,7 +119,8 @@ export async function checkTokenAnswer(answer: Answer, expected: Expectation, op
 export type Tally = Map<string, number>;
 
 export function count(tally: Tally, answer: Answer): void {
-  const key = answer.status === 200 ? '200 token' : answer.status === 204 ? '204 preflight' : `${answer.status} ${answer.json?.error?.code}`;
+  const key =
+    answer.status === 200 ? '200 token' : answer.status === 204 ? '204 preflight' : `${answer.status} ${answer.json?.error?.code}`;
   tally.set(key, (tally.get(key) ?? 0) + 1);
 }
 
@@ -101,4 +131,12 @@ export function expectCoverage(tally: Tally, keys: string[], minTokenShare: numb
   if ((tally.get('200 token') ?? 0) < runs * minTokenShare) throw new Error(`too few tokens minted: ${JSON.stringify([...tally])}`);
 }
 
-export const REQUEST_ERRORS = ['400 missing_identity', '400 invalid_identity', '400 missing_grants', '400 invalid_grant', '400 invalid_ttl', '400 invalid_room', '400 invalid_param'];
+export const REQUEST_ERRORS = [
+  '400 missing_identity',
+  '400 invalid_identity',
+  '400 missing_grants',
+  '400 invalid_grant',
+  '400 invalid_ttl',
+  '400 invalid_room',
+  '400 invalid_param',
+];

@@ -8,7 +8,18 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import AccessToken from 'twilio/lib/jwt/AccessToken';
-import { anyString, anyValue, ALLOWED_ORIGIN, DOMAIN_NAME, field, hugeString, objectFrom, POLLUTION_KEYS, requestValue, ABSENT } from './arbitraries';
+import {
+  anyString,
+  anyValue,
+  ALLOWED_ORIGIN,
+  DOMAIN_NAME,
+  field,
+  hugeString,
+  objectFrom,
+  POLLUTION_KEYS,
+  requestValue,
+  ABSENT,
+} from './arbitraries';
 import { expectOrigin } from './oracle';
 import {
   assertErrorBody,
@@ -50,7 +61,14 @@ function twilioToken(identity: string, grants: Grant[], ttl: number, secret = TE
   // A KeyObject: with a string secret jsonwebtoken first tries (and fails) to parse a private key, 40x slower.
   const token = new AccessToken(REAL_LOOKING.ACCOUNT_SID, REAL_LOOKING.API_KEY, key as unknown as string, { identity, ttl });
   for (const grant of grants) {
-    if (grant === 'voice') token.addGrant(new AccessToken.VoiceGrant({ outgoingApplicationSid: REAL_LOOKING.OUTGOING_SID, incomingAllow: true, pushCredentialSid: REAL_LOOKING.PUSH_CREDENTIAL_SID }));
+    if (grant === 'voice')
+      token.addGrant(
+        new AccessToken.VoiceGrant({
+          outgoingApplicationSid: REAL_LOOKING.OUTGOING_SID,
+          incomingAllow: true,
+          pushCredentialSid: REAL_LOOKING.PUSH_CREDENTIAL_SID,
+        }),
+      );
     if (grant === 'video') token.addGrant(new AccessToken.VideoGrant());
     if (grant === 'chat') token.addGrant(new AccessToken.ChatGrant({ serviceSid: REAL_LOOKING.CHAT_SERVICE_SID }));
     if (grant === 'sync') token.addGrant(new AccessToken.SyncGrant({ serviceSid: REAL_LOOKING.SYNC_SERVICE_SID }));
@@ -86,11 +104,33 @@ const wrapping = fc.constantFrom<(token: string) => string>(
 
 /** JSON for a header or payload segment: hostile keys, huge numbers, nesting, the secret itself. */
 const claimValue = fc.oneof(anyValue, fc.constantFrom(TEST_SECRET, 1e21, -1, 2 ** 53, 1.5, Date.now(), 'twilio-fpa;v=1'));
-const claims = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...POLLUTION_KEYS, 'iss', 'sub', 'exp', 'iat', 'nbf', 'jti', 'grants', 'alg', 'typ', 'cty', 'twr', 'kid'), fc.string({ maxLength: 6 })), claimValue), { maxLength: 6 }).map(objectFrom);
+const claims = fc
+  .array(
+    fc.tuple(
+      fc.oneof(
+        fc.constantFrom(...POLLUTION_KEYS, 'iss', 'sub', 'exp', 'iat', 'nbf', 'jti', 'grants', 'alg', 'typ', 'cty', 'twr', 'kid'),
+        fc.string({ maxLength: 6 }),
+      ),
+      claimValue,
+    ),
+    { maxLength: 6 },
+  )
+  .map(objectFrom);
 
 const inputs: fc.Arbitrary<Input> = fc.oneof(
-  { arbitrary: fc.tuple(realToken, wrapping).map(([t, wrap]): Input => ({ token: wrap(twilioToken(t.identity, t.grants, t.ttl)), verdict: 'good' })), weight: 4 },
-  { arbitrary: realToken.map((t): Input => ({ token: twilioToken(t.identity, t.grants, t.ttl, 'some-other-secret-0123456789abcd'), verdict: 'bad_signature' })), weight: 2 },
+  {
+    arbitrary: fc
+      .tuple(realToken, wrapping)
+      .map(([t, wrap]): Input => ({ token: wrap(twilioToken(t.identity, t.grants, t.ttl)), verdict: 'good' })),
+    weight: 4,
+  },
+  {
+    arbitrary: realToken.map((t): Input => ({
+      token: twilioToken(t.identity, t.grants, t.ttl, 'some-other-secret-0123456789abcd'),
+      verdict: 'bad_signature',
+    })),
+    weight: 2,
+  },
   {
     // The payload changed after signing, as an attacker would (the signature no longer matches).
     arbitrary: fc.tuple(realToken, claims).map(([t, extra]): Input => {
@@ -103,10 +143,44 @@ const inputs: fc.Arbitrary<Input> = fc.oneof(
     weight: 2,
   },
   // Structurally anything: JSON-ish segments (signed below when asked), random text, junk segments.
-  { arbitrary: fc.tuple(claims, claims, fc.constantFrom('HS256', 'HS384', 'HS512', 'none', 'RS256', 'hs256', '')).map(([h, p, alg]): Input => ({ token: { sign: { header: { ...h, alg }, payload: p } }, verdict: 'junk' })), weight: 3 },
-  { arbitrary: fc.tuple(anyString, anyString, anyString).map(([h, p, s]): Input => ({ token: `${b64(h)}.${b64(p)}.${s}`, verdict: 'junk' })), weight: 2 },
-  { arbitrary: fc.array(fc.oneof(anyString, fc.constantFrom('eyJ', 'e30', '.', '..', '=', '+/', 'eyJhbGciOiJub25lIn0')), { maxLength: 6 }).map((parts): Input => ({ token: parts.join(''), verdict: 'junk' })), weight: 2 },
-  { arbitrary: fc.constantFrom('', ' ', 'null', '{}', '{"token":1}', '{"token":"a.b.c"}', 'a.b', 'a.b.c.d', '...', 'Bearer', '"', `${'a'.repeat(MAX_TOKEN_CHARS)}`, `${'a'.repeat(MAX_TOKEN_CHARS + 1)}`).map((token): Input => ({ token, verdict: 'junk' })), weight: 1 },
+  {
+    arbitrary: fc
+      .tuple(claims, claims, fc.constantFrom('HS256', 'HS384', 'HS512', 'none', 'RS256', 'hs256', ''))
+      .map(([h, p, alg]): Input => ({ token: { sign: { header: { ...h, alg }, payload: p } }, verdict: 'junk' })),
+    weight: 3,
+  },
+  {
+    arbitrary: fc
+      .tuple(anyString, anyString, anyString)
+      .map(([h, p, s]): Input => ({ token: `${b64(h)}.${b64(p)}.${s}`, verdict: 'junk' })),
+    weight: 2,
+  },
+  {
+    arbitrary: fc
+      .array(fc.oneof(anyString, fc.constantFrom('eyJ', 'e30', '.', '..', '=', '+/', 'eyJhbGciOiJub25lIn0')), { maxLength: 6 })
+      .map((parts): Input => ({ token: parts.join(''), verdict: 'junk' })),
+    weight: 2,
+  },
+  {
+    arbitrary: fc
+      .constantFrom(
+        '',
+        ' ',
+        'null',
+        '{}',
+        '{"token":1}',
+        '{"token":"a.b.c"}',
+        'a.b',
+        'a.b.c.d',
+        '...',
+        'Bearer',
+        '"',
+        `${'a'.repeat(MAX_TOKEN_CHARS)}`,
+        `${'a'.repeat(MAX_TOKEN_CHARS + 1)}`,
+      )
+      .map((token): Input => ({ token, verdict: 'junk' })),
+    weight: 1,
+  },
   { arbitrary: hugeString.map((token): Input => ({ token, verdict: 'junk' })), weight: 1 },
   { arbitrary: anyValue.map((token): Input => ({ token, verdict: 'junk' })), weight: 1 },
 );
@@ -121,7 +195,7 @@ async function materialize(input: Input): Promise<Input> {
   const alg = header.alg;
   if (alg === 'HS256' || alg === 'HS384' || alg === 'HS512') {
     try {
-      const token = await new SignJWT(payload).setProtectedHeader({ ...header, alg } as { alg: string }).sign(new TextEncoder().encode(TEST_SECRET));
+      const token = await new SignJWT(payload).setProtectedHeader({ ...header, alg }).sign(new TextEncoder().encode(TEST_SECRET));
       return { token, verdict };
     } catch {
       // jose refuses some headers (crit, b64): hand the segments over unsigned instead.
@@ -135,8 +209,10 @@ const FINDING_KEYS = 'code,field,hint,message,severity';
 function checkReport(answer: Answer, input: Input): void {
   const report = answer.json as Record<string, any>;
   const keys = Object.keys(report);
-  for (const key of ['valid', 'findings', 'grants', 'times', 'signature', 'checkedAgainst']) if (!keys.includes(key)) throw new Error(`report without ${key}`);
-  if (typeof report.valid !== 'boolean' || !['valid', 'invalid', 'unknown'].includes(report.signature)) throw new Error(`report verdict ${report.valid} / ${report.signature}`);
+  for (const key of ['valid', 'findings', 'grants', 'times', 'signature', 'checkedAgainst'])
+    if (!keys.includes(key)) throw new Error(`report without ${key}`);
+  if (typeof report.valid !== 'boolean' || !['valid', 'invalid', 'unknown'].includes(report.signature))
+    throw new Error(`report verdict ${report.valid} / ${report.signature}`);
   for (const finding of report.findings as Record<string, unknown>[]) {
     if (Object.keys(finding).sort().join() !== FINDING_KEYS) throw new Error(`finding shape ${JSON.stringify(finding).slice(0, 200)}`);
     if (!['error', 'warning', 'info'].includes(finding.severity as string)) throw new Error(`finding severity ${String(finding.severity)}`);
@@ -148,7 +224,8 @@ function checkReport(answer: Answer, input: Input): void {
   if (input.verdict === 'bad_signature') same([report.signature, report.valid], ['invalid', false]);
   if (input.verdict === 'carries_secret') {
     same(report.valid, false);
-    if (report.signature === 'valid' && !(report.findings as { code: unknown }[]).some((f) => f.code === 'secret_in_token')) throw new Error('a signed token carrying the secret is not flagged secret_in_token');
+    if (report.signature === 'valid' && !(report.findings as { code: unknown }[]).some((f) => f.code === 'secret_in_token'))
+      throw new Error('a signed token carrying the secret is not flagged secret_in_token');
   }
   if (input.verdict === 'junk' && report.signature === 'valid' && report.valid) throw new Error('junk judged a valid token');
 }
@@ -163,7 +240,7 @@ describe('/inspect under generated garbage tokens', () => {
   beforeAll(() => {
     prototypesUnchanged = snapshotPrototypes();
     installTwilioGlobals();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     handler = require(INSPECT_MODULE).handler;
     logs.start();
   });
@@ -174,7 +251,10 @@ describe('/inspect under generated garbage tokens', () => {
 
   test(`${RUNS} inputs: a report or a JSON error, never 5xx, the secret never answered, the token never logged`, async () => {
     const seen = new Map<string, number>();
-    const extras = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...POLLUTION_KEYS, 'identity', 'grants'), fc.string({ maxLength: 8 })), anyValue), { maxLength: 2 });
+    const extras = fc.array(
+      fc.tuple(fc.oneof(fc.constantFrom(...POLLUTION_KEYS, 'identity', 'grants'), fc.string({ maxLength: 8 })), anyValue),
+      { maxLength: 2 },
+    );
     await fc.assert(
       fc.asyncProperty(inputs, field(requestValue, 1, 6), extras, async (generated, request, extra) => {
         const input = await materialize(generated);
@@ -191,7 +271,8 @@ describe('/inspect under generated garbage tokens', () => {
         const line = assertLogLine(answer.logs, answer, '/inspect', LOG_KEYS);
         assertNoLeak(answer.logs[0]!, [TEST_SECRET], 'a log line');
         if (JWT_SHAPE.test(answer.logs[0]!)) throw new Error('a log line contains a JWT');
-        for (const piece of tokenPieces(input.token)) if (answer.logs[0]!.includes(piece)) throw new Error('a log line contains the inspected token');
+        for (const piece of tokenPieces(input.token))
+          if (answer.logs[0]!.includes(piece)) throw new Error('a log line contains the inspected token');
         if (answer.status >= 500) throw new Error(`${answer.status}: ${answer.raw.slice(0, 300)}`);
 
         const cors = expectOrigin(event, CORS_MODEL);
@@ -207,7 +288,11 @@ describe('/inspect under generated garbage tokens', () => {
         same(answer.headers['Access-Control-Allow-Origin'], cors.origin);
         const token = input.token;
         const missing = token === undefined || token === null || (typeof token === 'string' && token.trim() === '');
-        const expectedError = missing ? 'missing_token' : typeof token !== 'string' || token.length > MAX_TOKEN_CHARS ? 'invalid_token' : undefined;
+        const expectedError = missing
+          ? 'missing_token'
+          : typeof token !== 'string' || token.length > MAX_TOKEN_CHARS
+            ? 'invalid_token'
+            : undefined;
         if (expectedError !== undefined) {
           const error = assertErrorBody(answer);
           same([answer.status, error.code, error.field, line.field], [400, expectedError, 'token', 'token']);
@@ -220,7 +305,15 @@ describe('/inspect under generated garbage tokens', () => {
       fuzzOptions(),
     );
     if (process.env.FUZZ_TALLY) process.stderr.write(`${JSON.stringify([...seen])}\n`);
-    for (const key of ['200 good', '200 bad_signature', '200 junk', '200 carries_secret', '400 missing_token', '400 invalid_token', '403 origin_not_allowed']) {
+    for (const key of [
+      '200 good',
+      '200 bad_signature',
+      '200 junk',
+      '200 carries_secret',
+      '400 missing_token',
+      '400 invalid_token',
+      '403 origin_not_allowed',
+    ]) {
       if (!seen.has(key)) throw new Error(`no run produced ${key}: ${JSON.stringify([...seen])}`);
     }
   });

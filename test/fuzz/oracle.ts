@@ -23,14 +23,24 @@ export interface ModelConfig {
 export type Expectation =
   | { kind: 'forbidden_origin' }
   | { kind: 'preflight'; origin?: string }
-  | { kind: 'token'; origin?: string; identity: string; grants: string[]; ttl: number; header: Record<string, unknown>; payloadGrants: Record<string, unknown> }
+  | {
+      kind: 'token';
+      origin?: string;
+      identity: string;
+      grants: string[];
+      ttl: number;
+      header: Record<string, unknown>;
+      payloadGrants: Record<string, unknown>;
+    }
   /** `accepted`: each a correct "code field"; `status` may list several when the order of two checks is the implementation's choice. */
   | { kind: 'error'; origin?: string; status: number | number[]; accepted: string[] }
   /** An input the specification leaves open (e.g. a 10-digit ttl with leading zeros): only the safety properties apply. */
   | { kind: 'open'; origin?: string };
 
 const own = (object: unknown, key: string): unknown =>
-  typeof object === 'object' && object !== null && Object.prototype.hasOwnProperty.call(object, key) ? (object as Record<string, unknown>)[key] : undefined;
+  typeof object === 'object' && object !== null && Object.prototype.hasOwnProperty.call(object, key)
+    ? (object as Record<string, unknown>)[key]
+    : undefined;
 
 const blank = (value: unknown): boolean => value === undefined || value === '';
 const codePoints = (text: string): number => Array.from(text).length;
@@ -67,7 +77,8 @@ function identityProblems(identity: unknown, grants: string[] | undefined): stri
   if (blank(identity)) return ['missing_identity identity'];
   if (typeof identity !== 'string') return ['invalid_identity identity'];
   const length = codePoints(identity);
-  if (PADDED.test(identity) || CONTROL.test(identity) || LONE_SURROGATE.test(identity) || length > 256) return ['invalid_identity identity'];
+  if (PADDED.test(identity) || CONTROL.test(identity) || LONE_SURROGATE.test(identity) || length > 256)
+    return ['invalid_identity identity'];
   if (grants === undefined) return [];
   if (grants.includes('voice') && (!/^[A-Za-z0-9_]+$/.test(identity) || length > 121)) return ['invalid_identity identity'];
   if (grants.includes('video') && length > 128) return ['invalid_identity identity'];
@@ -105,10 +116,11 @@ function parseTtl(raw: unknown, maxTtl: number): { ttl?: number; problem?: strin
 
 function roomProblems(raw: unknown, grants: string[] | undefined): { room?: string; problems: string[] } {
   if (blank(raw)) return { problems: [] };
-  const shapeProblem = typeof raw !== 'string' || PADDED.test(raw) || CONTROL.test(raw) || LONE_SURROGATE.test(raw) || codePoints(raw) > 128;
+  const shapeProblem =
+    typeof raw !== 'string' || PADDED.test(raw) || CONTROL.test(raw) || LONE_SURROGATE.test(raw) || codePoints(raw) > 128;
   if (grants === undefined) return { problems: ['invalid_param room', ...(shapeProblem ? ['invalid_room room'] : [])] };
   if (!grants.includes('video')) return { problems: ['invalid_param room'] };
-  return shapeProblem ? { problems: ['invalid_room room'] } : { room: raw as string, problems: [] };
+  return shapeProblem ? { problems: ['invalid_room room'] } : { room: raw, problems: [] };
 }
 
 function incomingAllowOf(raw: unknown, grants: string[] | undefined): { allow: boolean; problems: string[] } {
@@ -122,7 +134,13 @@ function incomingAllowOf(raw: unknown, grants: string[] | undefined): { allow: b
 }
 
 /** What Twilio's SDKs read in `grants`, built by hand from the specification. */
-function payloadGrants(identity: string, grants: string[], room: string | undefined, allow: boolean, config: ModelConfig): Record<string, unknown> {
+function payloadGrants(
+  identity: string,
+  grants: string[],
+  room: string | undefined,
+  allow: boolean,
+  config: ModelConfig,
+): Record<string, unknown> {
   const payload: Record<string, unknown> = { identity };
   for (const grant of grants) {
     if (grant === 'voice') {
@@ -140,7 +158,10 @@ function payloadGrants(identity: string, grants: string[], room: string | undefi
 }
 
 /** The CORS policy every endpoint applies first: refuse the origin, answer a preflight, or go on (echoing `origin`). */
-export function expectOrigin(event: Record<string, unknown>, config: Pick<ModelConfig, 'allowedOrigins' | 'domainName'>): { kind: 'forbidden_origin' } | { kind: 'preflight' | 'go_on'; origin?: string } {
+export function expectOrigin(
+  event: Record<string, unknown>,
+  config: Pick<ModelConfig, 'allowedOrigins' | 'domainName'>,
+): { kind: 'forbidden_origin' } | { kind: 'preflight' | 'go_on'; origin?: string } {
   const request = own(event, 'request') ?? (event as { request?: unknown }).request;
   const headers = typeof request === 'object' && request !== null ? (request as { headers?: unknown }).headers : undefined;
   const origin = headerOf(headers, 'origin');
@@ -170,12 +191,17 @@ export function expectTokenAnswer(event: Record<string, unknown>, config: ModelC
     ...incoming.problems,
   ];
   if (grants === undefined && !blank(own(event, 'incomingAllow'))) problems.push('invalid_param incomingAllow');
-  if (problems.length > 0) return { kind: 'error', origin, status: 400, accepted: [...new Set([...problems, ...(ttl.open ? ['invalid_ttl ttl'] : [])])] };
+  if (problems.length > 0)
+    return { kind: 'error', origin, status: 400, accepted: [...new Set([...problems, ...(ttl.open ? ['invalid_ttl ttl'] : [])])] };
   if (ttl.open) return { kind: 'open', origin };
 
   const granted = grants!;
   const missing = granted.flatMap((grant) =>
-    grant === 'voice' && config.outgoingSid === undefined ? ['config_error OUTGOING_SID'] : grant === 'chat' && config.chatServiceSid === undefined ? ['config_error CHAT_SERVICE_SID'] : [],
+    grant === 'voice' && config.outgoingSid === undefined
+      ? ['config_error OUTGOING_SID']
+      : grant === 'chat' && config.chatServiceSid === undefined
+        ? ['config_error CHAT_SERVICE_SID']
+        : [],
   );
   if (missing.length > 0) return { kind: 'error', origin, status: 500, accepted: missing };
 

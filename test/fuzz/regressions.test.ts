@@ -48,7 +48,13 @@ describe('headers that are not strings (a JSON body or a qs query can override e
   });
 
   test('header() reads strings and the first of a repeated header, nothing else', () => {
-    expect([header({ a: 'x' }, 'a'), header({ a: ['x', 'y'] }, 'a'), header({ a: {} as never }, 'a'), header({ a: [1] as never }, 'a'), header({}, 'a')]).toEqual(['x', 'x', undefined, undefined, undefined]);
+    expect([
+      header({ a: 'x' }, 'a'),
+      header({ a: ['x', 'y'] }, 'a'),
+      header({ a: {} as never }, 'a'),
+      header({ a: [1] as never }, 'a'),
+      header({}, 'a'),
+    ]).toEqual(['x', 'x', undefined, undefined, undefined]);
   });
 
   test('over HTTP: ?request[headers][origin][x]=1 (qs nests it into event.request) still gets a token', async () => {
@@ -65,7 +71,9 @@ describe('headers that are not strings (a JSON body or a qs query can override e
 
 describe('config_error messages are public answers: they never quote a value', () => {
   test('a secret pasted into ALLOWED_ORIGINS is described by position, not echoed', () => {
-    const error = errorOf(() => loadConfig(realVars({ ALLOWED_ORIGINS: `https://ok.example.com,${TEST_SECRET},https://${TEST_SECRET}.example.com/` })));
+    const error = errorOf(() =>
+      loadConfig(realVars({ ALLOWED_ORIGINS: `https://ok.example.com,${TEST_SECRET},https://${TEST_SECRET}.example.com/` })),
+    );
     expect({ code: error.code, field: error.field }).toEqual({ code: 'config_error', field: 'ALLOWED_ORIGINS' });
     expect(error.message).toContain('entry 2 has no scheme');
     expect(error.message).toContain('entry 3 ends with a slash');
@@ -76,13 +84,23 @@ describe('config_error messages are public answers: they never quote a value', (
 describe('identities and rooms must be valid Unicode text', () => {
   test.each(['\ud800', 'alice\udfff', '\ude00x'])('identity %j (a lone surrogate) is invalid_identity', (identity) => {
     const error = errorOf(() => parseTokenRequest({ identity, grants: 'chat' }, 86400));
-    expect({ status: error.status, code: error.code, field: error.field }).toEqual({ status: 400, code: 'invalid_identity', field: 'identity' });
+    expect({ status: error.status, code: error.code, field: error.field }).toEqual({
+      status: 400,
+      code: 'invalid_identity',
+      field: 'identity',
+    });
     expect(error.message).toMatch(/valid Unicode/);
   });
 
   test('a room with a lone surrogate is invalid_room; whole emoji are fine', () => {
-    expect(errorOf(() => parseTokenRequest({ identity: 'a', grants: 'video', room: 'party\ud83c' }, 86400))).toMatchObject({ code: 'invalid_room', field: 'room' });
-    expect(parseTokenRequest({ identity: '👩‍👩‍👧', grants: 'video', room: '🎉 party' }, 86400)).toMatchObject({ identity: '👩‍👩‍👧', room: '🎉 party' });
+    expect(errorOf(() => parseTokenRequest({ identity: 'a', grants: 'video', room: 'party\ud83c' }, 86400))).toMatchObject({
+      code: 'invalid_room',
+      field: 'room',
+    });
+    expect(parseTokenRequest({ identity: '👩‍👩‍👧', grants: 'video', room: '🎉 party' }, 86400)).toMatchObject({
+      identity: '👩‍👩‍👧',
+      room: '🎉 party',
+    });
   });
 });
 

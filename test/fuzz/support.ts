@@ -37,7 +37,8 @@ export function assertNoTokenInLog(line: string, tokens: readonly string[]): voi
   if (JWT_SHAPE.test(line)) throw new Error(`a log line contains a JWT: ${line.slice(0, 200)}`);
   for (const token of tokens) {
     const signature = token.split('.')[2] ?? '';
-    if (line.includes(token) || (signature.length >= 16 && line.includes(signature))) throw new Error('a log line contains the minted token or its signature');
+    if (line.includes(token) || (signature.length >= 16 && line.includes(signature)))
+      throw new Error('a log line contains the minted token or its signature');
   }
 }
 
@@ -51,8 +52,10 @@ export function assertErrorBody(answer: Answer): { code: string; message: string
   const keys = Object.keys(error).sort().join();
   if (keys !== 'code,message' && keys !== 'code,field,message') throw new Error(`unexpected error keys ${keys}`);
   if (typeof error.code !== 'string' || !SNAKE_CASE.test(error.code)) throw new Error(`error code ${String(error.code)} is not snake_case`);
-  if (typeof error.message !== 'string' || error.message.trim().length < 10) throw new Error(`error ${error.code} has no message a person can act on`);
-  if (error.field !== undefined && (typeof error.field !== 'string' || error.field === '')) throw new Error(`error ${error.code} has an empty field`);
+  if (typeof error.message !== 'string' || error.message.trim().length < 10)
+    throw new Error(`error ${error.code} has no message a person can act on`);
+  if (error.field !== undefined && (typeof error.field !== 'string' || error.field === ''))
+    throw new Error(`error ${error.code} has an empty field`);
   // Messages quote at most a short excerpt of what was sent; a 100 KB input must not come back.
   if (answer.raw.length > 2_000) throw new Error(`error body of ${answer.raw.length} characters`);
   return error as { code: string; message: string; field?: string };
@@ -88,7 +91,8 @@ export function assertLogLine(lines: string[], answer: Answer, path: string, all
     // User-supplied strings are cut to 64 characters (+ "...") so a 100 KB identity cannot flood the logs.
     const strings = Array.isArray(value) ? value : [value];
     for (const item of strings) {
-      if (typeof item === 'string' && key !== 'time' && key !== 'field' && item.length > 67) throw new Error(`log field ${key} holds ${item.length} characters`);
+      if (typeof item === 'string' && key !== 'time' && key !== 'field' && item.length > 67)
+        throw new Error(`log field ${key} holds ${item.length} characters`);
       if (typeof item === 'object' && item !== null) throw new Error(`log field ${key} holds an object`);
     }
   }
@@ -97,22 +101,28 @@ export function assertLogLine(lines: string[], answer: Answer, path: string, all
 
 /** jose verifies with a KeyObject without re-importing the secret for each of 10,000 tokens. */
 const verifyKeys = new Map<string, KeyObject>();
-export async function verifyToken(token: string, secret: string): Promise<{ header: Record<string, unknown>; payload: Record<string, any> }> {
+export async function verifyToken(
+  token: string,
+  secret: string,
+): Promise<{ header: Record<string, unknown>; payload: Record<string, any> }> {
   let key = verifyKeys.get(secret);
   if (key === undefined) verifyKeys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
   const { payload, protectedHeader } = await jwtVerify(token, key, { algorithms: ['HS256'] });
-  return { header: protectedHeader as Record<string, unknown>, payload: payload as Record<string, any> };
+  return { header: protectedHeader, payload: payload as Record<string, any> };
 }
 
 /** Object.prototype and friends, to prove afterwards that no input wrote to them. */
 export function snapshotPrototypes(): () => void {
   const targets = [Object.prototype, Array.prototype, String.prototype, Function.prototype, Number.prototype, Boolean.prototype];
-  const before = targets.map((target) => Object.getOwnPropertyNames(target).map((name) => [name, Object.getOwnPropertyDescriptor(target, name)?.value] as const));
+  const before = targets.map((target) =>
+    Object.getOwnPropertyNames(target).map((name) => [name, Object.getOwnPropertyDescriptor(target, name)?.value] as const),
+  );
   return () => {
     targets.forEach((target, i) => {
       const now = Object.getOwnPropertyNames(target);
       const was = before[i]!;
-      if (now.length !== was.length) throw new Error(`a prototype gained properties: ${now.filter((n) => !was.some(([w]) => w === n)).join(', ')}`);
+      if (now.length !== was.length)
+        throw new Error(`a prototype gained properties: ${now.filter((n) => !was.some(([w]) => w === n)).join(', ')}`);
       for (const [name, value] of was) {
         if (Object.getOwnPropertyDescriptor(target, name)?.value !== value) throw new Error(`prototype property ${name} was replaced`);
       }
@@ -137,7 +147,9 @@ export function describeValue(value: unknown, depth = 0): string {
   if (value === undefined || value === null || typeof value !== 'object') return String(value);
   if (depth > 4) return '[...]';
   if (Array.isArray(value)) return `[${value.map((item) => describeValue(item, depth + 1)).join(', ')}]`;
-  return `{${Object.keys(value).map((key) => `${JSON.stringify(key)}: ${describeValue((value as Record<string, unknown>)[key], depth + 1)}`).join(', ')}}`;
+  return `{${Object.keys(value)
+    .map((key) => `${JSON.stringify(key)}: ${describeValue((value as Record<string, unknown>)[key], depth + 1)}`)
+    .join(', ')}}`;
 }
 
 /** fc.assert options: RUNS runs, and a failure report that names the seed/path to replay with short values. */

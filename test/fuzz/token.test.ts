@@ -18,7 +18,7 @@ let prototypesUnchanged: () => void;
 beforeAll(() => {
   prototypesUnchanged = snapshotPrototypes();
   installTwilioGlobals();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   handler = require('../../functions/token').handler;
   logs.start();
 });
@@ -121,7 +121,14 @@ describe('/token under generated input', () => {
         const configured: Expectation =
           expected.kind === 'forbidden_origin' || expected.kind === 'preflight'
             ? expected
-            : { kind: 'error', origin: expected.origin, status: 500, accepted: ['config_error ACCOUNT_SID,OUTGOING_SID,CHAT_SERVICE_SID,PUSH_CREDENTIAL_SID,SYNC_SERVICE_SID,TWILIO_REGION,TOKEN_MAX_TTL,TOKEN_TTL,ALLOWED_ORIGINS'] };
+            : {
+                kind: 'error',
+                origin: expected.origin,
+                status: 500,
+                accepted: [
+                  'config_error ACCOUNT_SID,OUTGOING_SID,CHAT_SERVICE_SID,PUSH_CREDENTIAL_SID,SYNC_SERVICE_SID,TWILIO_REGION,TOKEN_MAX_TTL,TOKEN_TTL,ALLOWED_ORIGINS',
+                ],
+              };
         await checkTokenAnswer(answer, configured, { secrets: [TEST_SECRET] });
       }),
       fuzzOptions(),

@@ -2,7 +2,10 @@ import type { CorsSettings } from '../../lib/config/service';
 import { corsHeadersFor, isOriginAllowed } from '../../lib/http/cors';
 
 const none: CorsSettings = { allowedOrigins: { anyOrigin: false, origins: new Set() }, domainName: 'svc-1234-dev.twil.io' };
-const listed: CorsSettings = { allowedOrigins: { anyOrigin: false, origins: new Set(['https://app.example.com']) }, domainName: 'svc-1234-dev.twil.io' };
+const listed: CorsSettings = {
+  allowedOrigins: { anyOrigin: false, origins: new Set(['https://app.example.com']) },
+  domainName: 'svc-1234-dev.twil.io',
+};
 const any: CorsSettings = { allowedOrigins: { anyOrigin: true }, domainName: 'svc-1234-dev.twil.io' };
 
 describe('isOriginAllowed', () => {
@@ -16,7 +19,13 @@ describe('isOriginAllowed', () => {
     ['plain http to the deployed domain', 'http://svc-1234-dev.twil.io', none, undefined, false],
     ['the opaque null origin', 'null', listed, undefined, false],
     ['anything when ALLOWED_ORIGINS=*', 'https://whatever.example', any, undefined, true],
-    ['a local page on the host the browser addressed', 'http://127.0.0.1:3000', { ...none, domainName: 'localhost:3000' }, '127.0.0.1:3000', true],
+    [
+      'a local page on the host the browser addressed',
+      'http://127.0.0.1:3000',
+      { ...none, domainName: 'localhost:3000' },
+      '127.0.0.1:3000',
+      true,
+    ],
     ['a local page on another port', 'http://localhost:5173', { ...none, domainName: 'localhost:3000' }, 'localhost:3000', false],
     ['a remote http page that names our Host', 'http://evil.example.com', none, 'evil.example.com', false],
   ])('%s: %s -> %p', (_, origin, settings, host, expected) => {

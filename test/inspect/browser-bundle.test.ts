@@ -31,13 +31,23 @@ describe('lib/inspect in a browser', () => {
     const result = await bundleForBrowser('lib/inspect/index.ts');
     expect(result.errors).toEqual([]);
     expect(result.warnings).toEqual([]);
-    const inputs = Object.keys(result.metafile!.inputs);
+    const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.filter((file) => file.startsWith('node_modules/jose/'))).not.toHaveLength(0);
-    expect(inputs.filter((file) => file.startsWith('node_modules/jose/') && !file.startsWith('node_modules/jose/dist/browser/'))).toEqual([]);
+    expect(inputs.filter((file) => file.startsWith('node_modules/jose/') && !file.startsWith('node_modules/jose/dist/browser/'))).toEqual(
+      [],
+    );
     expect(inputs.filter((file) => /^node:|^(crypto|buffer|fs|path|util)$/.test(file))).toEqual([]);
     // Only the engine's own modules, the browser-safe parts of lib/ it reuses, and jose.
-    const reused = ['lib/demo.ts', 'lib/errors.ts', 'lib/text.ts', 'lib/config/origins.ts', 'lib/config/schema.ts', 'lib/config/service.ts'];
-    const own = (file: string): boolean => file.startsWith('node_modules/jose/') || file.startsWith('lib/inspect/') || file.startsWith('lib/twilio/');
+    const reused = [
+      'lib/demo.ts',
+      'lib/errors.ts',
+      'lib/text.ts',
+      'lib/config/origins.ts',
+      'lib/config/schema.ts',
+      'lib/config/service.ts',
+    ];
+    const own = (file: string): boolean =>
+      file.startsWith('node_modules/jose/') || file.startsWith('lib/inspect/') || file.startsWith('lib/twilio/');
     expect(inputs.filter((file) => !own(file) && !reused.includes(file))).toEqual([]);
     expect(inputs).toContain('lib/inspect/signature.ts');
   });
@@ -65,14 +75,18 @@ describe('lib/inspect in a browser', () => {
       ArrayBuffer,
     };
     vm.createContext(sandbox);
-    vm.runInContext(outputFiles![0]!.text, sandbox);
+    vm.runInContext(outputFiles[0]!.text, sandbox);
     expect(vm.runInContext('typeof require + typeof process + typeof Buffer', sandbox)).toBe('undefinedundefinedundefined');
 
     const inspector = sandbox.TokenInspector as typeof import('../../lib/inspect');
-    const good = await inspector.inspectToken(twilioToken(), { expect: { accountSid: REAL_LOOKING.ACCOUNT_SID, apiKey: REAL_LOOKING.API_KEY, secret: TEST_SECRET } });
+    const good = await inspector.inspectToken(twilioToken(), {
+      expect: { accountSid: REAL_LOOKING.ACCOUNT_SID, apiKey: REAL_LOOKING.API_KEY, secret: TEST_SECRET },
+    });
     expect(JSON.parse(JSON.stringify(good))).toMatchObject({ valid: true, signature: 'valid', findings: [], identity: 'alice' });
 
-    const forged = await inspector.inspectToken(twilioToken({ secret: 'ffffffffffffffffffffffffffffffff' }), { expect: { secret: TEST_SECRET } });
+    const forged = await inspector.inspectToken(twilioToken({ secret: 'ffffffffffffffffffffffffffffffff' }), {
+      expect: { secret: TEST_SECRET },
+    });
     expect(forged.signature).toBe('invalid');
     expect(forged.findings.map((f) => f.code)).toEqual([20107]);
   });

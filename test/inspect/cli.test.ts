@@ -37,7 +37,7 @@ async function run(argv: string[], opts: { stdin?: string; tty?: boolean; env?: 
     stdout: { write: (t: string) => (stdout += t), isTTY: opts.tty ?? false },
     stderr: { write: (t: string) => (stderr += t) },
     stdinIsTTY: opts.stdin === undefined,
-    readStdin: async () => opts.stdin ?? '',
+    readStdin: () => Promise.resolve(opts.stdin ?? ''),
     env: opts.env ?? {},
     cwd: dir,
   };
@@ -80,7 +80,11 @@ describe('npm run inspect', () => {
     const { code, stdout } = await run(['--json', twilioToken({ secret: 'ffffffffffffffffffffffffffffffff' })]);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
-    expect(report).toMatchObject({ valid: false, signature: 'invalid', findings: [expect.objectContaining({ code: 20107, severity: 'error' })] });
+    expect(report).toMatchObject({
+      valid: false,
+      signature: 'invalid',
+      findings: [expect.objectContaining({ code: 20107, severity: 'error' })],
+    });
     expect(stdout).not.toContain(TEST_SECRET);
   });
 
@@ -145,7 +149,7 @@ describe('npm run inspect', () => {
     ['--env with a missing file', ['--env', 'nope.env', 'a.b.c'], undefined, /env file nope\.env not found/],
     ['--env with --no-env', ['--env', 'x', '--no-env', 'a.b.c'], undefined, /contradict/],
   ])('usage error, exit 2: %s', async (_, argv, stdin, message) => {
-    const { code, stdout, stderr } = await run(argv as string[], { stdin: stdin as string | undefined });
+    const { code, stdout, stderr } = await run(argv as string[], { stdin: stdin });
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(stdout).toBe('');

@@ -39,7 +39,12 @@ interface Row {
 const rows: Row[] = [
   // Good tokens.
   { name: "twilio's AccessToken, voice+video", token: () => twilioToken(), findings: [], signature: 'valid' },
-  { name: "twilio's AccessToken, all four grants", token: () => twilioToken({ grants: ['voice', 'video', 'chat', 'sync'] }), findings: [], signature: 'valid' },
+  {
+    name: "twilio's AccessToken, all four grants",
+    token: () => twilioToken({ grants: ['voice', 'video', 'chat', 'sync'] }),
+    findings: [],
+    signature: 'valid',
+  },
   { name: 'a hand-built token of the same shape', token: () => sign(base()), findings: [], signature: 'valid' },
   {
     name: 'a good token pasted as "Bearer ..." in quotes and wrapped over two lines',
@@ -50,12 +55,26 @@ const rows: Row[] = [
     findings: [],
     signature: 'valid',
   },
-  { name: 'the JSON answer of /token instead of the token', token: async () => JSON.stringify({ token: await sign(base()), identity: 'alice' }), findings: ['info 20101 token'], signature: 'valid' },
+  {
+    name: 'the JSON answer of /token instead of the token',
+    token: async () => JSON.stringify({ token: await sign(base()), identity: 'alice' }),
+    findings: ['info 20101 token'],
+    signature: 'valid',
+  },
 
   // Time.
-  { name: 'expired 3 h ago', token: () => sign(twilioPayload(S, { age: 3 * 3600 + 3600 })), findings: ['error 20104 payload.exp'], signature: 'valid' },
+  {
+    name: 'expired 3 h ago',
+    token: () => sign(twilioPayload(S, { age: 3 * 3600 + 3600 })),
+    findings: ['error 20104 payload.exp'],
+    signature: 'valid',
+  },
   { name: 'nbf 5 min in the future', token: () => sign({ ...base(), nbf: S + 300 }), findings: ['error 20105 payload.nbf'] },
-  { name: "twilio's AccessToken with nbf in the future", token: () => twilioToken({ nbf: S + 600 }), findings: ['error 20105 payload.nbf'] },
+  {
+    name: "twilio's AccessToken with nbf in the future",
+    token: () => twilioToken({ nbf: S + 600 }),
+    findings: ['error 20105 payload.nbf'],
+  },
   {
     name: 'iat 2 min in the future (clock skew)',
     token: () => sign({ ...base(), jti: `${REAL_LOOKING.API_KEY}-${S + 120}`, iat: S + 120, exp: S + 120 + 3600 }),
@@ -70,24 +89,79 @@ const rows: Row[] = [
   },
   { name: 'no exp', token: () => sign(without(base(), 'exp')), findings: ['error 20156 payload.exp'] },
   { name: 'exp as a string', token: () => sign({ ...base(), exp: String(S + 3600) }), findings: ['error 20156 payload.exp'] },
-  { name: 'exp before iat', token: () => sign({ ...base(), exp: S - 120 }), findings: ['error 20104 payload.exp', 'error 20156 payload.exp'] },
+  {
+    name: 'exp before iat',
+    token: () => sign({ ...base(), exp: S - 120 }),
+    findings: ['error 20104 payload.exp', 'error 20156 payload.exp'],
+  },
   { name: 'no iat', token: () => sign(without(base(), 'iat')), findings: ['warning 20101 payload.iat'] },
 
   // Header.
-  { name: 'wrong cty', token: () => sign(base(), { header: { ...TWILIO_HEADER, cty: 'twilio-fpa;v=2' } }), findings: ['error 20102 header.cty'] },
-  { name: 'no cty (a generic JWT)', token: () => sign(base(), { header: { alg: 'HS256', typ: 'JWT' } }), findings: ['error 20102 header.cty'] },
+  {
+    name: 'wrong cty',
+    token: () => sign(base(), { header: { ...TWILIO_HEADER, cty: 'twilio-fpa;v=2' } }),
+    findings: ['error 20102 header.cty'],
+  },
+  {
+    name: 'no cty (a generic JWT)',
+    token: () => sign(base(), { header: { alg: 'HS256', typ: 'JWT' } }),
+    findings: ['error 20102 header.cty'],
+  },
   { name: 'no typ', token: () => sign(base(), { header: { alg: 'HS256', cty: 'twilio-fpa;v=1' } }), findings: ['error 20102 header.typ'] },
-  { name: 'alg HS512 (signed with the right secret)', token: () => sign(base(), { header: { ...TWILIO_HEADER, alg: 'HS512' } }), findings: ['error 20102 header.alg'], signature: 'valid' },
-  { name: 'alg none (unsigned)', token: () => unsigned({ ...TWILIO_HEADER, alg: 'none' }, base()), findings: ['error 20102 header.alg', 'info 20107 signature'], signature: 'unknown' },
-  { name: 'unknown region twr', token: () => sign(base(), { header: { ...TWILIO_HEADER, twr: 'xx1' } }), findings: ['error 20102 header.twr'] },
-  { name: 'upper-case region twr', token: () => sign(base(), { header: { ...TWILIO_HEADER, twr: 'IE1' } }), findings: ['error 20102 header.twr'] },
-  { name: 'region ie1 where us1 is expected', token: () => twilioToken({ region: 'ie1' }), findings: ['warning 20102 header.twr'], signature: 'valid' },
+  {
+    name: 'alg HS512 (signed with the right secret)',
+    token: () => sign(base(), { header: { ...TWILIO_HEADER, alg: 'HS512' } }),
+    findings: ['error 20102 header.alg'],
+    signature: 'valid',
+  },
+  {
+    name: 'alg none (unsigned)',
+    token: () => unsigned({ ...TWILIO_HEADER, alg: 'none' }, base()),
+    findings: ['error 20102 header.alg', 'info 20107 signature'],
+    signature: 'unknown',
+  },
+  {
+    name: 'unknown region twr',
+    token: () => sign(base(), { header: { ...TWILIO_HEADER, twr: 'xx1' } }),
+    findings: ['error 20102 header.twr'],
+  },
+  {
+    name: 'upper-case region twr',
+    token: () => sign(base(), { header: { ...TWILIO_HEADER, twr: 'IE1' } }),
+    findings: ['error 20102 header.twr'],
+  },
+  {
+    name: 'region ie1 where us1 is expected',
+    token: () => twilioToken({ region: 'ie1' }),
+    findings: ['warning 20102 header.twr'],
+    signature: 'valid',
+  },
 
   // Signature, issuer, subject.
-  { name: 'bad signature (payload changed after signing)', token: tampered, findings: ['error 20103 payload.sub', 'error 20107 signature'], signature: 'invalid' },
-  { name: 'wrong key secret (same iss)', token: () => sign(base(), { secret: OTHER_SECRET }), findings: ['error 20107 signature'], signature: 'invalid' },
-  { name: "twilio's AccessToken signed with the wrong secret", token: () => twilioToken({ secret: OTHER_SECRET }), findings: ['error 20107 signature'], signature: 'invalid' },
-  { name: 'foreign account (sub), signed by our key', token: () => sign({ ...base(), sub: OTHER_ACCOUNT }), findings: ['error 20103 payload.sub'], signature: 'valid' },
+  {
+    name: 'bad signature (payload changed after signing)',
+    token: tampered,
+    findings: ['error 20103 payload.sub', 'error 20107 signature'],
+    signature: 'invalid',
+  },
+  {
+    name: 'wrong key secret (same iss)',
+    token: () => sign(base(), { secret: OTHER_SECRET }),
+    findings: ['error 20107 signature'],
+    signature: 'invalid',
+  },
+  {
+    name: "twilio's AccessToken signed with the wrong secret",
+    token: () => twilioToken({ secret: OTHER_SECRET }),
+    findings: ['error 20107 signature'],
+    signature: 'invalid',
+  },
+  {
+    name: 'foreign account (sub), signed by our key',
+    token: () => sign({ ...base(), sub: OTHER_ACCOUNT }),
+    findings: ['error 20103 payload.sub'],
+    signature: 'valid',
+  },
   {
     name: 'another API key of the account (iss), signed with its secret',
     token: () => sign({ ...base(), iss: OTHER_KEY, jti: `${OTHER_KEY}-${S - 60}` }, { secret: OTHER_SECRET }),
@@ -101,7 +175,11 @@ const rows: Row[] = [
     signature: 'unknown',
   },
   { name: 'no sub', token: () => sign(without(base(), 'sub')), findings: ['error 20103 payload.sub'] },
-  { name: 'jti not starting with iss', token: () => sign({ ...base(), jti: 'my-token-1' }), findings: ['warning jti_mismatch payload.jti'] },
+  {
+    name: 'jti not starting with iss',
+    token: () => sign({ ...base(), jti: 'my-token-1' }),
+    findings: ['warning jti_mismatch payload.jti'],
+  },
   { name: 'no jti', token: () => sign(without(base(), 'jti')), findings: ['warning jti_missing payload.jti'] },
   {
     name: 'the API secret inside the token',
@@ -113,39 +191,104 @@ const rows: Row[] = [
   // Grants and identity.
   { name: 'no grants', token: () => sign(without(base(), 'grants')), findings: ['error 20106 payload.grants'] },
   { name: 'grants with an identity only', token: () => sign(withGrants({ identity: 'alice' })), findings: ['error 20106 payload.grants'] },
-  { name: 'grants as a string', token: () => sign(withGrants('voice' as unknown as Record<string, unknown>)), findings: ['error 20106 payload.grants'] },
+  {
+    name: 'grants as a string',
+    token: () => sign(withGrants('voice' as unknown as Record<string, unknown>)),
+    findings: ['error 20106 payload.grants'],
+  },
   { name: 'no identity', token: () => sign(withGrants({ video: {} })), findings: ['error 20106 payload.grants.identity'] },
   {
     name: 'voice identity with a space',
     token: () => sign(withGrants({ identity: 'alice smith', voice: { outgoing: { application_sid: REAL_LOOKING.OUTGOING_SID } } })),
     findings: ['warning 31105 payload.grants.identity'],
   },
-  { name: 'video identity of 129 characters', token: () => sign(withGrants({ identity: 'a'.repeat(129), video: {} })), findings: ['warning 53200 payload.grants.identity'] },
-  { name: 'identity with a trailing space', token: () => sign(withGrants({ identity: 'alice ', video: {} })), findings: ['warning 20106 payload.grants.identity'] },
-  { name: 'ZS service SID in the chat grant', token: () => sign(withGrants({ identity: 'alice', chat: { service_sid: ZS_SID } })), findings: ['error 20106 payload.grants.chat.service_sid'] },
-  { name: 'chat grant without service_sid', token: () => sign(withGrants({ identity: 'alice', chat: {} })), findings: ['error 20106 payload.grants.chat.service_sid'] },
-  { name: 'chat grant of another service', token: () => sign(withGrants({ identity: 'alice', chat: { service_sid: 'IS' + '12'.repeat(16) } })), findings: ['warning 20106 payload.grants.chat.service_sid'] },
-  { name: 'sync grant without service_sid', token: () => sign(withGrants({ identity: 'alice', data_sync: {} })), findings: ['error 20106 payload.grants.data_sync.service_sid'] },
-  { name: 'sync grant on the default service where IS... is expected', token: () => sign(withGrants({ identity: 'alice', data_sync: { service_sid: 'default' } })), findings: ['warning 20106 payload.grants.data_sync.service_sid'] },
-  { name: 'a "sync" grant key next to video', token: () => sign(withGrants({ identity: 'alice', video: {}, sync: { service_sid: REAL_LOOKING.SYNC_SERVICE_SID } })), findings: ['warning 20106 payload.grants.sync'] },
-  { name: 'only a "conversations" grant key', token: () => sign(withGrants({ identity: 'alice', conversations: {} })), findings: ['error 20106 payload.grants', 'warning 20106 payload.grants.conversations'] },
+  {
+    name: 'video identity of 129 characters',
+    token: () => sign(withGrants({ identity: 'a'.repeat(129), video: {} })),
+    findings: ['warning 53200 payload.grants.identity'],
+  },
+  {
+    name: 'identity with a trailing space',
+    token: () => sign(withGrants({ identity: 'alice ', video: {} })),
+    findings: ['warning 20106 payload.grants.identity'],
+  },
+  {
+    name: 'ZS service SID in the chat grant',
+    token: () => sign(withGrants({ identity: 'alice', chat: { service_sid: ZS_SID } })),
+    findings: ['error 20106 payload.grants.chat.service_sid'],
+  },
+  {
+    name: 'chat grant without service_sid',
+    token: () => sign(withGrants({ identity: 'alice', chat: {} })),
+    findings: ['error 20106 payload.grants.chat.service_sid'],
+  },
+  {
+    name: 'chat grant of another service',
+    token: () => sign(withGrants({ identity: 'alice', chat: { service_sid: 'IS' + '12'.repeat(16) } })),
+    findings: ['warning 20106 payload.grants.chat.service_sid'],
+  },
+  {
+    name: 'sync grant without service_sid',
+    token: () => sign(withGrants({ identity: 'alice', data_sync: {} })),
+    findings: ['error 20106 payload.grants.data_sync.service_sid'],
+  },
+  {
+    name: 'sync grant on the default service where IS... is expected',
+    token: () => sign(withGrants({ identity: 'alice', data_sync: { service_sid: 'default' } })),
+    findings: ['warning 20106 payload.grants.data_sync.service_sid'],
+  },
+  {
+    name: 'a "sync" grant key next to video',
+    token: () => sign(withGrants({ identity: 'alice', video: {}, sync: { service_sid: REAL_LOOKING.SYNC_SERVICE_SID } })),
+    findings: ['warning 20106 payload.grants.sync'],
+  },
+  {
+    name: 'only a "conversations" grant key',
+    token: () => sign(withGrants({ identity: 'alice', conversations: {} })),
+    findings: ['error 20106 payload.grants', 'warning 20106 payload.grants.conversations'],
+  },
   { name: 'voice grant not an object', token: () => sign(voiceGrant(true)), findings: ['error 20106 payload.grants.voice'] },
-  { name: 'voice application_sid with the IS prefix', token: () => sign(voiceGrant({ outgoing: { application_sid: REAL_LOOKING.CHAT_SERVICE_SID } })), findings: ['error 20106 payload.grants.voice.outgoing.application_sid'] },
-  { name: 'voice outgoing without application_sid', token: () => sign(voiceGrant({ outgoing: {} })), findings: ['error 20106 payload.grants.voice.outgoing.application_sid'] },
-  { name: 'voice TwiML App of another account', token: () => sign(voiceGrant({ outgoing: { application_sid: 'AP' + '34'.repeat(16) } })), findings: ['warning 20106 payload.grants.voice.outgoing.application_sid'] },
+  {
+    name: 'voice application_sid with the IS prefix',
+    token: () => sign(voiceGrant({ outgoing: { application_sid: REAL_LOOKING.CHAT_SERVICE_SID } })),
+    findings: ['error 20106 payload.grants.voice.outgoing.application_sid'],
+  },
+  {
+    name: 'voice outgoing without application_sid',
+    token: () => sign(voiceGrant({ outgoing: {} })),
+    findings: ['error 20106 payload.grants.voice.outgoing.application_sid'],
+  },
+  {
+    name: 'voice TwiML App of another account',
+    token: () => sign(voiceGrant({ outgoing: { application_sid: 'AP' + '34'.repeat(16) } })),
+    findings: ['warning 20106 payload.grants.voice.outgoing.application_sid'],
+  },
   {
     name: 'voice incoming.allow as the string "true"',
     token: () => sign(voiceGrant({ incoming: { allow: 'true' }, outgoing: { application_sid: REAL_LOOKING.OUTGOING_SID } })),
     findings: ['error 20106 payload.grants.voice.incoming.allow'],
   },
-  { name: 'voice incoming only where outgoing is configured', token: () => sign(voiceGrant({ incoming: { allow: true } })), findings: ['warning 20106 payload.grants.voice.outgoing'] },
-  { name: 'voice grant allowing nothing', token: () => sign(voiceGrant({ incoming: { allow: false } })), findings: ['error 20106 payload.grants.voice'] },
+  {
+    name: 'voice incoming only where outgoing is configured',
+    token: () => sign(voiceGrant({ incoming: { allow: true } })),
+    findings: ['warning 20106 payload.grants.voice.outgoing'],
+  },
+  {
+    name: 'voice grant allowing nothing',
+    token: () => sign(voiceGrant({ incoming: { allow: false } })),
+    findings: ['error 20106 payload.grants.voice'],
+  },
   {
     name: 'push credential SID with the wrong prefix',
-    token: () => sign(voiceGrant({ outgoing: { application_sid: REAL_LOOKING.OUTGOING_SID }, push_credential_sid: 'PN' + '56'.repeat(16) })),
+    token: () =>
+      sign(voiceGrant({ outgoing: { application_sid: REAL_LOOKING.OUTGOING_SID }, push_credential_sid: 'PN' + '56'.repeat(16) })),
     findings: ['error 20106 payload.grants.voice.push_credential_sid'],
   },
-  { name: 'video room as a number', token: () => sign(withGrants({ identity: 'alice', video: { room: 42 } })), findings: ['error 20106 payload.grants.video.room'] },
+  {
+    name: 'video room as a number',
+    token: () => sign(withGrants({ identity: 'alice', video: { room: 42 } })),
+    findings: ['error 20106 payload.grants.video.room'],
+  },
 ];
 
 describe('inspectToken corpus (expectations of a real-looking deployment)', () => {
@@ -201,7 +344,7 @@ describe('garbage never throws and is reported as malformed', () => {
         throw new Error('boom');
       },
     };
-    const report = await inspectToken(twilioToken(), { expect: hostile as Expectations });
+    const report = await inspectToken(twilioToken(), { expect: hostile });
     expect(findingKeys(report)).toEqual(['error internal_error token']);
     expect(report).toMatchObject({ valid: false, signature: 'unknown', grants: [] });
   });
@@ -219,7 +362,26 @@ describe('garbage never throws and is reported as malformed', () => {
 
   test('any JSON header and payload, correctly signed: no exception, no internal error, valid exactly when no error', async () => {
     const json = fc.jsonValue({ maxDepth: 4 });
-    const claims = fc.dictionary(fc.constantFrom('alg', 'typ', 'cty', 'twr', 'iss', 'sub', 'jti', 'iat', 'nbf', 'exp', 'grants', 'identity', 'voice', '__proto__', 'constructor'), json);
+    const claims = fc.dictionary(
+      fc.constantFrom(
+        'alg',
+        'typ',
+        'cty',
+        'twr',
+        'iss',
+        'sub',
+        'jti',
+        'iat',
+        'nbf',
+        'exp',
+        'grants',
+        'identity',
+        'voice',
+        '__proto__',
+        'constructor',
+      ),
+      json,
+    );
     await fc.assert(
       fc.asyncProperty(claims, claims, async (header, payload) => {
         const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -257,8 +419,20 @@ describe('the report', () => {
       ],
       times: {
         checkedAt: '2025-01-15T12:00:00.000Z',
-        issuedAt: { claim: nowS - 1080, epochSeconds: nowS - 1080, inMilliseconds: false, iso: '2025-01-15T11:42:00.000Z', relative: '18 min ago' },
-        expiresAt: { claim: nowS + 2520, epochSeconds: nowS + 2520, inMilliseconds: false, iso: '2025-01-15T12:42:00.000Z', relative: 'in 42 min' },
+        issuedAt: {
+          claim: nowS - 1080,
+          epochSeconds: nowS - 1080,
+          inMilliseconds: false,
+          iso: '2025-01-15T11:42:00.000Z',
+          relative: '18 min ago',
+        },
+        expiresAt: {
+          claim: nowS + 2520,
+          epochSeconds: nowS + 2520,
+          inMilliseconds: false,
+          iso: '2025-01-15T12:42:00.000Z',
+          relative: 'in 42 min',
+        },
         lifetimeSeconds: 3600,
         remainingSeconds: 2520,
         status: 'active',
@@ -288,13 +462,24 @@ describe('the report', () => {
 
   test('milliseconds are reported once and then judged as the seconds they meant', async () => {
     const report = await inspectToken(await sign({ ...twilioPayload(nowS), exp: (nowS + 600) * 1000 }), { expect: EXPECT, now: NOW });
-    expect(report.times.expiresAt).toEqual({ claim: (nowS + 600) * 1000, epochSeconds: nowS + 600, inMilliseconds: true, iso: '2025-01-15T12:10:00.000Z', relative: 'in 10 min' });
+    expect(report.times.expiresAt).toEqual({
+      claim: (nowS + 600) * 1000,
+      epochSeconds: nowS + 600,
+      inMilliseconds: true,
+      iso: '2025-01-15T12:10:00.000Z',
+      relative: 'in 10 min',
+    });
     expect(findingKeys(report)).toEqual(['error 20156 payload.exp']);
   });
 
   test('clock skew is given in seconds', async () => {
-    const report = await inspectToken(await sign({ ...twilioPayload(nowS), iat: nowS + 90, exp: nowS + 3690 }), { expect: EXPECT, now: NOW });
-    expect(report.findings).toEqual([expect.objectContaining({ code: 'clock_skew', severity: 'warning', message: expect.stringContaining('90 s in the future') })]);
+    const report = await inspectToken(await sign({ ...twilioPayload(nowS), iat: nowS + 90, exp: nowS + 3690 }), {
+      expect: EXPECT,
+      now: NOW,
+    });
+    expect(report.findings).toEqual([
+      expect.objectContaining({ code: 'clock_skew', severity: 'warning', message: expect.stringContaining('90 s in the future') }),
+    ]);
   });
 
   test('a ZS... chat service says where it came from', async () => {

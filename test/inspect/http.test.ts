@@ -12,13 +12,18 @@ const built = path.resolve(__dirname, '..', '..', 'dist', 'functions', 'inspect.
 
 let server: TestServer;
 beforeAll(async () => {
-  if (!existsSync(built)) throw new Error('dist/functions/inspect.js is missing: run `npm run build --silent` before the integration tests');
+  if (!existsSync(built))
+    throw new Error('dist/functions/inspect.js is missing: run `npm run build --silent` before the integration tests');
   server = await startServer(realVars({ AUTH_MODE: 'none', ALLOWED_ORIGINS: 'https://app.example.com' }));
 });
 afterAll(() => server?.close());
 
 const postJson = (body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${server.url}/inspect`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(`${server.url}/inspect`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 function expectLogsFreeOf(token: string): void {
   const lines = server.logs.filter((line) => line.includes('"/inspect"'));
@@ -39,14 +44,24 @@ describe('/inspect over HTTP', () => {
     const text = await res.text();
     expect(text).not.toContain(TEST_SECRET);
     const report = JSON.parse(text);
-    expect(report).toMatchObject({ valid: true, signature: 'valid', findings: [], identity: 'alice', times: { status: 'active', lifetimeSeconds: 600 } });
+    expect(report).toMatchObject({
+      valid: true,
+      signature: 'valid',
+      findings: [],
+      identity: 'alice',
+      times: { status: 'active', lifetimeSeconds: 600 },
+    });
     expect(report.grants.map((g: { key: string }) => g.key)).toEqual(['voice', 'video', 'chat', 'data_sync']);
     expectLogsFreeOf(token);
   });
 
   test('a form-encoded POST works too, and an expired token is reported with 20104', async () => {
     const token = await sign(twilioPayload(Math.floor(Date.now() / 1000), { age: 5000 }));
-    const res = await fetch(`${server.url}/inspect`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }).toString() });
+    const res = await fetch(`${server.url}/inspect`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+    });
     expect(res.status).toBe(200);
     const report = await res.json();
     expect(findingKeys(report)).toEqual(['error 20104 payload.exp']);
@@ -57,6 +72,8 @@ describe('/inspect over HTTP', () => {
   test('no token is a 400 missing_token naming the field', async () => {
     const res = await postJson({});
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: { code: 'missing_token', field: 'token', message: expect.stringContaining('token is required') } });
+    expect(await res.json()).toEqual({
+      error: { code: 'missing_token', field: 'token', message: expect.stringContaining('token is required') },
+    });
   });
 });

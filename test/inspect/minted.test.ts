@@ -23,7 +23,9 @@ const configurations: [string, Record<string, string | undefined>, string[]][] =
   ['real-looking, legacy SERVICE_SID for chat', deployed({ CHAT_SERVICE_SID: undefined, SERVICE_SID: 'IS' + '4d'.repeat(16) }), []],
 ];
 
-const cases = configurations.flatMap(([name, vars, notes]) => combinations.map((grants) => [`${name}: ${grants.join('+')}`, vars, grants, notes] as const));
+const cases = configurations.flatMap(([name, vars, notes]) =>
+  combinations.map((grants) => [`${name}: ${grants.join('+')}`, vars, grants, notes] as const),
+);
 
 describe('tokens minted by /token inspect clean', () => {
   test.each(cases)('%s', async (_, vars, grants, notes) => {

@@ -13,7 +13,11 @@ export function twilioPayload(nowSeconds: number, opts: { age?: number; ttl?: nu
     jti: `${REAL_LOOKING.API_KEY}-${iat}`,
     grants: {
       identity: 'alice',
-      voice: { incoming: { allow: true }, outgoing: { application_sid: REAL_LOOKING.OUTGOING_SID }, push_credential_sid: REAL_LOOKING.PUSH_CREDENTIAL_SID },
+      voice: {
+        incoming: { allow: true },
+        outgoing: { application_sid: REAL_LOOKING.OUTGOING_SID },
+        push_credential_sid: REAL_LOOKING.PUSH_CREDENTIAL_SID,
+      },
       video: {},
     },
     iat,
@@ -23,11 +27,12 @@ export function twilioPayload(nowSeconds: number, opts: { age?: number; ttl?: nu
   };
 }
 
-export async function sign(payload: Record<string, unknown>, opts: { header?: Record<string, unknown>; secret?: string } = {}): Promise<string> {
+export async function sign(
+  payload: Record<string, unknown>,
+  opts: { header?: Record<string, unknown>; secret?: string } = {},
+): Promise<string> {
   const header = opts.header ?? TWILIO_HEADER;
-  return new SignJWT(payload)
-    .setProtectedHeader(header as { alg: string })
-    .sign(new TextEncoder().encode(opts.secret ?? TEST_SECRET));
+  return new SignJWT(payload).setProtectedHeader(header as { alg: string }).sign(new TextEncoder().encode(opts.secret ?? TEST_SECRET));
 }
 
 /** For the things jose refuses to sign (alg none). */
@@ -36,7 +41,16 @@ export function unsigned(header: Record<string, unknown>, payload: Record<string
   return `${part(header)}.${part(payload)}.`;
 }
 
-export function twilioToken(opts: { grants?: ('voice' | 'video' | 'chat' | 'sync')[]; identity?: string; ttl?: number; nbf?: number; region?: string; secret?: string } = {}): string {
+export function twilioToken(
+  opts: {
+    grants?: ('voice' | 'video' | 'chat' | 'sync')[];
+    identity?: string;
+    ttl?: number;
+    nbf?: number;
+    region?: string;
+    secret?: string;
+  } = {},
+): string {
   const token = new AccessToken(REAL_LOOKING.ACCOUNT_SID, REAL_LOOKING.API_KEY, opts.secret ?? TEST_SECRET, {
     identity: opts.identity ?? 'alice',
     ttl: opts.ttl ?? 3600,
@@ -44,7 +58,14 @@ export function twilioToken(opts: { grants?: ('voice' | 'video' | 'chat' | 'sync
     region: opts.region,
   });
   for (const grant of opts.grants ?? ['voice', 'video']) {
-    if (grant === 'voice') token.addGrant(new AccessToken.VoiceGrant({ outgoingApplicationSid: REAL_LOOKING.OUTGOING_SID, incomingAllow: true, pushCredentialSid: REAL_LOOKING.PUSH_CREDENTIAL_SID }));
+    if (grant === 'voice')
+      token.addGrant(
+        new AccessToken.VoiceGrant({
+          outgoingApplicationSid: REAL_LOOKING.OUTGOING_SID,
+          incomingAllow: true,
+          pushCredentialSid: REAL_LOOKING.PUSH_CREDENTIAL_SID,
+        }),
+      );
     if (grant === 'video') token.addGrant(new AccessToken.VideoGrant());
     if (grant === 'chat') token.addGrant(new AccessToken.ChatGrant({ serviceSid: REAL_LOOKING.CHAT_SERVICE_SID }));
     if (grant === 'sync') token.addGrant(new AccessToken.SyncGrant({ serviceSid: REAL_LOOKING.SYNC_SERVICE_SID }));

@@ -23,14 +23,21 @@ print(json.dumps({"headers": decoded.headers, "payload": decoded.payload}))
 
 (hasTwilioPython ? describe : describe.skip)("Twilio's Python helper library", () => {
   test('verifies a voice+chat+sync token we minted and reads the same payload', () => {
-    const minted = mintToken({ identity: 'py_user', grants: ['voice', 'chat', 'sync'], incomingAllow: true }, loadConfig(realVars({ TWILIO_REGION: 'ie1' })));
+    const minted = mintToken(
+      { identity: 'py_user', grants: ['voice', 'chat', 'sync'], incomingAllow: true },
+      loadConfig(realVars({ TWILIO_REGION: 'ie1' })),
+    );
     const out = JSON.parse(execFileSync(PYTHON, ['-c', VERIFY, minted.token, TEST_SECRET], { encoding: 'utf8' }));
     expect(out.headers).toEqual({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1', twr: 'ie1' });
     expect(out.payload.iss).toBe(REAL_LOOKING.API_KEY);
     expect(out.payload.sub).toBe(REAL_LOOKING.ACCOUNT_SID);
     expect(out.payload.grants).toEqual({
       identity: 'py_user',
-      voice: { incoming: { allow: true }, outgoing: { application_sid: REAL_LOOKING.OUTGOING_SID }, push_credential_sid: REAL_LOOKING.PUSH_CREDENTIAL_SID },
+      voice: {
+        incoming: { allow: true },
+        outgoing: { application_sid: REAL_LOOKING.OUTGOING_SID },
+        push_credential_sid: REAL_LOOKING.PUSH_CREDENTIAL_SID,
+      },
       chat: { service_sid: REAL_LOOKING.CHAT_SERVICE_SID },
       data_sync: { service_sid: REAL_LOOKING.SYNC_SERVICE_SID },
     });

@@ -14,7 +14,6 @@ const root = path.resolve(__dirname, '..', '..');
 const built = path.join(root, 'dist', 'functions');
 const functionFiles = fs.readdirSync(built).filter((f) => f.endsWith('.js'));
 
-
 test('there is at least the token function to check', () => {
   expect(functionFiles).toContain('token.js');
 });
@@ -34,10 +33,19 @@ describe.each(functionFiles)('dist/functions/%s', (file) => {
   });
 
   test('loads and answers alone in an empty folder', () => {
-    const event = file === 'token.js' ? { identity: 'solo', grants: 'chat', request: { headers: {}, cookies: {} } } : { request: { headers: {}, cookies: {} } };
+    const event =
+      file === 'token.js'
+        ? { identity: 'solo', grants: 'chat', request: { headers: {}, cookies: {} } }
+        : { request: { headers: {}, cookies: {} } };
     const out = execFileSync(process.execPath, ['-e', FUNCTION_RUNNER_SOURCE], {
       cwd: dir,
-      env: { ...process.env, NODE_PATH: '', NODE_MODULES: path.join(dir, 'node_modules'), FUNCTION_FILE: path.join(dir, file), CALL: JSON.stringify([demoVars(), event]) },
+      env: {
+        ...process.env,
+        NODE_PATH: '',
+        NODE_MODULES: path.join(dir, 'node_modules'),
+        FUNCTION_FILE: path.join(dir, file),
+        CALL: JSON.stringify([demoVars(), event]),
+      },
       encoding: 'utf8',
       timeout: 20000,
     });

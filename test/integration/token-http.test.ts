@@ -24,17 +24,34 @@ describe('/token over HTTP through twilio-run', () => {
         apiKey: DEMO_CONFIG.API_KEY,
         iat: payload.iat!,
         ttl: 600,
-        grants: { identity: 'alice', voice: { incoming: { allow: true }, outgoing: { application_sid: DEMO_CONFIG.OUTGOING_SID } }, video: {} },
+        grants: {
+          identity: 'alice',
+          voice: { incoming: { allow: true }, outgoing: { application_sid: DEMO_CONFIG.OUTGOING_SID } },
+          video: {},
+        },
       }),
     );
-    expect(body).toEqual({ token: body.token, identity: 'alice', grants: ['voice', 'video'], ttl: 600, expiresAt: new Date((payload.iat! + 600) * 1000).toISOString() });
+    expect(body).toEqual({
+      token: body.token,
+      identity: 'alice',
+      grants: ['voice', 'video'],
+      ttl: 600,
+      expiresAt: new Date((payload.iat! + 600) * 1000).toISOString(),
+    });
   });
 });
 
 describe('/token request forms and errors over HTTP', () => {
   test('POST JSON and POST form bodies are read like query strings (incomingAllow "false" is false)', async () => {
-    const json = await fetch(`${server.url}/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ identity: 'bob', grants: ['voice'], incomingAllow: false }) });
-    const form = await fetch(`${server.url}/token`, { method: 'POST', body: new URLSearchParams({ identity: 'bob', grants: 'voice', incomingAllow: 'false' }) });
+    const json = await fetch(`${server.url}/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ identity: 'bob', grants: ['voice'], incomingAllow: false }),
+    });
+    const form = await fetch(`${server.url}/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ identity: 'bob', grants: 'voice', incomingAllow: 'false' }),
+    });
     for (const res of [json, form]) {
       expect(res.status).toBe(200);
       const { payload } = await verifyTwilioToken((await res.json()).token, DEMO_CONFIG.API_SECRET);
@@ -47,7 +64,11 @@ describe('/token request forms and errors over HTTP', () => {
     const body = await res.json();
     expect(body.grants).toEqual(['chat', 'sync']);
     const { payload } = await verifyTwilioToken(body.token, DEMO_CONFIG.API_SECRET);
-    expect(payload.grants).toEqual({ identity: 'carol', chat: { service_sid: DEMO_CONFIG.CHAT_SERVICE_SID }, data_sync: { service_sid: 'default' } });
+    expect(payload.grants).toEqual({
+      identity: 'carol',
+      chat: { service_sid: DEMO_CONFIG.CHAT_SERVICE_SID },
+      data_sync: { service_sid: 'default' },
+    });
   });
 
   test.each([
@@ -87,7 +108,14 @@ describe('/token request forms and errors over HTTP', () => {
   });
 
   test('OPTIONS preflight is answered by the platform itself with Authorization allowed', async () => {
-    const res = await fetch(`${server.url}/token`, { method: 'OPTIONS', headers: { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' } });
+    const res = await fetch(`${server.url}/token`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'https://app.example.com',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization',
+      },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
   });
@@ -96,7 +124,14 @@ describe('/token request forms and errors over HTTP', () => {
     server.logs.length = 0;
     const body = await (await fetch(`${server.url}/token?identity=erin&grants=sync`)).json();
     expect(server.logs).toHaveLength(1);
-    expect(JSON.parse(server.logs[0]!)).toMatchObject({ path: '/token', status: 200, outcome: 'ok', identity: 'erin', grants: ['sync'], ttl: 3600 });
+    expect(JSON.parse(server.logs[0]!)).toMatchObject({
+      path: '/token',
+      status: 200,
+      outcome: 'ok',
+      identity: 'erin',
+      grants: ['sync'],
+      ttl: 3600,
+    });
     expect(server.logs[0]).not.toContain(body.token.split('.')[1]);
   });
 });

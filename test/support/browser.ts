@@ -9,7 +9,15 @@ import type { Browser } from 'playwright-core';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** Headless, and nothing that would phone home (updates, sync, safe-browsing lists). */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Screenshots and other artefacts people look at (gitignored). */
 export const OUTPUT_DIR = path.resolve(__dirname, '..', '..', 'test-output');

@@ -96,9 +96,25 @@ export interface TwilioApiStandIn {
 const RFC2822 = 'Thu, 30 Jul 2015 20:00:00 +0000';
 const ISO = '2015-07-30T20:00:00Z';
 
-const unauthorized = { code: 20003, detail: 'Your AccountSid or AuthToken was incorrect.', message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 };
-const testCredentialsRefused = { code: 20008, message: 'Resource not accessible with Test Account Credentials', more_info: 'https://www.twilio.com/docs/errors/20008', status: 403 };
-const notFound = (path: string) => ({ code: 20404, message: `The requested resource ${path} was not found`, more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 });
+const unauthorized = {
+  code: 20003,
+  detail: 'Your AccountSid or AuthToken was incorrect.',
+  message: 'Authenticate',
+  more_info: 'https://www.twilio.com/docs/errors/20003',
+  status: 401,
+};
+const testCredentialsRefused = {
+  code: 20008,
+  message: 'Resource not accessible with Test Account Credentials',
+  more_info: 'https://www.twilio.com/docs/errors/20008',
+  status: 403,
+};
+const notFound = (path: string) => ({
+  code: 20404,
+  message: `The requested resource ${path} was not found`,
+  more_info: 'https://www.twilio.com/docs/errors/20404',
+  status: 404,
+});
 
 interface Principal {
   accountSid: string;
@@ -127,7 +143,10 @@ function authenticate(world: StandInWorld, header: string | undefined, region: R
   if (key !== undefined) {
     if (key.secret !== password || (key.region ?? 'us1') !== region) return { user };
     const account = world.accounts.find((a) => a.sid === key.accountSid);
-    return { user, principal: { accountSid: key.accountSid, type: key.type, allow: key.allow ?? [], test: account?.testCredentials === true } };
+    return {
+      user,
+      principal: { accountSid: key.accountSid, type: key.type, allow: key.allow ?? [], test: account?.testCredentials === true },
+    };
   }
   const account = world.accounts.find((a) => a.sid === user);
   if (account !== undefined && account.authToken === password && region === 'us1') {
@@ -215,7 +234,17 @@ function route(world: StandInWorld, product: string, path: string, principal: Pr
       const uri = `/2010-04-01/Accounts/${accountSid}/Applications.json?PageSize=1&Page=0`;
       return {
         status: 200,
-        body: { applications: apps.slice(0, 1).map(applicationBody), end: 0, first_page_uri: uri, next_page_uri: null, page: 0, page_size: 1, previous_page_uri: null, start: 0, uri },
+        body: {
+          applications: apps.slice(0, 1).map(applicationBody),
+          end: 0,
+          first_page_uri: uri,
+          next_page_uri: null,
+          page: 0,
+          page_size: 1,
+          previous_page_uri: null,
+          start: 0,
+          uri,
+        },
       };
     }
     const app = apps.find((a) => a.sid === sid);
@@ -230,7 +259,13 @@ function route(world: StandInWorld, product: string, path: string, principal: Pr
     if (key === undefined) return missing;
     return {
       status: 200,
-      body: { sid: key.sid, friendly_name: key.friendlyName, date_created: RFC2822, date_updated: RFC2822, policy: key.type === 'restricted' ? { allow: key.allow ?? [] } : null },
+      body: {
+        sid: key.sid,
+        friendly_name: key.friendlyName,
+        date_created: RFC2822,
+        date_updated: RFC2822,
+        policy: key.type === 'restricted' ? { allow: key.allow ?? [] } : null,
+      },
     };
   }
 
@@ -261,12 +296,28 @@ function route(world: StandInWorld, product: string, path: string, principal: Pr
     const found = (pool ?? []).find((s) => s.sid === service[1] && s.accountSid === principal.accountSid);
     if (found === undefined) return missing;
     const url = `${host}/v1/Services/${found.sid}`;
-    const common = { sid: found.sid, account_sid: found.accountSid, friendly_name: found.friendlyName, date_created: ISO, date_updated: ISO, url };
+    const common = {
+      sid: found.sid,
+      account_sid: found.accountSid,
+      friendly_name: found.friendlyName,
+      date_created: ISO,
+      date_updated: ISO,
+      url,
+    };
     return {
       status: 200,
       body:
         product === 'conversations'
-          ? { ...common, links: { conversations: `${url}/Conversations`, users: `${url}/Users`, roles: `${url}/Roles`, bindings: `${url}/Bindings`, configuration: `${url}/Configuration` } }
+          ? {
+              ...common,
+              links: {
+                conversations: `${url}/Conversations`,
+                users: `${url}/Users`,
+                roles: `${url}/Roles`,
+                bindings: `${url}/Bindings`,
+                configuration: `${url}/Configuration`,
+              },
+            }
           : {
               ...common,
               unique_name: null,
@@ -276,7 +327,12 @@ function route(world: StandInWorld, product: string, path: string, principal: Pr
               acl_enabled: false,
               reachability_debouncing_enabled: false,
               reachability_debouncing_window: 5000,
-              links: { documents: `${url}/Documents`, sync_lists: `${url}/Lists`, sync_maps: `${url}/Maps`, sync_streams: `${url}/Streams` },
+              links: {
+                documents: `${url}/Documents`,
+                sync_lists: `${url}/Lists`,
+                sync_maps: `${url}/Maps`,
+                sync_streams: `${url}/Streams`,
+              },
             },
     };
   }
@@ -293,7 +349,11 @@ export async function startTwilioApiStandIn(world: StandInWorld): Promise<Twilio
     const send = (answer: Answer, user?: string): void => {
       requests.push({ method: req.method ?? '', host, path, user, status: answer.status });
       const body = JSON.stringify(answer.body);
-      res.writeHead(answer.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Twilio-Request-Id': 'RQ' + '0'.repeat(32) });
+      res.writeHead(answer.status, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+        'Twilio-Request-Id': 'RQ' + '0'.repeat(32),
+      });
       res.end(body);
     };
     const target = parseHost(host);

@@ -10,7 +10,14 @@ const config = loadConfig(realVars());
 
 /** Twilio's payload shape for each product, as the SDKs read it. */
 const EXPECTED_GRANT: Record<GrantName, [string, unknown]> = {
-  voice: ['voice', { incoming: { allow: true }, outgoing: { application_sid: REAL_LOOKING.OUTGOING_SID }, push_credential_sid: REAL_LOOKING.PUSH_CREDENTIAL_SID }],
+  voice: [
+    'voice',
+    {
+      incoming: { allow: true },
+      outgoing: { application_sid: REAL_LOOKING.OUTGOING_SID },
+      push_credential_sid: REAL_LOOKING.PUSH_CREDENTIAL_SID,
+    },
+  ],
   video: ['video', {}],
   chat: ['chat', { service_sid: REAL_LOOKING.CHAT_SERVICE_SID }],
   sync: ['data_sync', { service_sid: REAL_LOOKING.SYNC_SERVICE_SID }],
@@ -22,21 +29,30 @@ for (let mask = 1; mask < 1 << GRANT_NAMES.length; mask++) {
 }
 
 describe('mintToken', () => {
-  test.each(allCombinations.map((g) => [g.join('+'), g] as const))('%s: verifies with the secret and carries exactly those grants', async (_, grants) => {
-    const minted = mintToken({ identity: 'alice', grants: [...grants], incomingAllow: true }, config);
-    const { header, payload } = await verifyTwilioToken(minted.token, TEST_SECRET);
-    expect(header).toEqual({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1' });
-    expect(payload).toEqual(
-      expectedPayload({
-        accountSid: REAL_LOOKING.ACCOUNT_SID,
-        apiKey: REAL_LOOKING.API_KEY,
-        iat: payload.iat!,
+  test.each(allCombinations.map((g) => [g.join('+'), g] as const))(
+    '%s: verifies with the secret and carries exactly those grants',
+    async (_, grants) => {
+      const minted = mintToken({ identity: 'alice', grants: [...grants], incomingAllow: true }, config);
+      const { header, payload } = await verifyTwilioToken(minted.token, TEST_SECRET);
+      expect(header).toEqual({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1' });
+      expect(payload).toEqual(
+        expectedPayload({
+          accountSid: REAL_LOOKING.ACCOUNT_SID,
+          apiKey: REAL_LOOKING.API_KEY,
+          iat: payload.iat!,
+          ttl: 3600,
+          grants: { identity: 'alice', ...Object.fromEntries(grants.map((g) => EXPECTED_GRANT[g])) },
+        }),
+      );
+      expect(minted).toEqual({
+        token: minted.token,
+        identity: 'alice',
+        grants,
         ttl: 3600,
-        grants: { identity: 'alice', ...Object.fromEntries(grants.map((g) => EXPECTED_GRANT[g])) },
-      }),
-    );
-    expect(minted).toEqual({ token: minted.token, identity: 'alice', grants, ttl: 3600, expiresAt: new Date((payload.iat! + 3600) * 1000).toISOString() });
-  });
+        expiresAt: new Date((payload.iat! + 3600) * 1000).toISOString(),
+      });
+    },
+  );
 
   test('room, ttl, incoming calls off and the region header', async () => {
     const regional = loadConfig(realVars({ TWILIO_REGION: 'au1', PUSH_CREDENTIAL_SID: undefined }));
@@ -44,7 +60,11 @@ describe('mintToken', () => {
     const { header, payload } = await verifyTwilioToken(minted.token, TEST_SECRET);
     expect(header).toEqual({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1', twr: 'au1' });
     expect(payload.exp! - payload.iat!).toBe(60);
-    expect(payload.grants).toEqual({ identity: 'bob', voice: { outgoing: { application_sid: REAL_LOOKING.OUTGOING_SID } }, video: { room: 'standup' } });
+    expect(payload.grants).toEqual({
+      identity: 'bob',
+      voice: { outgoing: { application_sid: REAL_LOOKING.OUTGOING_SID } },
+      video: { room: 'standup' },
+    });
   });
 
   test('the cached KeyObject signs byte-identical tokens to the plain string secret', () => {
@@ -84,7 +104,13 @@ describe('mintToken', () => {
   });
 
   test("sync without SYNC_SERVICE_SID uses the account's default service", async () => {
-    const minted = mintToken({ identity: 'a', grants: ['sync'], incomingAllow: true }, loadConfig(realVars({ SYNC_SERVICE_SID: undefined })));
-    expect((await verifyTwilioToken(minted.token, TEST_SECRET)).payload.grants).toEqual({ identity: 'a', data_sync: { service_sid: 'default' } });
+    const minted = mintToken(
+      { identity: 'a', grants: ['sync'], incomingAllow: true },
+      loadConfig(realVars({ SYNC_SERVICE_SID: undefined })),
+    );
+    expect((await verifyTwilioToken(minted.token, TEST_SECRET)).payload.grants).toEqual({
+      identity: 'a',
+      data_sync: { service_sid: 'default' },
+    });
   });
 });

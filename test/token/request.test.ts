@@ -13,7 +13,9 @@ function errorOf(event: Record<string, unknown>, maxTtl = 86400): { status: numb
 
 describe('parseTokenRequest', () => {
   test('reads a full request from query-string values', () => {
-    expect(parseTokenRequest({ identity: 'alice_1', grants: 'voice,video', ttl: '600', room: 'standup', incomingAllow: 'false' }, 86400)).toEqual({
+    expect(
+      parseTokenRequest({ identity: 'alice_1', grants: 'voice,video', ttl: '600', room: 'standup', incomingAllow: 'false' }, 86400),
+    ).toEqual({
       identity: 'alice_1',
       grants: ['voice', 'video'],
       ttl: 600,
@@ -23,15 +25,31 @@ describe('parseTokenRequest', () => {
   });
 
   test('grants: arrays, spaces, case, duplicates and the conversations alias collapse to canonical names in request order', () => {
-    expect(parseTokenRequest({ identity: 'a', grants: ['Sync', 'conversations, chat', 'video', 'sync'] }, 86400).grants).toEqual(['sync', 'chat', 'video']);
+    expect(parseTokenRequest({ identity: 'a', grants: ['Sync', 'conversations, chat', 'video', 'sync'] }, 86400).grants).toEqual([
+      'sync',
+      'chat',
+      'video',
+    ]);
   });
 
   test('defaults: ttl from configuration, incoming calls allowed', () => {
-    expect(parseTokenRequest({ identity: 'bob', grants: 'voice' }, 86400)).toEqual({ identity: 'bob', grants: ['voice'], ttl: undefined, room: undefined, incomingAllow: true });
+    expect(parseTokenRequest({ identity: 'bob', grants: 'voice' }, 86400)).toEqual({
+      identity: 'bob',
+      grants: ['voice'],
+      ttl: undefined,
+      room: undefined,
+      incomingAllow: true,
+    });
   });
 
   test.each([
-    [true, true], [false, false], ['TRUE', true], ['false', false], ['0', false], ['1', true], [0, false],
+    [true, true],
+    [false, false],
+    ['TRUE', true],
+    ['false', false],
+    ['0', false],
+    ['1', true],
+    [0, false],
   ])('incomingAllow %p reads as %p', (raw, expected) => {
     expect(parseTokenRequest({ identity: 'bob', grants: 'voice', incomingAllow: raw }, 86400).incomingAllow).toBe(expected);
   });
@@ -41,7 +59,9 @@ describe('parseTokenRequest', () => {
   });
 
   test('non-voice identities may use any printable characters, e.g. an email', () => {
-    expect(parseTokenRequest({ identity: 'Zoë.o\'neil+test@example.com', grants: 'chat,sync' }, 86400).identity).toBe('Zoë.o\'neil+test@example.com');
+    expect(parseTokenRequest({ identity: "Zoë.o'neil+test@example.com", grants: 'chat,sync' }, 86400).identity).toBe(
+      "Zoë.o'neil+test@example.com",
+    );
   });
 
   test.each([
@@ -81,7 +101,10 @@ describe('parseTokenRequest', () => {
   });
 
   test('ttl above a configured TOKEN_MAX_TTL is refused with the limit in the message', () => {
-    expect(errorOf({ identity: 'a', grants: 'sync', ttl: '7201' }, 7200)).toMatchObject({ code: 'invalid_ttl', message: expect.stringContaining('1 to 7200') });
+    expect(errorOf({ identity: 'a', grants: 'sync', ttl: '7201' }, 7200)).toMatchObject({
+      code: 'invalid_ttl',
+      message: expect.stringContaining('1 to 7200'),
+    });
   });
 
   test('the voice identity rule says what is allowed and which SDK error it prevents', () => {

@@ -22,11 +22,19 @@ export function checkAccountSid(vars: DoctorVars): CheckResult {
   const title = 'ACCOUNT_SID';
   const fix = `${sidShape('ACCOUNT_SID', 'AC')} (Account Info on the Twilio Console dashboard)`;
   const value = readVar(vars, 'ACCOUNT_SID');
-  if (value === undefined) return row(id, title, 'fail', 'ACCOUNT_SID is not set: tokens need the Account SID as their subject (sub).', fix);
+  if (value === undefined)
+    return row(id, title, 'fail', 'ACCOUNT_SID is not set: tokens need the Account SID as their subject (sub).', fix);
   if (isPlaceholderSid(value)) {
-    return row(id, title, 'fail', 'ACCOUNT_SID is a placeholder (the demo\'s all-zero SID or an example\'s), not an account: Twilio rejects tokens for it with 20103 (invalid subject).', fix);
+    return row(
+      id,
+      title,
+      'fail',
+      "ACCOUNT_SID is a placeholder (the demo's all-zero SID or an example's), not an account: Twilio rejects tokens for it with 20103 (invalid subject).",
+      fix,
+    );
   }
-  if (!isSid(value, 'AC')) return row(id, title, 'fail', `ACCOUNT_SID ${describeSidProblem(value, 'AC')}; tokens with that subject fail with 20103.`, fix);
+  if (!isSid(value, 'AC'))
+    return row(id, title, 'fail', `ACCOUNT_SID ${describeSidProblem(value, 'AC')}; tokens with that subject fail with 20103.`, fix);
   const testVariable = TEST_ACCOUNT_VARIABLES.find((name) => readVar(vars, name) === value);
   if (testVariable !== undefined) {
     return row(
@@ -46,12 +54,15 @@ export function checkApiKey(vars: DoctorVars): CheckResult {
   const fix = `${sidShape('API_KEY', 'SK')} (a Standard key created in the account ACCOUNT_SID: Console > Account > API keys & tokens)`;
   const value = readVar(vars, 'API_KEY');
   if (value === undefined) return row(id, title, 'fail', 'API_KEY is not set: tokens need the API key SID as their issuer (iss).', fix);
-  if (isPlaceholderSid(value)) return row(id, title, 'fail', 'API_KEY is a placeholder, not a key: Twilio rejects tokens it issues with 20103 (invalid issuer).', fix);
-  if (!isSid(value, 'SK')) return row(id, title, 'fail', `API_KEY ${describeSidProblem(value, 'SK')}; tokens with that issuer fail with 20103.`, fix);
+  if (isPlaceholderSid(value))
+    return row(id, title, 'fail', 'API_KEY is a placeholder, not a key: Twilio rejects tokens it issues with 20103 (invalid issuer).', fix);
+  if (!isSid(value, 'SK'))
+    return row(id, title, 'fail', `API_KEY ${describeSidProblem(value, 'SK')}; tokens with that issuer fail with 20103.`, fix);
   return row(id, title, 'pass', `API key ${value}.`);
 }
 
-const PLACEHOLDER_SECRET = /^(?:your|my)?[_ -]?(?:api)?[_ -]?(?:key)?[_ -]?secret(?:[_ -]?here)?$|changeme|change[_ -]me|placeholder|example|^<.*>$/i;
+const PLACEHOLDER_SECRET =
+  /^(?:your|my)?[_ -]?(?:api)?[_ -]?(?:key)?[_ -]?secret(?:[_ -]?here)?$|changeme|change[_ -]me|placeholder|example|^<.*>$/i;
 
 export function checkApiSecret(vars: DoctorVars): CheckResult {
   const id = 'api_secret';
@@ -59,7 +70,13 @@ export function checkApiSecret(vars: DoctorVars): CheckResult {
   const value = readVar(vars, 'API_SECRET');
   if (value === undefined) return row(id, title, 'fail', 'API_SECRET is not set: tokens cannot be signed.', SECRET_FIX);
   if (value === DEMO_CONFIG.API_SECRET) {
-    return row(id, title, 'fail', 'API_SECRET is the demo secret from the tracked .env: Twilio rejects every token signed with it (20107 invalid signature).', SECRET_FIX);
+    return row(
+      id,
+      title,
+      'fail',
+      'API_SECRET is the demo secret from the tracked .env: Twilio rejects every token signed with it (20107 invalid signature).',
+      SECRET_FIX,
+    );
   }
   const tokenVariable = AUTH_TOKEN_VARIABLES.find((name) => readVar(vars, name) === value);
   if (tokenVariable !== undefined) {
@@ -74,13 +91,25 @@ export function checkApiSecret(vars: DoctorVars): CheckResult {
   const sidPrefix = sidPrefixOf(value);
   if (sidPrefix !== undefined) {
     const kind = (SID_PREFIXES as Record<string, string>)[sidPrefix] ?? 'Twilio';
-    return row(id, title, 'fail', `API_SECRET holds a SID (${sidPrefix}..., ${kind}), not a secret: tokens signed with it fail with 20107.`, SECRET_FIX);
+    return row(
+      id,
+      title,
+      'fail',
+      `API_SECRET holds a SID (${sidPrefix}..., ${kind}), not a secret: tokens signed with it fail with 20107.`,
+      SECRET_FIX,
+    );
   }
   if (PLACEHOLDER_SECRET.test(value) || /^(.)\1*$/.test(value)) {
     return row(id, title, 'fail', 'API_SECRET is a placeholder, not a secret: tokens signed with it fail with 20107.', SECRET_FIX);
   }
   if (/\s/.test(value)) {
-    return row(id, title, 'fail', 'API_SECRET contains whitespace; secrets never do (a line break or a space crept in when pasting), so every signature fails (20107).', SECRET_FIX);
+    return row(
+      id,
+      title,
+      'fail',
+      'API_SECRET contains whitespace; secrets never do (a line break or a space crept in when pasting), so every signature fails (20107).',
+      SECRET_FIX,
+    );
   }
   if (value.length !== API_SECRET_LENGTH) {
     return row(

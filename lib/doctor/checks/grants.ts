@@ -17,7 +17,8 @@ const ZS_EXPLANATION = 'ZS... is the SID of a Functions (Serverless) service, wh
  * request); a placeholder passes lib/config and fails later, at Twilio.
  */
 function sidProblem(name: string, value: string, prefix: SidPrefix, placeholderConsequence: string): string | undefined {
-  if (isPlaceholderSid(value)) return `${name} is a placeholder (an all-zero or example SID), not a real resource: ${placeholderConsequence}.`;
+  if (isPlaceholderSid(value))
+    return `${name} is a placeholder (an all-zero or example SID), not a real resource: ${placeholderConsequence}.`;
   if (!isSid(value, prefix)) {
     const zs = sidPrefixOf(value) === 'ZS' ? ` (${ZS_EXPLANATION})` : '';
     return `${name} ${describeSidProblem(value, prefix)}${zs}: the service answers config_error to every request until it is fixed.`;
@@ -32,11 +33,22 @@ export function checkOutgoingSid(vars: DoctorVars): CheckResult {
   const value = readVar(vars, 'OUTGOING_SID');
   if (value === undefined) {
     if (readVar(vars, 'PUSH_CREDENTIAL_SID') !== undefined) {
-      return row(id, title, 'fail', 'PUSH_CREDENTIAL_SID is set, so voice is meant to work, but OUTGOING_SID is not: every voice token request answers config_error.', fix);
+      return row(
+        id,
+        title,
+        'fail',
+        'PUSH_CREDENTIAL_SID is set, so voice is meant to work, but OUTGOING_SID is not: every voice token request answers config_error.',
+        fix,
+      );
     }
     return row(id, title, 'skip', 'Voice is not configured: /token answers config_error for grants=voice.', `to enable voice: ${fix}`);
   }
-  const problem = sidProblem('OUTGOING_SID', value, 'AP', 'voice tokens name a TwiML App Twilio cannot find, so calls fail (21218 invalid ApplicationSid)');
+  const problem = sidProblem(
+    'OUTGOING_SID',
+    value,
+    'AP',
+    'voice tokens name a TwiML App Twilio cannot find, so calls fail (21218 invalid ApplicationSid)',
+  );
   if (problem !== undefined) return row(id, title, 'fail', problem, fix);
   return row(id, title, 'pass', `Voice tokens place calls through TwiML App ${value}.`);
 }
@@ -61,7 +73,12 @@ export function checkChatServiceSid(vars: DoctorVars): CheckResult {
     }
     return row(id, title, 'skip', 'Chat is not configured: /token answers config_error for grants=chat.', `to enable chat: ${CHAT_FIX}`);
   }
-  const problem = sidProblem('CHAT_SERVICE_SID', value, 'IS', 'chat tokens name a service Twilio cannot find, so the Conversations SDK fails to connect');
+  const problem = sidProblem(
+    'CHAT_SERVICE_SID',
+    value,
+    'IS',
+    'chat tokens name a service Twilio cannot find, so the Conversations SDK fails to connect',
+  );
   if (problem !== undefined) return row(id, title, 'fail', problem, CHAT_FIX);
   return row(id, title, 'pass', `Chat tokens use Conversations service ${value}.`);
 }
@@ -73,8 +90,15 @@ export function checkServiceSid(vars: DoctorVars): CheckResult {
   const chat = readVar(vars, 'CHAT_SERVICE_SID');
   if (value === undefined) return row(id, title, 'pass', 'Not set (CHAT_SERVICE_SID is the variable for chat).');
   if (isSid(value, 'ZS')) {
-    if (chat !== undefined) return row(id, title, 'pass', `Holds a Functions service SID (ZS...), which is ignored: chat uses CHAT_SERVICE_SID.`);
-    return row(id, title, 'warn', `${ZS_EXPLANATION}; it is not a Conversations service, so it is ignored and chat is not configured.`, `remove SERVICE_SID and set ${CHAT_FIX}`);
+    if (chat !== undefined)
+      return row(id, title, 'pass', `Holds a Functions service SID (ZS...), which is ignored: chat uses CHAT_SERVICE_SID.`);
+    return row(
+      id,
+      title,
+      'warn',
+      `${ZS_EXPLANATION}; it is not a Conversations service, so it is ignored and chat is not configured.`,
+      `remove SERVICE_SID and set ${CHAT_FIX}`,
+    );
   }
   if (chat !== undefined) {
     if (value === chat) return row(id, title, 'pass', 'Same SID as CHAT_SERVICE_SID (redundant; CHAT_SERVICE_SID is the one used).');
@@ -102,8 +126,14 @@ export function checkSyncServiceSid(vars: DoctorVars): CheckResult {
   const title = 'SYNC_SERVICE_SID (sync)';
   const fix = `${sidShape('SYNC_SERVICE_SID', 'IS')} (Sync > Services, in the account ACCOUNT_SID), or SYNC_SERVICE_SID=default`;
   const value = readVar(vars, 'SYNC_SERVICE_SID');
-  if (value === undefined || usesDefaultSyncService(vars)) return row(id, title, 'pass', 'Sync tokens use the account\'s default Sync service.');
-  const problem = sidProblem('SYNC_SERVICE_SID', value, 'IS', 'sync tokens name a service Twilio cannot find, so the Sync SDK fails to connect');
+  if (value === undefined || usesDefaultSyncService(vars))
+    return row(id, title, 'pass', "Sync tokens use the account's default Sync service.");
+  const problem = sidProblem(
+    'SYNC_SERVICE_SID',
+    value,
+    'IS',
+    'sync tokens name a service Twilio cannot find, so the Sync SDK fails to connect',
+  );
   if (problem !== undefined) return row(id, title, 'fail', problem, fix);
   if (value === effectiveChatService(vars)) {
     return row(
@@ -123,7 +153,12 @@ export function checkPushCredentialSid(vars: DoctorVars): CheckResult {
   const fix = `${sidShape('PUSH_CREDENTIAL_SID', 'CR')} (a Push Credential in the account ACCOUNT_SID), or leave it empty`;
   const value = readVar(vars, 'PUSH_CREDENTIAL_SID');
   if (value === undefined) return row(id, title, 'pass', 'Not set (optional: mobile incoming-call push notifications).');
-  const problem = sidProblem('PUSH_CREDENTIAL_SID', value, 'CR', 'voice grants name a credential Twilio cannot find, so incoming-call pushes never arrive');
+  const problem = sidProblem(
+    'PUSH_CREDENTIAL_SID',
+    value,
+    'CR',
+    'voice grants name a credential Twilio cannot find, so incoming-call pushes never arrive',
+  );
   if (problem !== undefined) return row(id, title, 'fail', problem, fix);
   return row(id, title, 'pass', `Voice grants carry Push Credential ${value}.`);
 }

@@ -57,24 +57,57 @@ async function selfTestGrant(grant: GrantName, config: ServiceConfig, mint: type
   const errors = report.findings.filter((f) => f.severity === 'error');
   const warnings = report.findings.filter((f) => f.severity === 'warning');
   if (errors.length > 0) {
-    return row(id, title, 'fail', `The inspector rejects the token this configuration mints: ${errors.map(describeFinding).join('; ')}.`, errors[0]?.hint);
+    return row(
+      id,
+      title,
+      'fail',
+      `The inspector rejects the token this configuration mints: ${errors.map(describeFinding).join('; ')}.`,
+      errors[0]?.hint,
+    );
   }
   if (warnings.length > 0) {
-    return row(id, title, 'warn', `The inspector accepts the token with warnings: ${warnings.map(describeFinding).join('; ')}.`, warnings[0]?.hint);
+    return row(
+      id,
+      title,
+      'warn',
+      `The inspector accepts the token with warnings: ${warnings.map(describeFinding).join('; ')}.`,
+      warnings[0]?.hint,
+    );
   }
-  return row(id, title, 'pass', `Minted a ${grant} token; the inspector finds it valid (signature ${report.signature}, ${report.times.summary}).`);
+  return row(
+    id,
+    title,
+    'pass',
+    `Minted a ${grant} token; the inspector finds it valid (signature ${report.signature}, ${report.times.summary}).`,
+  );
 }
 
 /** One row per product: minted and inspected when configured, skipped when not. */
 export async function runSelfTest(outcome: ConfigOutcome, deps: SelfTestDeps = {}): Promise<CheckResult[]> {
   if (!outcome.ok) {
-    return [row('selftest', 'Self-test: mint and inspect', 'skip', 'Not run: the configuration does not load (see the config row).', 'fix the failures above, then run npm run doctor again')];
+    return [
+      row(
+        'selftest',
+        'Self-test: mint and inspect',
+        'skip',
+        'Not run: the configuration does not load (see the config row).',
+        'fix the failures above, then run npm run doctor again',
+      ),
+    ];
   }
   const config = outcome.config;
   const rows: CheckResult[] = [];
   for (const grant of GRANT_NAMES) {
     if (isProductConfigured(grant, config)) rows.push(await selfTestGrant(grant, config, deps.mint ?? mintToken));
-    else rows.push(row(`selftest.${grant}`, `Self-test: ${shortTitle(grant)} token`, 'skip', `${PRODUCTS[grant].title} is not configured (${PRODUCTS[grant].variable?.name}).`));
+    else
+      rows.push(
+        row(
+          `selftest.${grant}`,
+          `Self-test: ${shortTitle(grant)} token`,
+          'skip',
+          `${PRODUCTS[grant].title} is not configured (${PRODUCTS[grant].variable?.name}).`,
+        ),
+      );
   }
   return rows;
 }

@@ -11,7 +11,8 @@ export function checkRegion(vars: DoctorVars): CheckResult {
   const id = 'twilio_region';
   const title = 'TWILIO_REGION';
   const raw = readVar(vars, 'TWILIO_REGION');
-  if (raw === undefined) return row(id, title, 'pass', 'Not set: tokens carry no twr header and go to us1, where the API key must have been created.');
+  if (raw === undefined)
+    return row(id, title, 'pass', 'Not set: tokens carry no twr header and go to us1, where the API key must have been created.');
   const region = raw.toLowerCase();
   if (!isTwilioRegion(region)) {
     return row(
@@ -23,7 +24,10 @@ export function checkRegion(vars: DoctorVars): CheckResult {
     );
   }
   if (isApiRegion(region)) {
-    const keyNote = region === 'us1' ? '' : ` The API key must be one created in ${region.toUpperCase()} (keys belong to one region; a US1 key gives 20103 there), and Video keys must come from US1.`;
+    const keyNote =
+      region === 'us1'
+        ? ''
+        : ` The API key must be one created in ${region.toUpperCase()} (keys belong to one region; a US1 key gives 20103 there), and Video keys must come from US1.`;
     return row(id, title, 'pass', `Tokens carry twr=${region}.${keyNote}`);
   }
   return row(id, title, 'pass', `Tokens carry twr=${region}, a legacy Voice region; the API key and REST API stay in us1.`);
@@ -32,24 +36,49 @@ export function checkRegion(vars: DoctorVars): CheckResult {
 export function checkAllowedOrigins(vars: DoctorVars): CheckResult {
   const id = 'allowed_origins';
   const title = 'ALLOWED_ORIGINS';
-  const fix = 'ALLOWED_ORIGINS=https://app.example.com,http://localhost:5173 (exact origins: scheme://host[:port], no path, no trailing slash)';
+  const fix =
+    'ALLOWED_ORIGINS=https://app.example.com,http://localhost:5173 (exact origins: scheme://host[:port], no path, no trailing slash)';
   const raw = readVar(vars, 'ALLOWED_ORIGINS');
-  if (raw === undefined) return row(id, title, 'pass', 'Not set: only the service\'s own pages may call it from a browser (requests without Origin, like curl or servers, are served).');
+  if (raw === undefined)
+    return row(
+      id,
+      title,
+      'pass',
+      "Not set: only the service's own pages may call it from a browser (requests without Origin, like curl or servers, are served).",
+    );
   const entries = originEntries(raw);
   // With *, lib/config allows every origin and ignores the other entries.
   if (entries.includes('*')) {
-    return row(id, title, 'warn', 'ALLOWED_ORIGINS contains *: any web page may fetch tokens from the browser of anyone who visits it (with their passcode or sign-in, if AUTH_MODE asks for one).', fix);
+    return row(
+      id,
+      title,
+      'warn',
+      'ALLOWED_ORIGINS contains *: any web page may fetch tokens from the browser of anyone who visits it (with their passcode or sign-in, if AUTH_MODE asks for one).',
+      fix,
+    );
   }
   const bad = entries.filter((e) => !isWellFormedOrigin(e));
   if (bad.length > 0) {
     const described = bad.map((entry) => describeEntry(entry, entries.indexOf(entry) + 1));
-    return row(id, title, 'fail', `Browsers send an exact origin, so these entries never match, and lib/config refuses them (config_error): ${described.join('; ')}.`, fix);
+    return row(
+      id,
+      title,
+      'fail',
+      `Browsers send an exact origin, so these entries never match, and lib/config refuses them (config_error): ${described.join('; ')}.`,
+      fix,
+    );
   }
   const plain = entries.filter((e) => e.startsWith('http://') && !isLocalHost(e.slice('http://'.length)));
   if (plain.length > 0) {
-    return row(id, title, 'warn', `${plain.join(', ')} ${plain.length === 1 ? 'is' : 'are'} plain http: tokens (and passcodes) would cross the network unencrypted.`, 'use https:// origins outside localhost');
+    return row(
+      id,
+      title,
+      'warn',
+      `${plain.join(', ')} ${plain.length === 1 ? 'is' : 'are'} plain http: tokens (and passcodes) would cross the network unencrypted.`,
+      'use https:// origins outside localhost',
+    );
   }
-  if (entries.length === 0) return row(id, title, 'pass', 'Empty: only the service\'s own pages may call it from a browser.');
+  if (entries.length === 0) return row(id, title, 'pass', "Empty: only the service's own pages may call it from a browser.");
   return row(id, title, 'pass', `${entries.length} origin${entries.length === 1 ? '' : 's'} allowed: ${entries.join(', ')}.`);
 }
 
@@ -59,7 +88,9 @@ export function checkAllowedOrigins(vars: DoctorVars): CheckResult {
  * named (the checklist lands in deploy logs).
  */
 function describeEntry(entry: string, position: number): string {
-  return /[.:]|localhost/i.test(entry) ? describeBadOrigin(entry) : `entry ${position} is not an origin and looks like no host name (not shown)`;
+  return /[.:]|localhost/i.test(entry)
+    ? describeBadOrigin(entry)
+    : `entry ${position} is not an origin and looks like no host name (not shown)`;
 }
 
 /** A lifetime variable the way lib/config reads it; its problem, judged as deployed, ends in config_error. */
@@ -74,15 +105,43 @@ export function checkTtls(vars: DoctorVars): CheckResult[] {
   const max = readLifetime(vars, 'TOKEN_MAX_TTL', MAX_TOKEN_LIFETIME_SECONDS);
   const maxRow =
     max.problem !== undefined
-      ? row('token_max_ttl', 'TOKEN_MAX_TTL', 'fail', max.problem, `TOKEN_MAX_TTL=14400 (any whole number of seconds up to ${MAX_TOKEN_LIFETIME_SECONDS})`)
-      : row('token_max_ttl', 'TOKEN_MAX_TTL', 'pass', max.set ? `Callers may ask for up to ${max.value} s.` : `Not set: callers may ask for up to ${MAX_TOKEN_LIFETIME_SECONDS} s (Twilio's limit).`);
+      ? row(
+          'token_max_ttl',
+          'TOKEN_MAX_TTL',
+          'fail',
+          max.problem,
+          `TOKEN_MAX_TTL=14400 (any whole number of seconds up to ${MAX_TOKEN_LIFETIME_SECONDS})`,
+        )
+      : row(
+          'token_max_ttl',
+          'TOKEN_MAX_TTL',
+          'pass',
+          max.set
+            ? `Callers may ask for up to ${max.value} s.`
+            : `Not set: callers may ask for up to ${MAX_TOKEN_LIFETIME_SECONDS} s (Twilio's limit).`,
+        );
   const fallback = Math.min(DEFAULT_TOKEN_TTL_SECONDS, max.value);
   const ttl = readLifetime(vars, 'TOKEN_TTL', fallback);
   let ttlRow: CheckResult;
-  if (ttl.problem !== undefined) ttlRow = row('token_ttl', 'TOKEN_TTL', 'fail', ttl.problem, `TOKEN_TTL=${DEFAULT_TOKEN_TTL_SECONDS} (1 to TOKEN_MAX_TTL seconds)`);
+  if (ttl.problem !== undefined)
+    ttlRow = row('token_ttl', 'TOKEN_TTL', 'fail', ttl.problem, `TOKEN_TTL=${DEFAULT_TOKEN_TTL_SECONDS} (1 to TOKEN_MAX_TTL seconds)`);
   else if (ttl.value > max.value) {
-    ttlRow = row('token_ttl', 'TOKEN_TTL', 'fail', `TOKEN_TTL (${ttl.value} s) is above TOKEN_MAX_TTL (${max.value} s), so the service answers config_error.`, `TOKEN_TTL=${fallback} (at most TOKEN_MAX_TTL)`);
-  } else ttlRow = row('token_ttl', 'TOKEN_TTL', 'pass', ttl.set ? `Tokens live ${ttl.value} s unless the caller asks otherwise.` : `Not set: tokens live ${ttl.value} s unless the caller asks otherwise.`);
+    ttlRow = row(
+      'token_ttl',
+      'TOKEN_TTL',
+      'fail',
+      `TOKEN_TTL (${ttl.value} s) is above TOKEN_MAX_TTL (${max.value} s), so the service answers config_error.`,
+      `TOKEN_TTL=${fallback} (at most TOKEN_MAX_TTL)`,
+    );
+  } else
+    ttlRow = row(
+      'token_ttl',
+      'TOKEN_TTL',
+      'pass',
+      ttl.set
+        ? `Tokens live ${ttl.value} s unless the caller asks otherwise.`
+        : `Not set: tokens live ${ttl.value} s unless the caller asks otherwise.`,
+    );
   return [ttlRow, maxRow];
 }
 
@@ -111,7 +170,7 @@ export function checkAuthMode(vars: DoctorVars): CheckResult {
         id,
         title,
         'warn',
-        'AUTH_MODE=none: once deployed, anyone who finds the URL gets tokens for any identity, and runs up the account\'s bill.',
+        "AUTH_MODE=none: once deployed, anyone who finds the URL gets tokens for any identity, and runs up the account's bill.",
         authFix(['AUTH_MODE']),
       );
     case 'passcode':
@@ -127,10 +186,14 @@ export function checkAuthMode(vars: DoctorVars): CheckResult {
 }
 
 function authFix(fields: string[]): string {
-  if (fields.includes('APP_PASSCODE')) return `APP_PASSCODE=<at least ${APP_PASSCODE_MIN} random visible characters, e.g. from openssl rand -base64 24>`;
-  if (fields.includes('AUTH_JWT_SECRET') && !fields.includes('AUTH_JWKS_URL')) return `AUTH_JWT_SECRET=<at least ${JWT_SECRET_MIN_BYTES} random bytes, e.g. from openssl rand -base64 48>`;
-  if (fields.includes('AUTH_JWKS_URL') && !fields.includes('AUTH_JWT_SECRET')) return 'AUTH_JWKS_URL=https://your-tenant.example.com/.well-known/jwks.json';
-  if (fields.includes('AUTH_ISSUER') || fields.includes('AUTH_AUDIENCE')) return 'AUTH_ISSUER=https://your-tenant.example.com/ and AUTH_AUDIENCE=<your API identifier>';
+  if (fields.includes('APP_PASSCODE'))
+    return `APP_PASSCODE=<at least ${APP_PASSCODE_MIN} random visible characters, e.g. from openssl rand -base64 24>`;
+  if (fields.includes('AUTH_JWT_SECRET') && !fields.includes('AUTH_JWKS_URL'))
+    return `AUTH_JWT_SECRET=<at least ${JWT_SECRET_MIN_BYTES} random bytes, e.g. from openssl rand -base64 48>`;
+  if (fields.includes('AUTH_JWKS_URL') && !fields.includes('AUTH_JWT_SECRET'))
+    return 'AUTH_JWKS_URL=https://your-tenant.example.com/.well-known/jwks.json';
+  if (fields.includes('AUTH_ISSUER') || fields.includes('AUTH_AUDIENCE'))
+    return 'AUTH_ISSUER=https://your-tenant.example.com/ and AUTH_AUDIENCE=<your API identifier>';
   if (fields.includes('AUTH_CLOCK_TOLERANCE')) return 'AUTH_CLOCK_TOLERANCE=30';
   if (fields.includes('AUTH_IDENTITY_CLAIM')) return 'AUTH_IDENTITY_CLAIM=sub';
   return `AUTH_MODE=jwt with AUTH_JWT_SECRET=<at least ${JWT_SECRET_MIN_BYTES} random bytes> (or AUTH_JWKS_URL), or AUTH_MODE=passcode with APP_PASSCODE=<at least ${APP_PASSCODE_MIN} random characters>; see README "Securing the endpoint"`;

@@ -51,7 +51,12 @@ function classify(error: unknown, timeoutMs: number): ApiFailure {
   const e = error as { status?: unknown; code?: unknown; message?: unknown; errors?: unknown } | null;
   if (e !== null && typeof e === 'object' && typeof e.status === 'number') {
     // RestException / TwilioServiceException: the API answered with an error body.
-    return { kind: 'http', status: e.status, code: typeof e.code === 'number' ? e.code : undefined, message: typeof e.message === 'string' ? e.message : '' };
+    return {
+      kind: 'http',
+      status: e.status,
+      code: typeof e.code === 'number' ? e.code : undefined,
+      message: typeof e.message === 'string' ? e.message : '',
+    };
   }
   const code = e !== null && typeof e === 'object' && typeof e.code === 'string' ? e.code : undefined;
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return { kind: 'timeout', ms: timeoutMs };
@@ -125,7 +130,8 @@ async function checkCredentials(ctx: Context): Promise<{ result: CheckResult; us
   const id = 'online.credentials';
   const title = 'API key and secret (REST API)';
   const probe = await call(ctx, () => ctx.api.api.v2010.accounts(ctx.accountSid).applications.page({ pageSize: 1 }));
-  if (probe.ok) return { result: row(id, title, 'pass', 'Twilio accepts API_KEY with API_SECRET for ACCOUNT_SID.'), usable: true, unreachable: false };
+  if (probe.ok)
+    return { result: row(id, title, 'pass', 'Twilio accepts API_KEY with API_SECRET for ACCOUNT_SID.'), usable: true, unreachable: false };
   const failure = probe.failure;
   if (noAnswer(failure)) {
     return {
@@ -142,7 +148,13 @@ async function checkCredentials(ctx: Context): Promise<{ result: CheckResult; us
   }
   if (failure.kind === 'http' && failure.code === 20008) {
     return {
-      result: row(id, title, 'fail', `Twilio answered ${describeFailure(failure)}: these are test credentials, which can neither own API keys nor sign Access Tokens (tokens fail with 20103).`, `${sidShape('ACCOUNT_SID', 'AC')} of the live account, and ${KEY_FIX}`),
+      result: row(
+        id,
+        title,
+        'fail',
+        `Twilio answered ${describeFailure(failure)}: these are test credentials, which can neither own API keys nor sign Access Tokens (tokens fail with 20103).`,
+        `${sidShape('ACCOUNT_SID', 'AC')} of the live account, and ${KEY_FIX}`,
+      ),
       usable: false,
       unreachable: false,
     };
@@ -152,11 +164,17 @@ async function checkCredentials(ctx: Context): Promise<{ result: CheckResult; us
     const detail =
       `Twilio rejected API_KEY with API_SECRET for ACCOUNT_SID: ${describeFailure(failure)}. ` +
       (diagnosis ??
-        'Tokens signed with them fail the same way: 20107 (invalid signature) when API_SECRET is not the key\'s secret (often the Auth Token pasted instead), 20103 (invalid issuer) when the key was deleted or belongs to another account, subaccount or region. A Restricted key cannot sign tokens either. Add AUTH_TOKEN to the file and the doctor tells which.');
+        "Tokens signed with them fail the same way: 20107 (invalid signature) when API_SECRET is not the key's secret (often the Auth Token pasted instead), 20103 (invalid issuer) when the key was deleted or belongs to another account, subaccount or region. A Restricted key cannot sign tokens either. Add AUTH_TOKEN to the file and the doctor tells which.");
     return { result: row(id, title, 'fail', detail, KEY_FIX), usable: false, unreachable: false };
   }
   return {
-    result: row(id, title, 'fail', `Unexpected answer from Twilio: ${describeFailure(failure)}.`, 'run again later; if it persists, check status.twilio.com'),
+    result: row(
+      id,
+      title,
+      'fail',
+      `Unexpected answer from Twilio: ${describeFailure(failure)}.`,
+      'run again later; if it persists, check status.twilio.com',
+    ),
     usable: false,
     unreachable: false,
   };
@@ -165,7 +183,10 @@ async function checkCredentials(ctx: Context): Promise<{ result: CheckResult; us
 const MAIN_ONLY_NOTE = 'API_KEY is a Standard (or Restricted) key, and only Main keys may read /Accounts and /Keys';
 
 /** A Main-only read: with the API key when it may, else with the Auth Token, else not at all. */
-async function mainOnly<T>(ctx: Context, fn: (client: TwilioClient) => Promise<T>): Promise<{ outcome: Outcome<T>; via: 'key' | 'auth_token' } | undefined> {
+async function mainOnly<T>(
+  ctx: Context,
+  fn: (client: TwilioClient) => Promise<T>,
+): Promise<{ outcome: Outcome<T>; via: 'key' | 'auth_token' } | undefined> {
   const withKey = await call(ctx, () => fn(ctx.api));
   if (withKey.ok || !isAuthFailure(withKey.failure)) return { outcome: withKey, via: 'key' };
   if (ctx.owner === undefined) return undefined;
@@ -188,24 +209,46 @@ async function checkAccount(ctx: Context): Promise<CheckResult> {
   const title = 'Account (ACCOUNT_SID)';
   const read = await mainOnly(ctx, (client) => client.api.v2010.accounts(ctx.accountSid).fetch());
   if (read === undefined) {
-    return row(id, title, 'skip', `Status not checked: ${MAIN_ONLY_NOTE}. The key did authenticate for ACCOUNT_SID, so the account exists.`, 'to check it too: add AUTH_TOKEN=<the account\'s Auth Token> to the file (never deployed in tokens), or look at the Console');
+    return row(
+      id,
+      title,
+      'skip',
+      `Status not checked: ${MAIN_ONLY_NOTE}. The key did authenticate for ACCOUNT_SID, so the account exists.`,
+      "to check it too: add AUTH_TOKEN=<the account's Auth Token> to the file (never deployed in tokens), or look at the Console",
+    );
   }
   const { outcome, via } = read;
   if (!outcome.ok) {
     if (via === 'auth_token' && isAuthFailure(outcome.failure)) return rejectedAuthToken(id, title, outcome.failure);
-    if (isNotFound(outcome.failure)) return row(id, title, 'fail', `Twilio does not know ACCOUNT_SID (${describeFailure(outcome.failure)}): tokens for it fail with 20103 (invalid subject).`, sidShape('ACCOUNT_SID', 'AC'));
-    return row(id, title, 'fail', `Could not read the account: ${describeFailure(outcome.failure)}.`, 'run again; if it persists, check the account in the Console');
+    if (isNotFound(outcome.failure))
+      return row(
+        id,
+        title,
+        'fail',
+        `Twilio does not know ACCOUNT_SID (${describeFailure(outcome.failure)}): tokens for it fail with 20103 (invalid subject).`,
+        sidShape('ACCOUNT_SID', 'AC'),
+      );
+    return row(
+      id,
+      title,
+      'fail',
+      `Could not read the account: ${describeFailure(outcome.failure)}.`,
+      'run again; if it persists, check the account in the Console',
+    );
   }
   const account = outcome.value;
   const name = JSON.stringify(account.friendlyName ?? '');
-  const kind = account.ownerAccountSid && account.ownerAccountSid !== account.sid ? `subaccount of ${account.ownerAccountSid}` : 'main account';
+  const kind =
+    account.ownerAccountSid && account.ownerAccountSid !== account.sid ? `subaccount of ${account.ownerAccountSid}` : 'main account';
   if (account.status !== 'active') {
     return row(
       id,
       title,
       'fail',
       `Account ${name} is ${account.status}: Twilio refuses its API calls (20003) and its tokens until it is active again.`,
-      account.status === 'suspended' ? 'reactivate the account in the Console (billing, or contact Twilio support)' : 'a closed account cannot come back: create a new account or subaccount and its API key',
+      account.status === 'suspended'
+        ? 'reactivate the account in the Console (billing, or contact Twilio support)'
+        : 'a closed account cannot come back: create a new account or subaccount and its API key',
     );
   }
   return row(id, title, 'pass', `Account ${name} is active (${kind}, ${account.type}).`);
@@ -221,7 +264,7 @@ async function checkApiKeyExists(ctx: Context): Promise<CheckResult> {
       title,
       'skip',
       `Key type not checked: ${MAIN_ONLY_NOTE}. It authenticated for ACCOUNT_SID; make sure it is a Standard key (Restricted keys cannot sign Access Tokens).`,
-      'to check it too: add AUTH_TOKEN=<the account\'s Auth Token> to the file, or look at the key type in Console > API keys & tokens',
+      "to check it too: add AUTH_TOKEN=<the account's Auth Token> to the file, or look at the key type in Console > API keys & tokens",
     );
   }
   const { outcome, via } = read;
@@ -241,7 +284,13 @@ async function checkApiKeyExists(ctx: Context): Promise<CheckResult> {
   const client = via === 'key' ? ctx.api : (ctx.owner as TwilioClient);
   const typed = await call(ctx, () => client.iam.v1.apiKey(ctx.apiKey).fetch());
   if (typed.ok && typed.value.policy !== null && typed.value.policy !== undefined) {
-    return row(id, title, 'fail', 'API_KEY is a Restricted key: Twilio does not accept Access Tokens signed with Restricted keys (the SDKs report an invalid token).', KEY_FIX);
+    return row(
+      id,
+      title,
+      'fail',
+      'API_KEY is a Restricted key: Twilio does not accept Access Tokens signed with Restricted keys (the SDKs report an invalid token).',
+      KEY_FIX,
+    );
   }
   const kind = via === 'key' ? 'a Main key, since it may read /Keys' : typed.ok ? 'not Restricted' : 'key type not readable';
   return row(id, title, 'pass', `API_KEY ${JSON.stringify(outcome.value.friendlyName ?? '')} exists in ACCOUNT_SID (${kind}).`);
@@ -257,10 +306,22 @@ async function checkResource<T>(
   const outcome = await call(ctx, fetch);
   if (outcome.ok) return judge(outcome.value);
   if (isNotFound(outcome.failure)) {
-    return row(spec.id, spec.title, 'fail', `${spec.variable} is not in the account ACCOUNT_SID (${describeFailure(outcome.failure)}): it belongs to another account or was deleted; ${spec.consequence}.`, spec.fix);
+    return row(
+      spec.id,
+      spec.title,
+      'fail',
+      `${spec.variable} is not in the account ACCOUNT_SID (${describeFailure(outcome.failure)}): it belongs to another account or was deleted; ${spec.consequence}.`,
+      spec.fix,
+    );
   }
   if (isAuthFailure(outcome.failure)) {
-    return row(spec.id, spec.title, 'fail', `API_KEY may not read ${spec.variable} (${describeFailure(outcome.failure)}): a Restricted key, which cannot sign Access Tokens anyway.`, KEY_FIX);
+    return row(
+      spec.id,
+      spec.title,
+      'fail',
+      `API_KEY may not read ${spec.variable} (${describeFailure(outcome.failure)}): a Restricted key, which cannot sign Access Tokens anyway.`,
+      KEY_FIX,
+    );
   }
   return row(spec.id, spec.title, 'fail', `Could not read ${spec.variable}: ${describeFailure(outcome.failure)}.`, 'run again later');
 }
@@ -278,7 +339,13 @@ async function checkTwimlApp(ctx: Context): Promise<CheckResult> {
     (app) => {
       const name = JSON.stringify(app.friendlyName ?? '');
       if (typeof app.voiceUrl !== 'string' || app.voiceUrl.trim() === '') {
-        return row(id, title, 'fail', `TwiML App ${name} has no Voice URL: Device.connect() reaches Twilio, which has nowhere to fetch the call's TwiML, so every outgoing call fails.`, 'set the Voice Request URL of the TwiML App (Console > Voice > TwiML Apps) to the URL that returns your TwiML');
+        return row(
+          id,
+          title,
+          'fail',
+          `TwiML App ${name} has no Voice URL: Device.connect() reaches Twilio, which has nowhere to fetch the call's TwiML, so every outgoing call fails.`,
+          'set the Voice Request URL of the TwiML App (Console > Voice > TwiML Apps) to the URL that returns your TwiML',
+        );
       }
       return row(id, title, 'pass', `TwiML App ${name} sends calls to ${app.voiceMethod ?? 'POST'} ${app.voiceUrl}.`);
     },
@@ -292,10 +359,22 @@ async function checkPushCredential(ctx: Context): Promise<CheckResult> {
   if (sid === undefined || !isSid(sid, 'CR')) return row(id, title, 'skip', 'No push credential configured.');
   return checkResource(
     ctx,
-    { id, title, variable: 'PUSH_CREDENTIAL_SID', fix: `${sidShape('PUSH_CREDENTIAL_SID', 'CR')} of a credential in the account ACCOUNT_SID`, consequence: 'push registration fails (20404) and incoming-call notifications never arrive' },
+    {
+      id,
+      title,
+      variable: 'PUSH_CREDENTIAL_SID',
+      fix: `${sidShape('PUSH_CREDENTIAL_SID', 'CR')} of a credential in the account ACCOUNT_SID`,
+      consequence: 'push registration fails (20404) and incoming-call notifications never arrive',
+    },
     // Push credentials are one account-wide resource; Conversations' Credentials API is its current home (Chat v2 and Notify are retired or deprecated).
     () => ctx.api.conversations.v1.credentials(sid).fetch(),
-    (credential) => row(id, title, 'pass', `Push credential ${JSON.stringify(credential.friendlyName ?? '')} (${credential.type}${credential.type === 'apn' ? `, ${String(credential.sandbox).toLowerCase() === 'true' ? 'sandbox' : 'production'}` : ''}).`),
+    (credential) =>
+      row(
+        id,
+        title,
+        'pass',
+        `Push credential ${JSON.stringify(credential.friendlyName ?? '')} (${credential.type}${credential.type === 'apn' ? `, ${String(credential.sandbox).toLowerCase() === 'true' ? 'sandbox' : 'production'}` : ''}).`,
+      ),
   );
 }
 
@@ -307,7 +386,13 @@ async function checkConversationsService(ctx: Context): Promise<CheckResult> {
   const variable = readVar(ctx.vars, 'CHAT_SERVICE_SID') !== undefined ? 'CHAT_SERVICE_SID' : 'SERVICE_SID';
   return checkResource(
     ctx,
-    { id, title, variable, fix: `${sidShape('CHAT_SERVICE_SID', 'IS')} of a Conversations service in the account ACCOUNT_SID`, consequence: 'the Conversations SDK fails to connect with such tokens (20404; the grant names an unknown service, 20106)' },
+    {
+      id,
+      title,
+      variable,
+      fix: `${sidShape('CHAT_SERVICE_SID', 'IS')} of a Conversations service in the account ACCOUNT_SID`,
+      consequence: 'the Conversations SDK fails to connect with such tokens (20404; the grant names an unknown service, 20106)',
+    },
     () => ctx.api.conversations.v1.services(sid).fetch(),
     (service) => row(id, title, 'pass', `Conversations service ${JSON.stringify(service.friendlyName ?? '')} exists.`),
   );
@@ -317,11 +402,18 @@ async function checkSyncService(ctx: Context): Promise<CheckResult> {
   const id = 'online.sync_service';
   const title = 'Sync service (sync)';
   const sid = readVar(ctx.vars, 'SYNC_SERVICE_SID');
-  if (sid === undefined || usesDefaultSyncService(ctx.vars)) return row(id, title, 'skip', 'SYNC_SERVICE_SID is default: the account\'s default Sync service, which Twilio provides.');
+  if (sid === undefined || usesDefaultSyncService(ctx.vars))
+    return row(id, title, 'skip', "SYNC_SERVICE_SID is default: the account's default Sync service, which Twilio provides.");
   if (!isSid(sid, 'IS')) return row(id, title, 'skip', 'SYNC_SERVICE_SID is malformed (see above).');
   return checkResource(
     ctx,
-    { id, title, variable: 'SYNC_SERVICE_SID', fix: `${sidShape('SYNC_SERVICE_SID', 'IS')} of a Sync service in the account ACCOUNT_SID, or SYNC_SERVICE_SID=default`, consequence: 'the Sync SDK fails to connect with such tokens (20404; the grant names an unknown service, 20106)' },
+    {
+      id,
+      title,
+      variable: 'SYNC_SERVICE_SID',
+      fix: `${sidShape('SYNC_SERVICE_SID', 'IS')} of a Sync service in the account ACCOUNT_SID, or SYNC_SERVICE_SID=default`,
+      consequence: 'the Sync SDK fails to connect with such tokens (20404; the grant names an unknown service, 20106)',
+    },
     () => ctx.api.sync.v1.services(sid).fetch(),
     (service) => row(id, title, 'pass', `Sync service ${JSON.stringify(service.friendlyName ?? '')} exists.`),
   );
@@ -337,7 +429,8 @@ const ONLINE_IDS: [string, string][] = [
   ['online.sync_service', 'Sync service (sync)'],
 ];
 
-const skipAll = (ids: [string, string][], detail: string, fix?: string): CheckResult[] => ids.map(([id, title]) => row(id, title, 'skip', detail, fix));
+const skipAll = (ids: [string, string][], detail: string, fix?: string): CheckResult[] =>
+  ids.map(([id, title]) => row(id, title, 'skip', detail, fix));
 
 /**
  * Runs the online checks. `usableCredentials` is whether the offline checks passed ACCOUNT_SID,
@@ -348,7 +441,11 @@ export async function runOnlineChecks(vars: DoctorVars, usableCredentials: boole
   const apiKey = readVar(vars, 'API_KEY');
   const apiSecret = readVar(vars, 'API_SECRET');
   if (!usableCredentials || accountSid === undefined || apiKey === undefined || apiSecret === undefined) {
-    return skipAll(ONLINE_IDS, 'Not run: ACCOUNT_SID, API_KEY and API_SECRET must pass the offline checks first.', 'fix the failures above, then run npm run doctor -- --online again');
+    return skipAll(
+      ONLINE_IDS,
+      'Not run: ACCOUNT_SID, API_KEY and API_SECRET must pass the offline checks first.',
+      'fix the failures above, then run npm run doctor -- --online again',
+    );
   }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const clientOpts: ClientOptions = { timeoutMs, apiBaseUrl: opts.apiBaseUrl };
@@ -366,7 +463,9 @@ export async function runOnlineChecks(vars: DoctorVars, usableCredentials: boole
 
   const credentials = await checkCredentials(ctx);
   if (!credentials.usable) {
-    const detail = credentials.unreachable ? 'Not run: the Twilio REST API could not be reached.' : 'Not run: Twilio rejected the credentials (see online.credentials).';
+    const detail = credentials.unreachable
+      ? 'Not run: the Twilio REST API could not be reached.'
+      : 'Not run: Twilio rejected the credentials (see online.credentials).';
     return [credentials.result, ...skipAll(ONLINE_IDS.slice(1), detail)];
   }
   // Sequential on purpose: a handful of calls, and the order is the order a person reads them.

@@ -80,7 +80,13 @@ function apiRegionOf(region: string | undefined): Exclude<ApiRegion, 'us1'> | un
  * A client authenticated as `username:password` (API key and secret, or Account SID and Auth
  * Token) on the account `accountSid`, talking to the REST API of the token's region.
  */
-export function createClient(username: string, password: string, accountSid: string, region: string | undefined, opts: ClientOptions): TwilioClient {
+export function createClient(
+  username: string,
+  password: string,
+  accountSid: string,
+  region: string | undefined,
+  opts: ClientOptions,
+): TwilioClient {
   const apiRegion = apiRegionOf(region);
   return twilioSdk()(username, password, {
     accountSid,
