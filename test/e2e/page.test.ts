@@ -59,8 +59,10 @@ async function newContext(options: BrowserContextOptions): Promise<BrowserContex
   return context;
 }
 
-async function openPage(options: BrowserContextOptions = DESKTOP, base = server): Promise<Page> {
+/** `fakeClock`: Playwright's clock replaces the page's timers and Date, so a test moves time on instead of waiting. */
+async function openPage(options: BrowserContextOptions = DESKTOP, base = server, { fakeClock = false } = {}): Promise<Page> {
   const page = await (await newContext(options)).newPage();
+  if (fakeClock) await page.clock.install();
   await page.goto(`${base.url}/index.html`);
   await page.waitForSelector('html[data-ready="true"]');
   return page;
@@ -128,6 +130,8 @@ describeWithChromium('the browser page in Chromium', () => {
     [browser, server] = await Promise.all([launchChromium(), startServer(demoVars())]);
     locked = await startServer(demoVars({ AUTH_MODE: 'passcode', APP_PASSCODE: PASSCODE, CHAT_SERVICE_SID: undefined }));
   });
+
+  afterEach(() => jest.useRealTimers());
 
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
@@ -269,7 +273,14 @@ describeWithChromium('the browser page in Chromium', () => {
   });
 
   test('automatic refresh fetches the next token before expiry, and backs off when a fetch fails', async () => {
-    const page = await openPage();
+    // Time moves for the page and the server together: Playwright's clock in the page, jest's fake Date in
+    // this process (where the in-process server mints), so tokens minted "seconds apart" differ as they would.
+    jest.useFakeTimers({ doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'], now: Date.now() });
+    const moveTime = (ms: number): Promise<void> => {
+      jest.setSystemTime(Date.now() + ms);
+      return page.clock.runFor(ms);
+    };
+    const page = await openPage(DESKTOP, server, { fakeClock: true });
     await fillForm(page, { identity: 'bob', grants: ['video'], ttl: '5' });
     const first = await submitForm(page);
     expect(first.status).toBe(200);
@@ -291,14 +302,16 @@ describeWithChromium('the browser page in Chromium', () => {
     // A 5 s token: "60 s before exp" would be before its issue, so it is refreshed at half its life.
     await expect(text(page, '#refresh-next')).resolves.toMatch(/^Next refresh at .+ \(in 0:0\d\), at half of the 5\ss lifetime/);
 
-    const failed = await page.waitForResponse((r) => new URL(r.url()).pathname === '/token', { timeout: 10_000 });
+    const refreshAnswer = () => page.waitForResponse((r) => new URL(r.url()).pathname === '/token');
+    // Half of the 5 s lifetime from the token's arrival, not a second of it waited for.
+    const [failed] = await Promise.all([refreshAnswer(), moveTime(2_600)]);
     expect(failed.status()).toBe(503);
     expect(JSON.parse(failed.request().postData() ?? 'null')).toEqual(first.requestBody);
     await page.waitForSelector('#refresh-log.is-error');
     await expect(text(page, '#refresh-log')).resolves.toBe('Refresh failed: Try again shortly.');
     await expect(text(page, '#refresh-next')).resolves.toMatch(/retry 1 after a failed refresh, 2 s backoff/);
 
-    const retried = await page.waitForResponse((r) => new URL(r.url()).pathname === '/token', { timeout: 10_000 });
+    const [retried] = await Promise.all([refreshAnswer(), moveTime(2_100)]);
     expect(retried.status()).toBe(200);
     expect(JSON.parse(retried.request().postData() ?? 'null')).toEqual(first.requestBody);
     const next = ((await retried.json()) as { token: string }).token;
@@ -311,7 +324,8 @@ describeWithChromium('the browser page in Chromium', () => {
     await expect(text(page, '#refresh-next')).resolves.toMatch(/^Off\./);
 
     // Left alone, the token expires on screen: the countdown says so and the inspector, run again, reports 20104.
-    await page.waitForSelector('#minted-report .finding[data-code="20104"]', { timeout: 10_000 });
+    await moveTime(6_000);
+    await page.waitForSelector('#minted-report .finding[data-code="20104"]');
     await expect(text(page, '#minted-head .pill')).resolves.toBe('Expired');
     await expect(text(page, '#minted-head .countdown-label')).resolves.toBe('since it expired');
   });

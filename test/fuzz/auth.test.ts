@@ -21,9 +21,11 @@ import {
 } from './arbitraries';
 import { checkTokenAnswer, count, expectCoverage, type Tally } from './checks';
 import { expectTokenAnswer, type Expectation, type ModelConfig } from './oracle';
-import { fuzzOptions, invoke, LogCapture, RUNS, snapshotPrototypes, type FunctionHandler } from './support';
+import { fuzzOptions, invoke, LogCapture, FUZZ_TEST_TIMEOUT_MS, RUNS, snapshotPrototypes, type FunctionHandler } from './support';
 import { installTwilioGlobals } from '../support/runtime';
 import { REAL_LOOKING, TEST_SECRET } from '../support/env';
+
+jest.setTimeout(FUZZ_TEST_TIMEOUT_MS);
 
 const PASSCODE = 'fuzz-passcode-7f3a9c1e5b2d8f40';
 const JWT_SECRET = 'fuzz-app-jwt-secret-0f1e2d3c4b5a69788796a5b4c3d2e1f0';

@@ -30,6 +30,7 @@ import {
   invoke,
   JWT_SHAPE,
   LogCapture,
+  FUZZ_TEST_TIMEOUT_MS,
   RUNS,
   same,
   snapshotPrototypes,
@@ -38,6 +39,8 @@ import {
 } from './support';
 import { installTwilioGlobals } from '../support/runtime';
 import { REAL_LOOKING, TEST_SECRET } from '../support/env';
+
+jest.setTimeout(FUZZ_TEST_TIMEOUT_MS);
 
 const INSPECT_MODULE = '../../functions/inspect';
 const LOG_KEYS = ['time', 'path', 'status', 'outcome', 'origin', 'alg', 'valid', 'signature', 'findings', 'field', 'ms'];

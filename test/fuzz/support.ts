@@ -134,8 +134,16 @@ export function snapshotPrototypes(): () => void {
   };
 }
 
-/** Runs per property: enough to find rare paths, few enough to keep the suite under a minute. */
-export const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
+/**
+ * npm test runs a quick pass, bounded by time as well as runs so a busy machine cannot time it
+ * out; npm run test:fuzz (FUZZ_DEPTH=full, also run by .ci/run) keeps the full depth.
+ * FUZZ_RUNS overrides the count.
+ */
+export const FULL_DEPTH = process.env.FUZZ_DEPTH === 'full';
+export const RUNS = Number(process.env.FUZZ_RUNS ?? (FULL_DEPTH ? 10_000 : 1_500));
+const TIME_LIMIT_MS = FULL_DEPTH ? 300_000 : 15_000;
+/** For jest: the time limit of a property, plus room for the test around it. */
+export const FUZZ_TEST_TIMEOUT_MS = TIME_LIMIT_MS + 60_000;
 
 /** A counterexample readable in a terminal: 100 KB strings shown as their start, length and shape. */
 export function describeValue(value: unknown, depth = 0): string {
@@ -156,6 +164,8 @@ export function describeValue(value: unknown, depth = 0): string {
 export function fuzzOptions<T>(numRuns = RUNS): fc.Parameters<T> {
   return {
     numRuns,
+    // An interrupted run passes with the runs it made (a counterexample found before still fails it).
+    interruptAfterTimeLimit: TIME_LIMIT_MS,
     reporter(details) {
       if (!details.failed) return;
       const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);

@@ -7,9 +7,11 @@ import fc from 'fast-check';
 import { ALLOWED_ORIGIN, DOMAIN_NAME, tokenEvent } from './arbitraries';
 import { expectTokenAnswer, type Expectation, type ModelConfig } from './oracle';
 import { checkTokenAnswer, count, expectCoverage, REQUEST_ERRORS, type Tally } from './checks';
-import { invoke, LogCapture, fuzzOptions, RUNS, snapshotPrototypes, type FunctionHandler } from './support';
+import { invoke, LogCapture, fuzzOptions, FUZZ_TEST_TIMEOUT_MS, RUNS, snapshotPrototypes, type FunctionHandler } from './support';
 import { installTwilioGlobals } from '../support/runtime';
 import { REAL_LOOKING, TEST_SECRET } from '../support/env';
+
+jest.setTimeout(FUZZ_TEST_TIMEOUT_MS);
 
 let handler: FunctionHandler;
 const logs = new LogCapture();
