@@ -275,7 +275,21 @@ describeWithChromium('the browser page in Chromium', () => {
   test('automatic refresh fetches the next token before expiry, and backs off when a fetch fails', async () => {
     // Time moves for the page and the server together: Playwright's clock in the page, jest's fake Date in
     // this process (where the in-process server mints), so tokens minted "seconds apart" differ as they would.
-    jest.useFakeTimers({ doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'], now: Date.now() });
+    jest.useFakeTimers({
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
+      now: Date.now(),
+    });
     const moveTime = (ms: number): Promise<void> => {
       jest.setSystemTime(Date.now() + ms);
       return page.clock.runFor(ms);
