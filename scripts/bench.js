@@ -11,14 +11,14 @@
 //  4. Module load time of the built functions
 // --write records the results in BENCHMARKS.md. Loopback only; every phase is bounded.
 'use strict';
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const readline = require('node:readline');
 const autocannon = require('autocannon');
 const { BENCH_ENV } = require('./lib/bench-env');
+const { startServerChild } = require('./lib/server-child');
 
 const root = path.resolve(__dirname, '..');
 const QUICK = process.argv.includes('--quick');
@@ -125,33 +125,6 @@ async function buildVariants(dir) {
   return files;
 }
 
-/** @param {Record<string, string>} extra */
-function startServerChild(extra) {
-  const child = spawn(process.execPath, [path.join(__dirname, 'bench-server.js')], {
-    env: { ...process.env, BENCH_ENV: JSON.stringify(BENCH_ENV), BENCH_EXTRA: JSON.stringify(extra) },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = readline.createInterface({ input: child.stdout });
-  /** @type {((value: any) => void)[]} */
-  const waiting = [];
-  lines.on('line', (line) => waiting.shift()?.(JSON.parse(line)));
-  const next = () => new Promise((resolve) => waiting.push(resolve));
-  const ready = new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`the bench server exited with ${code}`)));
-    next().then(resolve);
-  });
-  return {
-    child,
-    ready,
-    stats() {
-      const answer = next();
-      child.stdin.write('stats\n');
-      return answer;
-    },
-  };
-}
-
 /**
  * @param {string} url
  * @param {number} amount
@@ -170,7 +143,7 @@ function cannon(url, amount) {
 async function serverCpu() {
   // Inside the project, so the variants find node_modules as the built functions do.
   const dir = fs.mkdtempSync(path.join(root, '.bench-variants-'));
-  const server = startServerChild(await buildVariants(dir));
+  const server = startServerChild({ extra: await buildVariants(dir) });
   try {
     const { url } = await server.ready;
     /** @type {Record<string, string>} */
@@ -209,7 +182,7 @@ async function serverCpu() {
       ),
     };
   } finally {
-    server.child.stdin.end();
+    server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

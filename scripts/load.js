@@ -6,13 +6,12 @@
 //   0 unexpected answers, 0 socket errors/timeouts, RSS growth < 20 MB, one clean log line per request.
 // Loopback only; bounded by the request count and a time limit; the server child exits with us.
 'use strict';
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const readline = require('node:readline');
 const autocannon = require('autocannon');
 const root = path.resolve(__dirname, '..');
 const { BENCH_ENV } = require('./lib/bench-env');
+const { startServerChild } = require('./lib/server-child');
 
 const AMOUNT = Number(process.env.LOAD_AMOUNT ?? 20_000);
 const CONNECTIONS = 50;
@@ -96,34 +95,6 @@ function requestMix(sampleToken) {
   return mix;
 }
 
-function startServerChild() {
-  // --expose-gc: the `gc` command collects garbage before a measurement, so growth means retention.
-  const child = spawn(process.execPath, ['--expose-gc', path.join(__dirname, 'bench-server.js')], {
-    env: { ...process.env, BENCH_ENV: JSON.stringify(ENV) },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = readline.createInterface({ input: child.stdout });
-  /** @type {((value: any) => void)[]} */
-  const waiting = [];
-  lines.on('line', (line) => waiting.shift()?.(JSON.parse(line)));
-  const next = () => new Promise((resolve) => waiting.push(resolve));
-  const ready = new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`the server child exited with ${code}`)));
-    next().then(resolve);
-  });
-  return {
-    child,
-    ready,
-    /** The child's memory and log counters, after a full GC. */
-    stats() {
-      const answer = next();
-      child.stdin.write('gc\n');
-      return answer;
-    },
-  };
-}
-
 /**
  * @param {string} url
  * @param {MixedRequest[]} requests
@@ -158,13 +129,14 @@ function run(url, requests, amount, onAnswer) {
 const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
 async function main() {
-  const server = startServerChild();
+  // --expose-gc: the `gc` command collects garbage before a measurement, so growth means retention.
+  const server = startServerChild({ env: ENV, nodeArgs: ['--expose-gc'] });
   let exitCode;
   try {
     const { url } = await server.ready;
     const sample = /** @type {{ token: string }} */ (await (await fetch(`${url}/token?identity=alice&grants=voice,video`)).json());
     const requests = requestMix(sample.token);
-    const cold = await server.stats();
+    const cold = await server.stats('gc');
 
     const unexpected = new Map();
     const answered = new Map();
@@ -182,16 +154,16 @@ async function main() {
 
     // Warm-up (JIT, lazily loaded modules, the runtime's caches): memory is compared from here.
     await run(url, requests, WARMUP, onAnswer);
-    const warm = await server.stats();
+    const warm = await server.stats('gc');
     const started = Date.now();
     const result = await run(url, requests, AMOUNT, onAnswer);
     const seconds = (Date.now() - started) / 1000;
-    const after = await server.stats();
+    const after = await server.stats('gc');
     // LOAD_REPEAT=n runs the same load n more times to tell a leak (RSS keeps climbing) from a plateau.
     let final = after;
     for (let round = 1; round <= Number(process.env.LOAD_REPEAT ?? 0); round++) {
       await run(url, requests, AMOUNT, onAnswer);
-      final = await server.stats();
+      final = await server.stats('gc');
       console.log(`  repeat ${round}: RSS ${mb(final.rss)}, heap used ${mb(final.heapUsed)}, committed ${mb(final.heapTotal)}`);
     }
 
@@ -230,7 +202,7 @@ async function main() {
     console.log(missed.length === 0 ? 'All load goals met.' : `MISSED: ${missed.join(', ')}`);
     exitCode = missed.length === 0 ? 0 : 1;
   } finally {
-    server.child.stdin.end();
+    server.stop();
   }
   return exitCode;
 }

@@ -21,8 +21,7 @@ import {
 } from './arbitraries';
 import { checkTokenAnswer, count, expectCoverage, type Tally } from './checks';
 import { expectTokenAnswer, type Expectation, type ModelConfig } from './oracle';
-import { fuzzOptions, invoke, LogCapture, FUZZ_TEST_TIMEOUT_MS, RUNS, snapshotPrototypes, type FunctionHandler } from './support';
-import { installTwilioGlobals } from '../support/runtime';
+import { fuzzHarness, fuzzOptions, FUZZ_TEST_TIMEOUT_MS, invoke, RUNS } from './support';
 import { REAL_LOOKING, TEST_SECRET } from '../support/env';
 
 jest.setTimeout(FUZZ_TEST_TIMEOUT_MS);
@@ -31,21 +30,7 @@ const PASSCODE = 'fuzz-passcode-7f3a9c1e5b2d8f40';
 const JWT_SECRET = 'fuzz-app-jwt-secret-0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 const WRONG_SECRET = 'not-the-app-jwt-secret-00000000000000000000000000000';
 
-let handler: FunctionHandler;
-const logs = new LogCapture();
-let prototypesUnchanged: () => void;
-
-beforeAll(() => {
-  prototypesUnchanged = snapshotPrototypes();
-  installTwilioGlobals();
-
-  handler = require('../../functions/token').handler;
-  logs.start();
-});
-afterAll(() => {
-  logs.stop();
-  prototypesUnchanged();
-});
+const { handler: fn, logs } = fuzzHarness('token');
 
 const BASE_VARS = { ...REAL_LOOKING, DOMAIN_NAME, ALLOWED_ORIGINS: ALLOWED_ORIGIN };
 const MODEL: ModelConfig = {
@@ -161,7 +146,7 @@ describe('/token in passcode mode under generated input', () => {
         async (base, authorization, passcode) => {
           const event = withAuth(base, authorization, { passcode });
           const expected = expectPasscodeAnswer(event);
-          const answer = await invoke(handler, vars, event, logs);
+          const answer = await invoke(fn(), vars, event, logs);
           count(tally, answer);
           const presented = [authorization, passcode].filter((value): value is string => typeof value === 'string');
           await checkTokenAnswer(answer, expected, { secrets: [TEST_SECRET, PASSCODE], credentials: presented });
@@ -176,7 +161,7 @@ describe('/token in passcode mode under generated input', () => {
   test('a non-string Authorization header is a 401, not a 500', async () => {
     for (const authorization of [{}, 5, null, { x: '1' }]) {
       const answer = await invoke(
-        handler,
+        fn(),
         vars,
         { identity: 'alice', grants: 'video', request: { headers: { authorization }, cookies: {} } },
         logs,
@@ -305,7 +290,7 @@ describe('/token in jwt mode (AUTH_JWT_SECRET) under generated input', () => {
           param === 'same' ? (own(spec?.claims, 'sub') ?? ABSENT) : param === 'other' ? (own(base, 'identity') ?? ABSENT) : ABSENT;
         const event = withAuth(base, authorization, { identity });
         const expected = expectJwtAnswer(event, credential, spec);
-        const answer = await invoke(handler, vars, event, logs);
+        const answer = await invoke(fn(), vars, event, logs);
         count(tally, answer);
         const presented =
           credential !== undefined

@@ -4,10 +4,8 @@
  * non-string values, through the real function handler. Never a 5xx or a crash, always a report
  * or a JSON error, the secret never in an answer, the token never in a log line.
  */
-import { createSecretKey, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
-import AccessToken from 'twilio/lib/jwt/AccessToken';
 import {
   anyString,
   anyValue,
@@ -26,30 +24,23 @@ import {
   assertJsonHeaders,
   assertLogLine,
   assertNoLeak,
+  fuzzHarness,
   fuzzOptions,
+  FUZZ_TEST_TIMEOUT_MS,
   invoke,
   JWT_SHAPE,
-  LogCapture,
-  FUZZ_TEST_TIMEOUT_MS,
   RUNS,
   same,
-  snapshotPrototypes,
   type Answer,
-  type FunctionHandler,
 } from './support';
-import { installTwilioGlobals } from '../support/runtime';
+import { twilioToken as mintTestToken } from '../inspect/support';
 import { REAL_LOOKING, TEST_SECRET } from '../support/env';
 
 jest.setTimeout(FUZZ_TEST_TIMEOUT_MS);
 
-const INSPECT_MODULE = '../../functions/inspect';
 const LOG_KEYS = ['time', 'path', 'status', 'outcome', 'origin', 'alg', 'valid', 'signature', 'findings', 'field', 'ms'];
 /** What lib/inspect accepts at most; longer input is refused before decoding. */
 const MAX_TOKEN_CHARS = 16 * 1024;
-
-let handler: FunctionHandler;
-const logs = new LogCapture();
-let prototypesUnchanged: () => void;
 
 const VARS = { ...REAL_LOOKING, DOMAIN_NAME, ALLOWED_ORIGINS: ALLOWED_ORIGIN, AUTH_MODE: 'none' };
 const CORS_MODEL = { allowedOrigins: [ALLOWED_ORIGIN], domainName: DOMAIN_NAME };
@@ -57,27 +48,8 @@ const CORS_MODEL = { allowedOrigins: [ALLOWED_ORIGIN], domainName: DOMAIN_NAME }
 type Grant = 'voice' | 'video' | 'chat' | 'sync';
 
 /** A token exactly as this deployment mints it (twilio's AccessToken), optionally with another secret. */
-const signingKeys = new Map<string, KeyObject>();
-function twilioToken(identity: string, grants: Grant[], ttl: number, secret = TEST_SECRET): string {
-  let key = signingKeys.get(secret);
-  if (key === undefined) signingKeys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
-  // A KeyObject: with a string secret jsonwebtoken first tries (and fails) to parse a private key, 40x slower.
-  const token = new AccessToken(REAL_LOOKING.ACCOUNT_SID, REAL_LOOKING.API_KEY, key as unknown as string, { identity, ttl });
-  for (const grant of grants) {
-    if (grant === 'voice')
-      token.addGrant(
-        new AccessToken.VoiceGrant({
-          outgoingApplicationSid: REAL_LOOKING.OUTGOING_SID,
-          incomingAllow: true,
-          pushCredentialSid: REAL_LOOKING.PUSH_CREDENTIAL_SID,
-        }),
-      );
-    if (grant === 'video') token.addGrant(new AccessToken.VideoGrant());
-    if (grant === 'chat') token.addGrant(new AccessToken.ChatGrant({ serviceSid: REAL_LOOKING.CHAT_SERVICE_SID }));
-    if (grant === 'sync') token.addGrant(new AccessToken.SyncGrant({ serviceSid: REAL_LOOKING.SYNC_SERVICE_SID }));
-  }
-  return token.toJwt();
-}
+const twilioToken = (identity: string, grants: Grant[], ttl: number, secret = TEST_SECRET): string =>
+  mintTestToken({ identity, grants, ttl, secret });
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
 
@@ -240,17 +212,7 @@ function tokenPieces(token: unknown): string[] {
 }
 
 describe('/inspect under generated garbage tokens', () => {
-  beforeAll(() => {
-    prototypesUnchanged = snapshotPrototypes();
-    installTwilioGlobals();
-
-    handler = require(INSPECT_MODULE).handler;
-    logs.start();
-  });
-  afterAll(() => {
-    logs.stop();
-    prototypesUnchanged();
-  });
+  const { handler: fn, logs } = fuzzHarness('inspect');
 
   test(`${RUNS} inputs: a report or a JSON error, never 5xx, the secret never answered, the token never logged`, async () => {
     const seen = new Map<string, number>();
@@ -264,7 +226,7 @@ describe('/inspect under generated garbage tokens', () => {
         const entries: [string, unknown][] = [...extra.filter(([key]) => key !== 'token' && key !== 'request'), ['token', input.token]];
         if (request !== ABSENT) entries.push(['request', request]);
         const event = objectFrom(entries);
-        const answer = await invoke(handler, VARS, event, logs);
+        const answer = await invoke(fn(), VARS, event, logs);
         const key = answer.status === 200 ? `200 ${input.verdict}` : `${answer.status} ${answer.json?.error?.code}`;
         seen.set(key, (seen.get(key) ?? 0) + 1);
 

@@ -7,9 +7,37 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { jwtVerify } from 'jose';
-import type { Answer } from '../support/runtime';
+import { installTwilioGlobals, LogCapture, loadFunction, type Answer, type FunctionHandler } from '../support/runtime';
 
 export { invoke, LogCapture, type Answer, type FunctionHandler } from '../support/runtime';
+
+/**
+ * What every fuzz suite sets up around its properties: the function loaded as the runtime
+ * loads it, every console line captured, and a check afterwards that no input wrote to
+ * Object.prototype and friends. Call at the top of a describe (or file).
+ */
+export function fuzzHarness(name: 'token' | 'inspect'): { handler: () => FunctionHandler; logs: LogCapture } {
+  const logs = new LogCapture();
+  let handler: FunctionHandler | undefined;
+  let prototypesUnchanged: () => void = () => undefined;
+  beforeAll(() => {
+    prototypesUnchanged = snapshotPrototypes();
+    installTwilioGlobals();
+    handler = loadFunction(name);
+    logs.start();
+  });
+  afterAll(() => {
+    logs.stop();
+    prototypesUnchanged();
+  });
+  return {
+    handler: () => {
+      if (handler === undefined) throw new Error('the fuzz harness is not set up yet');
+      return handler;
+    },
+    logs,
+  };
+}
 
 /**
  * toEqual, but jest's expect() only on a mismatch, for its diff: each expect() call captures a

@@ -7,27 +7,12 @@ import fc from 'fast-check';
 import { ALLOWED_ORIGIN, DOMAIN_NAME, tokenEvent } from './arbitraries';
 import { expectTokenAnswer, type Expectation, type ModelConfig } from './oracle';
 import { checkTokenAnswer, count, expectCoverage, REQUEST_ERRORS, type Tally } from './checks';
-import { invoke, LogCapture, fuzzOptions, FUZZ_TEST_TIMEOUT_MS, RUNS, snapshotPrototypes, type FunctionHandler } from './support';
-import { installTwilioGlobals } from '../support/runtime';
+import { fuzzHarness, fuzzOptions, FUZZ_TEST_TIMEOUT_MS, invoke, RUNS } from './support';
 import { REAL_LOOKING, TEST_SECRET } from '../support/env';
 
 jest.setTimeout(FUZZ_TEST_TIMEOUT_MS);
 
-let handler: FunctionHandler;
-const logs = new LogCapture();
-let prototypesUnchanged: () => void;
-
-beforeAll(() => {
-  prototypesUnchanged = snapshotPrototypes();
-  installTwilioGlobals();
-
-  handler = require('../../functions/token').handler;
-  logs.start();
-});
-afterAll(() => {
-  logs.stop();
-  prototypesUnchanged();
-});
+const { handler: fn, logs } = fuzzHarness('token');
 
 /** The full deployed configuration: every product, a push credential, an origin list. */
 const FULL_VARS = {
@@ -80,7 +65,7 @@ const PARTIAL_MODEL: ModelConfig = {
 function fuzz(vars: Record<string, string>, model: ModelConfig, tally: Tally) {
   return fc.asyncProperty(tokenEvent, async (event) => {
     const expected = expectTokenAnswer(event, model);
-    const answer = await invoke(handler, vars, event, logs);
+    const answer = await invoke(fn(), vars, event, logs);
     count(tally, answer);
     await checkTokenAnswer(answer, expected, { secrets: [TEST_SECRET] });
   });
@@ -119,7 +104,7 @@ describe('/token under generated input', () => {
     await fc.assert(
       fc.asyncProperty(tokenEvent, async (event) => {
         const expected = expectTokenAnswer(event, model);
-        const answer = await invoke(handler, vars, event, logs);
+        const answer = await invoke(fn(), vars, event, logs);
         const configured: Expectation =
           expected.kind === 'forbidden_origin' || expected.kind === 'preflight'
             ? expected

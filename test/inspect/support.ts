@@ -1,4 +1,5 @@
 /** Token builders for the inspector tests: jose SignJWT for broken tokens, twilio's AccessToken for good ones. */
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import AccessToken from 'twilio/lib/jwt/AccessToken';
 import type { InspectionReport } from '../../lib/inspect';
@@ -41,6 +42,14 @@ export function unsigned(header: Record<string, unknown>, payload: Record<string
   return `${part(header)}.${part(payload)}.`;
 }
 
+const signingKeys = new Map<string, KeyObject>();
+function signingKey(secret: string): KeyObject {
+  let key = signingKeys.get(secret);
+  if (key === undefined) signingKeys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
+  return key;
+}
+
+/** A token exactly as this deployment mints it (twilio's AccessToken), optionally with another secret. */
 export function twilioToken(
   opts: {
     grants?: ('voice' | 'video' | 'chat' | 'sync')[];
@@ -51,12 +60,18 @@ export function twilioToken(
     secret?: string;
   } = {},
 ): string {
-  const token = new AccessToken(REAL_LOOKING.ACCOUNT_SID, REAL_LOOKING.API_KEY, opts.secret ?? TEST_SECRET, {
-    identity: opts.identity ?? 'alice',
-    ttl: opts.ttl ?? 3600,
-    nbf: opts.nbf,
-    region: opts.region,
-  });
+  // A KeyObject: with a string secret jsonwebtoken first tries (and fails) to parse a private key, 40x slower.
+  const token = new AccessToken(
+    REAL_LOOKING.ACCOUNT_SID,
+    REAL_LOOKING.API_KEY,
+    signingKey(opts.secret ?? TEST_SECRET) as unknown as string,
+    {
+      identity: opts.identity ?? 'alice',
+      ttl: opts.ttl ?? 3600,
+      nbf: opts.nbf,
+      region: opts.region,
+    },
+  );
   for (const grant of opts.grants ?? ['voice', 'video']) {
     if (grant === 'voice')
       token.addGrant(
