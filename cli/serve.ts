@@ -1,15 +1,19 @@
 /**
- * npm start [-- --port 3000] [-- --env FILE]
+ * npm start [-- --port 3000] [-- --host 127.0.0.1] [-- --env FILE]
  * The local server: Twilio's own development runtime (@twilio/runtime-handler, the package the
  * deployed service runs) serving the built functions and assets of dist/ in one process
- * (no fork per request, no reload), on the configuration of the env file.
+ * (no fork per request, no reload), on the configuration of the env file, behind the checks of
+ * cli/lib/local-front.ts. Listens on 127.0.0.1 unless told otherwise.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { LocalDevelopmentServer, type RouteInfo } from '@twilio/runtime-handler/dev';
 import { fsHelpers } from '@twilio-labs/serverless-api';
+import { loadAuthConfig } from '../lib/config/auth';
+import { ServiceError } from '../lib/errors';
 import { chooseEnvFile, EnvFileError, readEnvFile } from './lib/env-file';
+import { localFront } from './lib/local-front';
 
 export interface LocalServerOptions {
   /** The configuration the functions get as `context`. */
@@ -66,11 +70,17 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const routes = options.routes ?? (await listRoutes(options.root, options.functionsFolder, options.assetsFolder));
   const host = options.host ?? '127.0.0.1';
   const runtime = developmentRuntime(options.root, options.env, routes);
-  const http: Server = await new Promise((resolve, reject) => {
-    const server = runtime.getApp().listen(options.port ?? 0, host, () => resolve(server));
-    server.once('error', reject);
+  let port = 0;
+  const front = localFront(
+    { env: options.env, port: () => port, host, functionPaths: new Set(routes.functions.map((fn) => fn.path)) },
+    runtime.getApp(),
+  );
+  const http: Server = createServer(front);
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, host, () => resolve());
   });
-  const port = (http.address() as AddressInfo).port;
+  port = (http.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? 'localhost' : host}:${port}`;
   // The runtime derives DOMAIN_NAME from config.url on every request: point it at the real port.
   (runtime as unknown as { config: { url: string } }).config.url = `http://localhost:${port}`;
@@ -92,12 +102,15 @@ Serves the built functions and assets (dist/) on this machine with Twilio's deve
 
 Options:
   --port N       listen on port N (default 3000)
+  --host ADDR    listen on ADDR (default 127.0.0.1: this machine only; 0.0.0.0 for your network,
+                 e.g. to try the page on a phone: then protect it with AUTH_MODE)
   --env FILE     the configuration (default: .env.local if it exists, else .env)
   -h, --help     show this help
 `;
 
 interface ServeArgs {
   port: number;
+  host: string;
   envFile?: string;
   help: boolean;
 }
@@ -105,7 +118,7 @@ interface ServeArgs {
 class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[]): ServeArgs {
-  const args: ServeArgs = { port: 3000, help: false };
+  const args: ServeArgs = { port: 3000, host: '127.0.0.1', help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const value = (): string => {
@@ -118,7 +131,8 @@ export function parseArgs(argv: readonly string[]): ServeArgs {
       const port = Number(value());
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number from 0 to 65535');
       args.port = port;
-    } else if (arg === '--env' || arg.startsWith('--env=')) args.envFile = value();
+    } else if (arg === '--host' || arg.startsWith('--host=')) args.host = value();
+    else if (arg === '--env' || arg.startsWith('--env=')) args.envFile = value();
     else throw new UsageError(`unknown ${arg.startsWith('-') ? 'option' : 'argument'} ${JSON.stringify(arg.slice(0, 40))}`);
   }
   return args;
@@ -141,12 +155,31 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const root = path.resolve(__dirname, '..', '..');
-  const server = await startLocalServer({ env: readEnvFile(envFile.path), root, port: args.port, host: '0.0.0.0' });
-  process.stdout.write(`Using configuration from ${envFile.shown}\n\nServing on ${server.url}\n`);
-  for (const fn of server.routes.functions) process.stdout.write(`  function ${server.url}${fn.path}\n`);
-  for (const asset of server.routes.assets) process.stdout.write(`  asset    ${server.url}${asset.path}\n`);
+  const env = readEnvFile(envFile.path);
+  const server = await startLocalServer({ env, root, port: args.port, host: args.host });
+  const base = isLoopback(args.host) ? `http://localhost:${server.port}` : server.url;
+  process.stdout.write(`Using configuration from ${envFile.shown}\n\nServing on ${base}\n`);
+  if (!isLoopback(args.host) && authModeOf(env) === 'none') {
+    process.stderr.write(
+      `\nWarning: listening on ${args.host} with AUTH_MODE none: anyone on your network can get tokens for any identity. Set AUTH_MODE=passcode or jwt in ${envFile.shown}, or leave out --host.\n\n`,
+    );
+  }
+  for (const fn of server.routes.functions) process.stdout.write(`  function ${base}${fn.path}\n`);
+  for (const asset of server.routes.assets) process.stdout.write(`  asset    ${base}${asset.path}\n`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void server.close().then(() => process.exit(0)));
   return 0;
+}
+
+const isLoopback = (host: string): boolean => ['127.0.0.1', '::1', 'localhost'].includes(host.toLowerCase());
+
+/** The caller authentication this local server runs with (none when unset, as locally it is). */
+function authModeOf(env: Record<string, string>): string {
+  try {
+    return loadAuthConfig(env, { isLocal: true }).mode;
+  } catch (error) {
+    if (error instanceof ServiceError) return 'misconfigured';
+    throw error;
+  }
 }
 
 if (require.main === module) {

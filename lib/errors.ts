@@ -14,12 +14,19 @@ export const ERROR_STATUS = {
   invalid_ttl: 400,
   invalid_room: 400,
   invalid_param: 400,
+  unknown_param: 400,
   missing_token: 400,
   invalid_token: 400,
+  invalid_json: 400,
   unauthorized: 401,
   origin_not_allowed: 403,
   identity_mismatch: 403,
   grant_not_allowed: 403,
+  // Answered by the local server only: the deployed runtime does not tell a function the method or Host.
+  host_not_allowed: 403,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   config_error: 500,
   internal_error: 500,
   auth_unavailable: 503,
@@ -31,10 +38,16 @@ export class ServiceError extends Error {
   override readonly name = 'ServiceError';
   readonly status: number;
 
+  /**
+   * @param message what the caller reads
+   * @param logDetail what only the operator reads (the log line, the doctor): lengths and shapes
+   *   of secret variables, why a sign-in token was refused in more detail; never a value
+   */
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly field?: string,
+    readonly logDetail?: string,
   ) {
     super(message);
     this.status = ERROR_STATUS[code];
@@ -55,5 +68,5 @@ export interface ErrorBody {
 export const badRequest = (code: ErrorCode, field: string, message: string): ServiceError => new ServiceError(code, message, field);
 
 /** 500: the deployment is misconfigured; `variables` are named, values never printed. */
-export const configError = (variables: readonly string[], message: string): ServiceError =>
-  new ServiceError('config_error', message, variables.join(','));
+export const configError = (variables: readonly string[], message: string, logDetail?: string): ServiceError =>
+  new ServiceError('config_error', message, variables.join(','), logDetail);

@@ -14,6 +14,17 @@ const CONTROL_CHARACTERS_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f
  */
 export const LONE_SURROGATE = /\p{Cs}/u;
 
+/**
+ * Characters that make one name look like another: the bidirectional controls (an RTL override
+ * turns `alice\u202Eecila` into what reads as something else) and the invisible format
+ * characters (zero-width space, word joiner, invisible operators, BOM). The zero-width
+ * (non-)joiners U+200C/U+200D are not here: some scripts need them.
+ */
+export const LOOK_ALIKE_CHARACTER = /[\p{Bidi_Control}\u200b\u2060-\u2064\ufeff]/u;
+
+/** `U+202E`: a character named without printing it. */
+export const codePointName = (char: string): string => `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
 export const hasControlCharacters = (text: string): boolean => CONTROL_CHARACTER.test(text);
 
 /**

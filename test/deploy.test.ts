@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEMO_CONFIG } from '../lib/demo';
-import { REAL_LOOKING } from './support/env';
+import { REAL_LOOKING, STRONG_PASSCODE } from './support/env';
 
 const root = path.resolve(__dirname, '..');
 const envText = (vars: Record<string, string>) =>
@@ -43,7 +43,7 @@ test('a missing env file is refused with the way to create it', () => {
 
 test('a real-looking configuration goes on to twilio-run deploy with that env file', () => {
   const file = path.join(dir, 'real.env');
-  fs.writeFileSync(file, envText({ ...REAL_LOOKING, AUTH_MODE: 'passcode', APP_PASSCODE: 'correct-horse-battery-staple' }));
+  fs.writeFileSync(file, envText({ ...REAL_LOOKING, AUTH_MODE: 'passcode', APP_PASSCODE: STRONG_PASSCODE }));
   const run = deploy('--env', file, '--dry-run');
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);

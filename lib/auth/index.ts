@@ -56,7 +56,7 @@ export async function authenticateCaller(
   if (bearer.kind === 'absent') {
     throw unauthorized("This service needs a sign-in token: send Authorization: Bearer <your app's JWT for this user>.");
   }
-  const verified = await verifyCallerJwt(bearer.credential, auth, deps);
+  const verified = await verifyCallerJwt(bearer.credential, auth, { apiKey: config.apiKey }, deps);
   const caller: Caller = { mode: 'jwt', identity: verified.identity };
   if (verified.allowedGrants !== undefined) caller.allowedGrants = verified.allowedGrants;
   return caller;

@@ -2,7 +2,7 @@ import type { JWTPayload, JWTVerifyGetKey, JWTVerifyOptions, RemoteJWKSetOptions
 import { JWKS_ALGORITHMS, SECRET_ALGORITHMS, type JwtAuthConfig } from '../config/auth';
 import { ServiceError } from '../errors';
 import { own } from '../text';
-import { GRANT_LIST, grantByName, identityProblems, type GrantName } from '../twilio';
+import { GRANT_LIST, grantByName, identityProblems, TOKEN_CONTENT_TYPE, type GrantName } from '../twilio';
 import { unauthorized } from './credentials';
 
 type Jose = typeof import('jose');
@@ -80,8 +80,74 @@ export interface VerifiedCaller {
 }
 
 /** Verifies the caller's JWT and reads its identity and optional grant policy. */
-export async function verifyCallerJwt(token: string, config: JwtAuthConfig, deps: JwtDeps = {}): Promise<VerifiedCaller> {
+/**
+ * A Twilio Access Token is never a sign-in token, whatever secret it verifies with: refused on
+ * its face (Twilio's content type, a grants claim, or this service's API key as issuer), before
+ * any signature is checked, so a token this service minted can never be replayed for more.
+ */
+function refuseAccessToken(lib: Jose, token: string, apiKey: string | undefined): void {
+  let header: Record<string, unknown>;
+  let payload: Record<string, unknown>;
+  try {
+    header = lib.decodeProtectedHeader(token);
+    payload = lib.decodeJwt(token);
+  } catch {
+    return; // not a JWT at all: jwtVerify says so
+  }
+  const why =
+    own(header, 'cty') === TOKEN_CONTENT_TYPE
+      ? `its header has cty ${TOKEN_CONTENT_TYPE}`
+      : own(payload, 'grants') !== undefined
+        ? 'it has a grants claim'
+        : apiKey !== undefined && own(payload, 'iss') === apiKey
+          ? "its issuer is this service's API key"
+          : undefined;
+  if (why === undefined) return;
+  throw new ServiceError(
+    'unauthorized',
+    "The bearer credential is a Twilio Access Token, not your app's sign-in token: send the JWT your sign-in gives you.",
+    'Authorization',
+    `a Twilio Access Token was presented as a sign-in token (${why})`,
+  );
+}
+
+/**
+ * Lifetime bounds jose leaves to the caller: an exp further than AUTH_MAX_TOKEN_AGE from now (a
+ * token that never really expires), an iat in the future (a skewed or forged issuer).
+ */
+function checkLifetime(payload: JWTPayload, config: JwtAuthConfig, nowSeconds: number): void {
+  const { exp, iat } = payload;
+  if (typeof iat === 'number' && iat - nowSeconds > config.clockTolerance) {
+    throw new ServiceError(
+      'unauthorized',
+      "The token was issued in the future (its iat is ahead of this server's clock); check the issuing server's clock.",
+      'Authorization',
+      `iat is ${Math.round(iat - nowSeconds)} s in the future; AUTH_CLOCK_TOLERANCE is ${config.clockTolerance} s`,
+    );
+  }
+  if (typeof exp === 'number' && exp - nowSeconds > config.maxTokenAge + config.clockTolerance) {
+    throw new ServiceError(
+      'unauthorized',
+      `The token claims to stay valid for more than ${config.maxTokenAge} s (AUTH_MAX_TOKEN_AGE); sign-in tokens must expire sooner.`,
+      'Authorization',
+      `exp is ${Math.round(exp - nowSeconds)} s from now; AUTH_MAX_TOKEN_AGE is ${config.maxTokenAge} s`,
+    );
+  }
+}
+
+/** What verification needs besides the auth settings: this service's API key (never a valid issuer). */
+export interface CallerContext {
+  apiKey?: string;
+}
+
+export async function verifyCallerJwt(
+  token: string,
+  config: JwtAuthConfig,
+  context: CallerContext = {},
+  deps: JwtDeps = {},
+): Promise<VerifiedCaller> {
   const lib = await loadJose();
+  refuseAccessToken(lib, token, context.apiKey);
   const options: JWTVerifyOptions = {
     algorithms: config.key.kind === 'secret' ? [...SECRET_ALGORITHMS] : [...JWKS_ALGORITHMS],
     issuer: config.issuer,
@@ -106,6 +172,7 @@ export async function verifyCallerJwt(token: string, config: JwtAuthConfig, deps
     }
     throw describeVerificationFailure(lib, error, token, config);
   }
+  checkLifetime(payload, config, Math.floor(Date.now() / 1000));
   return { identity: identityFrom(payload, config.identityClaim), allowedGrants: grantPolicyFrom(payload) };
 }
 

@@ -6,7 +6,8 @@
 import { HMAC_ALGORITHMS } from '../twilio';
 import { isLocalHost } from './origins';
 import { readVar, VARIABLES, type ConfigVars } from './schema';
-import { configErrorFor, problem, readSeconds, type ConfigProblem } from './service';
+import { configErrorFor, problem, readSeconds, secretProblem, type ConfigProblem } from './service';
+import { trivialWeakness } from './strength';
 
 export type AuthMode = 'none' | 'passcode' | 'jwt';
 
@@ -21,6 +22,9 @@ export const JWT_SECRET_MIN_BYTES = 32;
 export const DEFAULT_CLOCK_TOLERANCE = 30;
 export const MAX_CLOCK_TOLERANCE = 300;
 export const DEFAULT_IDENTITY_CLAIM = 'sub';
+/** A sign-in token may not claim to live longer than this from now (exp), whatever its issuer says. */
+export const DEFAULT_MAX_TOKEN_AGE = 86_400;
+export const MAX_MAX_TOKEN_AGE = 30 * 86_400;
 
 export type JwtKeySource = { kind: 'secret'; secret: string } | { kind: 'jwks'; url: string };
 
@@ -30,8 +34,10 @@ export interface JwtAuthConfig {
   /** Checked when set; always set with a JWKS. */
   issuer?: string;
   audience?: string;
-  /** Seconds of clock skew accepted on exp/nbf. */
+  /** Seconds of clock skew accepted on exp/nbf/iat. */
   clockTolerance: number;
+  /** Seconds: a token whose exp is further than this from now is refused. */
+  maxTokenAge: number;
   identityClaim: string;
 }
 
@@ -96,15 +102,28 @@ export function loadAuthConfig(vars: ConfigVars, { isLocal }: { isLocal: boolean
       );
     } else if (!HEADER_SAFE.test(passcode)) {
       problems.push(
-        problem('APP_PASSCODE', 'APP_PASSCODE may only contain visible ASCII characters (no spaces), since it is sent in an HTTP header'),
+        secretProblem(
+          'APP_PASSCODE',
+          'APP_PASSCODE may only contain visible ASCII characters (no spaces), since it is sent in an HTTP header',
+        ),
       );
     } else if (passcode.length < APP_PASSCODE_MIN) {
       problems.push(
-        problem(
+        secretProblem(
           'APP_PASSCODE',
           `APP_PASSCODE has ${passcode.length} characters; use at least ${APP_PASSCODE_MIN} random ones (e.g. openssl rand -base64 24)`,
         ),
       );
+    } else {
+      const weakness = trivialWeakness(passcode);
+      if (weakness !== undefined) {
+        problems.push(
+          secretProblem(
+            'APP_PASSCODE',
+            `APP_PASSCODE is trivially guessable: ${weakness}; use a random one (e.g. openssl rand -base64 24)`,
+          ),
+        );
+      }
     }
     if (problems.length > 0) return fail();
     return { mode, passcode: passcode! };
@@ -122,9 +141,29 @@ export function loadAuthConfig(vars: ConfigVars, { isLocal }: { isLocal: boolean
     problems.push({ variables: ['AUTH_JWT_SECRET', 'AUTH_JWKS_URL'], message });
   } else if (secret !== undefined) {
     const bytes = new TextEncoder().encode(secret).length;
+    const weakness = trivialWeakness(secret);
     if (bytes < JWT_SECRET_MIN_BYTES) {
       problems.push(
-        problem('AUTH_JWT_SECRET', `AUTH_JWT_SECRET has ${bytes} bytes; HMAC keys need at least ${JWT_SECRET_MIN_BYTES} (RFC 7518 3.2)`),
+        secretProblem(
+          'AUTH_JWT_SECRET',
+          `AUTH_JWT_SECRET has ${bytes} bytes; HMAC keys need at least ${JWT_SECRET_MIN_BYTES} (RFC 7518 3.2)`,
+        ),
+      );
+    } else if (secret === readVar(vars, 'API_SECRET')) {
+      // Then every Access Token this service mints would also be a valid sign-in token: a video-only
+      // user could replay theirs to get any grant for the identity AC... (its sub).
+      problems.push(
+        secretProblem(
+          'AUTH_JWT_SECRET',
+          'AUTH_JWT_SECRET equals API_SECRET, so every Access Token this service mints would be accepted as a sign-in token; give it a secret of its own (e.g. openssl rand -base64 48)',
+        ),
+      );
+    } else if (weakness !== undefined) {
+      problems.push(
+        secretProblem(
+          'AUTH_JWT_SECRET',
+          `AUTH_JWT_SECRET is trivially guessable: ${weakness}; use a random one (e.g. openssl rand -base64 48)`,
+        ),
       );
     } else key = { kind: 'secret', secret };
   } else if (jwksUrl !== undefined) {
@@ -153,6 +192,7 @@ export function loadAuthConfig(vars: ConfigVars, { isLocal }: { isLocal: boolean
   }
 
   const clockTolerance = readSeconds(vars, 'AUTH_CLOCK_TOLERANCE', { min: 0, max: MAX_CLOCK_TOLERANCE }, DEFAULT_CLOCK_TOLERANCE, problems);
+  const maxTokenAge = readSeconds(vars, 'AUTH_MAX_TOKEN_AGE', { min: 60, max: MAX_MAX_TOKEN_AGE }, DEFAULT_MAX_TOKEN_AGE, problems);
 
   const identityClaim = readVar(vars, 'AUTH_IDENTITY_CLAIM') ?? DEFAULT_IDENTITY_CLAIM;
   if (!CLAIM_NAME.test(identityClaim)) {
@@ -165,7 +205,7 @@ export function loadAuthConfig(vars: ConfigVars, { isLocal }: { isLocal: boolean
   }
 
   if (problems.length > 0) return fail();
-  return { mode, key: key!, issuer, audience, clockTolerance, identityClaim };
+  return { mode, key: key!, issuer, audience, clockTolerance, maxTokenAge, identityClaim };
 }
 
 function describeJwksUrlProblem(raw: string): string | undefined {

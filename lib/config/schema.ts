@@ -255,6 +255,17 @@ export const VARIABLES: readonly VariableSpec[] = [
     format: 'whole seconds, 0 to 300',
   },
   {
+    name: 'AUTH_MAX_TOKEN_AGE',
+    group: 'Caller authentication',
+    kind: 'seconds',
+    required: 'no',
+    default: '86400',
+    secret: false,
+    description:
+      'The longest an app JWT may claim to stay valid: one whose exp is further from now is refused, as is one issued in the future.',
+    format: 'whole seconds, 60 to 2592000 (30 days)',
+  },
+  {
     name: 'AUTH_IDENTITY_CLAIM',
     group: 'Caller authentication',
     kind: 'text',

@@ -40,15 +40,30 @@ export interface ServiceConfig {
 /** One thing wrong with one variable; the message names variables and shapes, never a value. */
 export interface ConfigProblem {
   variables: readonly string[];
+  /** For the operator: the doctor and the log line. */
   message: string;
+  /** For callers, when `message` describes a secret (its length, its shape): names only. */
+  publicMessage?: string;
 }
 
 export const problem = (variable: string, message: string): ConfigProblem => ({ variables: [variable], message });
 
-/** One config_error for all the problems, naming every variable once. */
+/**
+ * A problem with a secret variable: callers of a misconfigured service learn which variable,
+ * never how long or what shape it is (that helps guessing); the operator reads the rest.
+ */
+export const secretProblem = (variable: string, message: string): ConfigProblem => ({
+  variables: [variable],
+  message,
+  publicMessage: `${variable} is not usable (npm run doctor on this configuration says why, and so do the function logs)`,
+});
+
+/** One config_error for all the problems, naming every variable once; the operator's version goes to the log. */
 export function configErrorFor(problems: readonly ConfigProblem[], intro: string) {
   const variables = [...new Set(problems.flatMap((p) => p.variables))];
-  return configError(variables, `${intro}: ${problems.map((p) => p.message).join('; ')}.`);
+  const detailed = `${intro}: ${problems.map((p) => p.message).join('; ')}.`;
+  if (problems.every((p) => p.publicMessage === undefined)) return configError(variables, detailed);
+  return configError(variables, `${intro}: ${problems.map((p) => p.publicMessage ?? p.message).join('; ')}.`, detailed);
 }
 
 /** A SID variable: undefined when unset, else the SID or the problem with it. */

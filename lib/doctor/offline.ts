@@ -39,6 +39,7 @@ export const JUDGED_ELSEWHERE: Readonly<Record<string, string>> = {
   AUTH_ISSUER: 'the AUTH_MODE row',
   AUTH_AUDIENCE: 'the AUTH_MODE row',
   AUTH_CLOCK_TOLERANCE: 'the AUTH_MODE row',
+  AUTH_MAX_TOKEN_AGE: 'the AUTH_MODE row',
   AUTH_IDENTITY_CLAIM: 'the AUTH_MODE row',
   DOMAIN_NAME: 'the AUTH_MODE row (local or deployed)',
   AUTH_TOKEN: 'the API_SECRET row (an Auth Token pasted as the secret) and the online checks',

@@ -38,5 +38,5 @@ async function inspect({ config, event, log }: EndpointInput, now: () => number)
 
 export function handleInspect(vars: ConfigVars, event: Record<string, unknown>, deps: EndpointDeps = {}): Promise<HttpResult> {
   const now = deps.now ?? Date.now;
-  return runEndpoint({ path: '/inspect', handle: (input) => inspect(input, now) }, vars, event, deps);
+  return runEndpoint({ path: '/inspect', params: ['token'], handle: (input) => inspect(input, now) }, vars, event, deps);
 }

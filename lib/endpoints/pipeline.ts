@@ -1,18 +1,19 @@
 /**
- * The request pipeline both functions share: origin policy, configuration, caller
- * authentication, the endpoint's own work, error mapping and one structured log line. Never
- * throws; never puts a stack trace, a secret or a token in a response or a log line.
+ * The request pipeline both functions share: origin policy, configuration, the shape of the
+ * parameters, caller authentication, the endpoint's own work, error mapping and one structured
+ * log line. Never throws; never puts a stack trace, a secret or a token in a response or a log line.
  */
 import { authenticateCaller, type AuthDeps, type Caller } from '../auth';
+import { isWellFormedOrigin } from '../config/origins';
 import type { ConfigVars } from '../config/schema';
 import { loadConfig, readCorsSettings, type ServiceConfig } from '../config/service';
 import { ServiceError } from '../errors';
 import { corsHeadersFor, isOriginAllowed } from '../http/cors';
-import { header, jsonResult, requestHeaders, type HttpResult } from '../http/result';
-import { forLog } from '../text';
+import { header, jsonResult, NOSNIFF, requestHeaders, type HttpResult } from '../http/result';
+import { requestLogLine, type LogFields } from './log';
+import { checkParams } from './params';
 
-/** Fields an endpoint adds to its request log line; never a token, a secret or a credential. */
-export type LogFields = Record<string, string | number | boolean | string[] | undefined>;
+export type { LogFields } from './log';
 
 export interface EndpointInput {
   config: ServiceConfig;
@@ -25,6 +26,8 @@ export interface EndpointInput {
 export interface Endpoint {
   /** The path, for logs: `/token`. */
   path: string;
+  /** The parameters it reads (near misses of them are refused, not ignored). */
+  params: readonly string[];
   /** The answer body of a success (200). */
   handle(input: EndpointInput): object | Promise<object>;
 }
@@ -39,6 +42,21 @@ export interface EndpointDeps {
 
 const defaultLog = (line: string): void => console.log(line);
 
+function originRefusal(origin: string): ServiceError {
+  const shown = JSON.stringify(origin.slice(0, 200));
+  return isWellFormedOrigin(origin) || origin === 'null'
+    ? new ServiceError(
+        'origin_not_allowed',
+        `The origin ${shown} may not call this service; add it to ALLOWED_ORIGINS (comma list of https://host origins).`,
+        'Origin',
+      )
+    : new ServiceError(
+        'origin_not_allowed',
+        `The Origin header ${shown} is not a browser origin (scheme://host[:port]); this request is refused.`,
+        'Origin',
+      );
+}
+
 /** The answer and its outcome code for the log: `ok`, `preflight` or the error code. */
 async function answer(
   endpoint: Endpoint,
@@ -49,27 +67,23 @@ async function answer(
 ): Promise<{ result: HttpResult; outcome: string }> {
   const headers = requestHeaders(event);
   const origin = header(headers, 'origin');
-  const originAllowed = origin === undefined || isOriginAllowed(origin, readCorsSettings(vars), header(headers, 'host'));
+  const originAllowed = origin === undefined || isOriginAllowed(origin, readCorsSettings(vars));
   const corsHeaders = corsHeadersFor(origin, originAllowed);
   try {
-    if (!originAllowed) {
-      throw new ServiceError(
-        'origin_not_allowed',
-        `The origin ${JSON.stringify(origin.slice(0, 200))} may not call this service; add it to ALLOWED_ORIGINS (comma list of https://host origins).`,
-        'Origin',
-      );
-    }
+    if (!originAllowed) throw originRefusal(origin);
     if (header(headers, 'access-control-request-method') !== undefined) {
       // A preflight that reached us (the platform normally answers OPTIONS itself).
-      return { result: { status: 204, headers: { ...corsHeaders, 'Cache-Control': 'no-store' } }, outcome: 'preflight' };
+      return { result: { status: 204, headers: { ...corsHeaders, 'Cache-Control': 'no-store', ...NOSNIFF } }, outcome: 'preflight' };
     }
     const config = loadConfig(vars);
+    checkParams(event, endpoint.params);
     const caller = await authenticateCaller(vars, config, headers, event, deps.auth);
     const body = await endpoint.handle({ config, event, caller, log });
     return { result: jsonResult(200, body, corsHeaders), outcome: 'ok' };
   } catch (error) {
     if (error instanceof ServiceError) {
       if (error.field !== undefined) log.field = error.field;
+      if (error.logDetail !== undefined) log.detail = error.logDetail;
       const challenge: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
       return { result: jsonResult(error.status, error.toBody(), { ...corsHeaders, ...challenge }), outcome: error.code };
     }
@@ -90,23 +104,11 @@ export async function runEndpoint(
   const started = now();
   const log: LogFields = {};
   const { result, outcome } = await answer(endpoint, vars, event, deps, log);
-
   const origin = header(requestHeaders(event), 'origin');
-  const line: Record<string, unknown> = { time: new Date(started).toISOString(), path: endpoint.path, status: result.status, outcome };
-  if (origin !== undefined) line.origin = forLog(origin);
-  for (const [key, value] of Object.entries(log)) {
-    if (value === undefined) continue;
-    // `field` is ours (a parameter or variable list), never caller input: not shortened.
-    line[key] =
-      key === 'field' || typeof value === 'number' || typeof value === 'boolean'
-        ? value
-        : Array.isArray(value)
-          ? value.map((v) => forLog(v))
-          : forLog(value);
-  }
-  line.ms = Math.max(0, now() - started);
   try {
-    (deps.log ?? defaultLog)(JSON.stringify(line));
+    (deps.log ?? defaultLog)(
+      requestLogLine({ started, path: endpoint.path, status: result.status, outcome, origin, fields: log, ms: now() - started }),
+    );
   } catch {
     // A failing logger must not fail the request.
   }

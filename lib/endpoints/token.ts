@@ -5,7 +5,7 @@ import { ServiceError } from '../errors';
 import type { HttpResult } from '../http/result';
 import type { AccessTokenClass } from '../token/grants';
 import { mintToken, type MintedToken } from '../token/mint';
-import { param, parseTokenRequest, type TokenRequest } from '../token/request';
+import { param, parseTokenRequest, TOKEN_PARAMS, type TokenRequest } from '../token/request';
 import { runEndpoint, type EndpointDeps, type EndpointInput } from './pipeline';
 
 /** The caller's verified identity replaces the param; its rule failures say where the identity came from. */
@@ -59,5 +59,5 @@ export interface TokenDeps extends EndpointDeps {
 }
 
 export function handleToken(vars: ConfigVars, event: Record<string, unknown>, deps: TokenDeps = {}): Promise<HttpResult> {
-  return runEndpoint({ path: '/token', handle: (input) => mint(input, deps.AccessToken) }, vars, event, deps);
+  return runEndpoint({ path: '/token', params: TOKEN_PARAMS, handle: (input) => mint(input, deps.AccessToken) }, vars, event, deps);
 }

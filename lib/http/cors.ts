@@ -1,22 +1,34 @@
 /** The browser origin policy: which pages may read the service's answers, and the CORS headers that say so. */
-import { isLocalHost } from '../config/origins';
+import { isLocalHost, isWellFormedOrigin } from '../config/origins';
 import type { CorsSettings } from '../config/service';
 
+/** The names a local server answers on; its pages may come from any of them. */
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
 /**
- * Whether a browser at `origin` may read our answers. The service's own page always may: its
- * origin is https://DOMAIN_NAME (http:// for a local server), or whatever host the browser
- * addressed (a browser always sends the real Host, so Origin host == Host means same-origin).
+ * The origins of the service's own pages, from configuration only: https://DOMAIN_NAME, or for
+ * a local server (a local DOMAIN_NAME) its port on each loopback name. Never from a request
+ * header: the runtime lets a query or body replace `event.request`, so a page anywhere could
+ * claim any Host (and deployed Functions are not given Host at all).
  */
-export function isOriginAllowed(origin: string, settings: CorsSettings, host?: string): boolean {
+export function ownOrigins(domainName: string | undefined): string[] {
+  if (domainName === undefined || domainName === '') return [];
+  const host = domainName.toLowerCase();
+  if (!isLocalHost(host)) return [`https://${host}`];
+  const port = /:\d+$/.exec(host)?.[0] ?? '';
+  return [...new Set([`http://${host}`, ...LOOPBACK_NAMES.map((name) => `http://${name}${port}`)])];
+}
+
+/**
+ * Whether a browser at `origin` may read our answers: the service's own pages, the origins in
+ * ALLOWED_ORIGINS, or any origin with `*`. The header is untrusted text: anything that is not
+ * a serialized origin (CR/LF, NUL, non-ASCII, a path) is refused, even with `*` (only the
+ * opaque `null` of sandboxed pages is let through there).
+ */
+export function isOriginAllowed(origin: string, settings: CorsSettings): boolean {
+  if (!isWellFormedOrigin(origin)) return origin === 'null' && settings.allowedOrigins.anyOrigin;
   if (settings.allowedOrigins.anyOrigin) return true;
-  if (settings.allowedOrigins.origins.has(origin)) return true;
-  const match = /^(https?):\/\/([^/]+)$/.exec(origin);
-  if (match === null) return false;
-  const [, scheme, originHost] = match as unknown as [string, string, string];
-  const secureOrLocal = scheme === 'https' || isLocalHost(originHost);
-  if (!secureOrLocal) return false;
-  const own = [settings.domainName, host].filter((h): h is string => typeof h === 'string' && h !== '');
-  return own.some((h) => h.toLowerCase() === originHost.toLowerCase());
+  return settings.allowedOrigins.origins.has(origin) || ownOrigins(settings.domainName).includes(origin);
 }
 
 /**

@@ -30,8 +30,11 @@ export function requestHeaders(event: Record<string, unknown>): RequestHeaders {
   return typeof headers === 'object' && headers !== null ? (headers as RequestHeaders) : {};
 }
 
+/** On every answer: a browser must never read a JSON answer as HTML or script. */
+export const NOSNIFF = { 'X-Content-Type-Options': 'nosniff' } as const;
+
 export function jsonResult(status: number, body: object | ErrorBody, headers: Record<string, string>): HttpResult {
-  return { status, headers: { ...headers, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body };
+  return { status, headers: { ...headers, 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...NOSNIFF }, body };
 }
 
 /** The part of Twilio.Response we use; injected so this module needs no runtime global. */

@@ -80,10 +80,13 @@ function parseRoom(raw: unknown, grants: readonly GrantName[]): string | undefin
   return raw;
 }
 
-const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
-const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
+/** The parameters /token reads. */
+export const TOKEN_PARAMS = ['identity', 'grants', 'ttl', 'room', 'incomingAllow'] as const;
 
-/** Query strings carry "false" as text; `Boolean("false")` would be true, the classic bug. */
+/**
+ * Query strings carry "false" as text; `Boolean("false")` would be true, the classic bug. Only
+ * true and false (text or JSON booleans): a `1` or a `yes` is a guess at what the client meant.
+ */
 function parseIncomingAllow(raw: unknown, grants: readonly GrantName[]): boolean {
   if (raw === undefined || raw === '') return true;
   if (!grants.includes('voice')) {
@@ -93,10 +96,8 @@ function parseIncomingAllow(raw: unknown, grants: readonly GrantName[]): boolean
       'incomingAllow only applies to the voice grant; add voice to grants or drop incomingAllow',
     );
   }
-  if (typeof raw === 'boolean') return raw;
-  const word = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim().toLowerCase() : undefined;
-  if (word !== undefined && TRUE_WORDS.has(word)) return true;
-  if (word !== undefined && FALSE_WORDS.has(word)) return false;
+  if (raw === true || raw === 'true') return true;
+  if (raw === false || raw === 'false') return false;
   throw badRequest('invalid_param', 'incomingAllow', 'incomingAllow must be true or false');
 }
 

@@ -3,7 +3,7 @@
  * products it is minted for. Returned as problems, so /token can refuse the first one and the
  * inspector can report each with the SDK error it leads to.
  */
-import { codePoints, CONTROL_CHARACTER, describeType, LONE_SURROGATE } from '../text';
+import { codePointName, codePoints, CONTROL_CHARACTER, describeType, LONE_SURROGATE, LOOK_ALIKE_CHARACTER } from '../text';
 import { PRODUCTS, type GrantName } from './products';
 
 /** Twilio's limit for any identity, whatever the product. */
@@ -29,6 +29,17 @@ function generalProblem(identity: unknown): IdentityProblem | undefined {
   if (CONTROL_CHARACTER.test(identity)) return invalid('identity must not contain control characters or line breaks');
   if (LONE_SURROGATE.test(identity)) {
     return invalid('identity must be valid Unicode text; it holds half of a UTF-16 surrogate pair (a broken emoji?)');
+  }
+  const lookAlike = LOOK_ALIKE_CHARACTER.exec(identity);
+  if (lookAlike !== null) {
+    return invalid(
+      `identity must not contain bidirectional controls or invisible characters (it holds ${codePointName(lookAlike[0])}): they let one name pass for another`,
+    );
+  }
+  if (identity === 'undefined' || identity === 'null') {
+    return invalid(
+      `identity is the text "${identity}": the client sent a variable that was never set (a template-string bug?); send the user's name`,
+    );
   }
   const length = codePoints(identity);
   if (length > IDENTITY_MAX_LENGTH) return invalid(`identity is ${length} characters; the limit is ${IDENTITY_MAX_LENGTH}`);

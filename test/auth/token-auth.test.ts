@@ -3,6 +3,7 @@
  * Response): passcode and HS-secret jwt modes, the deployment rules and the claim policies.
  * JWKS mode has its own file (a real key-set server).
  */
+import { SignJWT } from 'jose';
 import { demoVars, realVars, REAL_LOOKING, TEST_SECRET } from '../support/env';
 import { expectedPayload, verifyTwilioToken } from '../support/jwt';
 import { DEMO_CONFIG } from '../../lib/demo';
@@ -98,14 +99,16 @@ describe('which mode runs', () => {
     await expectMinted(answer, 'alice', VIDEO, ['video']);
   });
 
-  test('APP_PASSCODE shorter than 16 characters: 500 config_error naming it, never printing it', async () => {
+  test('APP_PASSCODE shorter than 16 characters: 500 config_error naming it, never printing it nor its length (that is for the log)', async () => {
     const answer = await callToken(
       realVars({ AUTH_MODE: 'passcode', APP_PASSCODE: 'letmein', ALLOWED_ORIGINS: ALLOWED_ORIGIN }),
       { identity: 'alice', grants: 'video' },
       bearer('letmein'),
     );
-    expectRefused(answer, 500, 'config_error', 'APP_PASSCODE', /at least 16/);
+    expectRefused(answer, 500, 'config_error', 'APP_PASSCODE', /APP_PASSCODE is not usable \(npm run doctor/);
     expect(answer.json.error.message).not.toContain('letmein');
+    expect(answer.json.error.message).not.toMatch(/\b7\b|characters/);
+    expect(JSON.parse(answer.logs[0]!).detail).toMatch(/APP_PASSCODE has 7 characters; use at least 16/);
   });
 });
 
@@ -438,5 +441,67 @@ describe('jwt mode with AUTH_JWT_SECRET', () => {
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.logs[0]!)).toMatchObject({ status: 200, outcome: 'ok', identity: 'dana', grants: ['video'] });
     for (const piece of token.split('.')) expect(answer.logs[0]).not.toContain(piece);
+  });
+});
+
+describe('issue 11: a Twilio Access Token is never a sign-in token', () => {
+  test('with AUTH_JWT_SECRET equal to API_SECRET the service refuses to run (500 config_error), so a minted token cannot be replayed', async () => {
+    const reused = realVars({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: TEST_SECRET, ALLOWED_ORIGINS: ALLOWED_ORIGIN });
+    const answer = await callToken(reused, { grants: 'video' }, bearer(await signHs({ secret: TEST_SECRET })));
+    expectRefused(answer, 500, 'config_error', 'AUTH_JWT_SECRET', /AUTH_JWT_SECRET is not usable/);
+    expect(answer.json.error.message).not.toMatch(/API_SECRET/);
+    expect(JSON.parse(answer.logs[0]!).detail).toMatch(/equals API_SECRET/);
+  });
+
+  test.each<[string, { header?: Record<string, string>; claims?: Record<string, unknown> }]>([
+    ['its header has cty twilio-fpa;v=1', { header: { cty: 'twilio-fpa;v=1' } }],
+    ['it has a grants claim', { claims: { grants: { identity: 'alice', voice: {} } } }],
+    ['its issuer is this service API key', { claims: { iss: REAL_LOOKING.API_KEY } }],
+  ])('one whose %s is refused with 401 even when signed with the sign-in secret', async (why, shape) => {
+    const vars = realVars({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: APP_JWT_SECRET, ALLOWED_ORIGINS: ALLOWED_ORIGIN });
+    const token = await new SignJWT({ sub: 'alice', iat: now(), exp: now() + 300, ...(shape.claims ?? {}) })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT', ...(shape.header ?? {}) })
+      .sign(new TextEncoder().encode(APP_JWT_SECRET));
+    const answer = await callToken(vars, { grants: 'video' }, bearer(token));
+    expectRefused(answer, 401, 'unauthorized', 'Authorization', /is a Twilio Access Token, not your app's sign-in token/, token);
+    expect(JSON.parse(answer.logs[0]!).detail).toContain(why.replace('this service API key', "this service's API key"));
+  });
+
+  test('a token this service minted, replayed as a sign-in token, gets 401 and no other grant', async () => {
+    const vars = realVars({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: APP_JWT_SECRET, ALLOWED_ORIGINS: ALLOWED_ORIGIN });
+    const minted = await callToken(realVars({ AUTH_MODE: 'none' }), { identity: 'alice', grants: 'video' });
+    const replay = await callToken(vars, { grants: 'voice,video,chat,sync' }, bearer(minted.json.token));
+    expectRefused(replay, 401, 'unauthorized', 'Authorization', /Twilio Access Token/, minted.json.token);
+  });
+});
+
+describe('issue 11: sign-in tokens have a lifetime bound (AUTH_MAX_TOKEN_AGE)', () => {
+  const vars = realVars({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: APP_JWT_SECRET, ALLOWED_ORIGINS: ALLOWED_ORIGIN });
+
+  test('exp 9999999999 is refused with 401; the log says how far', async () => {
+    const answer = await callToken(vars, { grants: 'video' }, bearer(await signHs({ claims: { exp: 9_999_999_999 } })));
+    expectRefused(answer, 401, 'unauthorized', 'Authorization', /more than 86400 s \(AUTH_MAX_TOKEN_AGE\)/);
+    expect(JSON.parse(answer.logs[0]!).detail).toMatch(/^exp is \d+ s from now; AUTH_MAX_TOKEN_AGE is 86400 s$/);
+  });
+
+  test('iat a day in the future is refused with 401', async () => {
+    const answer = await callToken(
+      vars,
+      { grants: 'video' },
+      bearer(await signHs({ claims: { iat: now() + 86_400, exp: now() + 86_700 } })),
+    );
+    expectRefused(answer, 401, 'unauthorized', 'Authorization', /issued in the future/);
+  });
+
+  test('within the bounds (exp a day away, iat within the clock tolerance) is fine, and AUTH_MAX_TOKEN_AGE narrows them', async () => {
+    const token = await signHs({ claims: { iat: now() + 20, exp: now() + 86_000 } });
+    await expectMinted(await callToken(vars, { grants: 'video' }, bearer(token)), 'alice', VIDEO, ['video']);
+    const narrow = realVars({
+      AUTH_MODE: 'jwt',
+      AUTH_JWT_SECRET: APP_JWT_SECRET,
+      AUTH_MAX_TOKEN_AGE: '3600',
+      ALLOWED_ORIGINS: ALLOWED_ORIGIN,
+    });
+    expectRefused(await callToken(narrow, { grants: 'video' }, bearer(token)), 401, 'unauthorized', 'Authorization', /3600 s/);
   });
 });

@@ -1,5 +1,6 @@
 import { loadAuthConfig } from '../../lib/config/auth';
 import { ServiceError } from '../../lib/errors';
+import { STRONG_JWT_SECRET, TEST_SECRET } from '../support/env';
 
 const deployed = { isLocal: false };
 const local = { isLocal: true };
@@ -43,10 +44,8 @@ describe('AUTH_MODE', () => {
 
 describe('passcode mode', () => {
   test('a passcode of 16+ visible characters', () => {
-    expect(loadAuthConfig({ AUTH_MODE: 'passcode', APP_PASSCODE: 'p'.repeat(16) }, deployed)).toEqual({
-      mode: 'passcode',
-      passcode: 'p'.repeat(16),
-    });
+    const passcode = 'q7Xw-2Rk9_Ld4Tz8';
+    expect(loadAuthConfig({ AUTH_MODE: 'passcode', APP_PASSCODE: passcode }, deployed)).toEqual({ mode: 'passcode', passcode });
   });
 
   test.each([
@@ -62,7 +61,7 @@ describe('passcode mode', () => {
 });
 
 describe('jwt mode', () => {
-  const secret = 's'.repeat(32);
+  const secret = STRONG_JWT_SECRET;
 
   test('HS secret with defaults: 30 s clock tolerance, identity from sub, iss/aud optional', () => {
     expect(loadAuthConfig({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: secret }, deployed)).toEqual({
@@ -71,6 +70,7 @@ describe('jwt mode', () => {
       issuer: undefined,
       audience: undefined,
       clockTolerance: 30,
+      maxTokenAge: 86400,
       identityClaim: 'sub',
     });
   });
@@ -94,6 +94,7 @@ describe('jwt mode', () => {
       issuer: 'https://tenant.example.com/',
       audience: 'https://api.example.com',
       clockTolerance: 0,
+      maxTokenAge: 86400,
       identityClaim: 'https://example.com/username',
     });
   });
@@ -111,17 +112,17 @@ describe('jwt mode', () => {
     ['no key source', {}, 'AUTH_JWT_SECRET,AUTH_JWKS_URL'],
     [
       'both key sources',
-      { AUTH_JWT_SECRET: 's'.repeat(32), AUTH_JWKS_URL: 'https://idp.example.com/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' },
+      { AUTH_JWT_SECRET: STRONG_JWT_SECRET, AUTH_JWKS_URL: 'https://idp.example.com/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' },
       'AUTH_JWT_SECRET,AUTH_JWKS_URL',
     ],
     ['a short HMAC secret', { AUTH_JWT_SECRET: 'too-short-secret' }, 'AUTH_JWT_SECRET'],
     ['JWKS without issuer and audience', { AUTH_JWKS_URL: 'https://idp.example.com/jwks' }, 'AUTH_ISSUER,AUTH_AUDIENCE'],
     ['JWKS without audience', { AUTH_JWKS_URL: 'https://idp.example.com/jwks', AUTH_ISSUER: 'https://idp.example.com/' }, 'AUTH_AUDIENCE'],
     ['a JWKS URL that is not a URL', { AUTH_JWKS_URL: 'idp.example.com/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' }, 'AUTH_JWKS_URL'],
-    ['a negative tolerance', { AUTH_JWT_SECRET: 's'.repeat(32), AUTH_CLOCK_TOLERANCE: '-5' }, 'AUTH_CLOCK_TOLERANCE'],
-    ['a tolerance with units', { AUTH_JWT_SECRET: 's'.repeat(32), AUTH_CLOCK_TOLERANCE: '30s' }, 'AUTH_CLOCK_TOLERANCE'],
-    ['a tolerance over 5 minutes', { AUTH_JWT_SECRET: 's'.repeat(32), AUTH_CLOCK_TOLERANCE: '3600' }, 'AUTH_CLOCK_TOLERANCE'],
-    ['a claim name with a space', { AUTH_JWT_SECRET: 's'.repeat(32), AUTH_IDENTITY_CLAIM: 'user name' }, 'AUTH_IDENTITY_CLAIM'],
+    ['a negative tolerance', { AUTH_JWT_SECRET: STRONG_JWT_SECRET, AUTH_CLOCK_TOLERANCE: '-5' }, 'AUTH_CLOCK_TOLERANCE'],
+    ['a tolerance with units', { AUTH_JWT_SECRET: STRONG_JWT_SECRET, AUTH_CLOCK_TOLERANCE: '30s' }, 'AUTH_CLOCK_TOLERANCE'],
+    ['a tolerance over 5 minutes', { AUTH_JWT_SECRET: STRONG_JWT_SECRET, AUTH_CLOCK_TOLERANCE: '3600' }, 'AUTH_CLOCK_TOLERANCE'],
+    ['a claim name with a space', { AUTH_JWT_SECRET: STRONG_JWT_SECRET, AUTH_IDENTITY_CLAIM: 'user name' }, 'AUTH_IDENTITY_CLAIM'],
     [
       'every problem at once',
       { AUTH_JWT_SECRET: 'short', AUTH_CLOCK_TOLERANCE: 'x', AUTH_IDENTITY_CLAIM: 'a b' },
@@ -142,5 +143,45 @@ describe('jwt mode', () => {
     expect(second).toMatchObject({ identityClaim: 'email' });
     expect(loadAuthConfig({}, local)).toEqual({ mode: 'none' });
     expect(() => loadAuthConfig({}, deployed)).toThrow(ServiceError);
+  });
+});
+
+describe('secrets that would let strangers in (#11)', () => {
+  test('AUTH_JWT_SECRET equal to API_SECRET is a config_error: every minted Access Token would pass as a sign-in token', () => {
+    const error = configErrorOf({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: TEST_SECRET + TEST_SECRET, API_SECRET: TEST_SECRET + TEST_SECRET });
+    expect(error.field).toBe('AUTH_JWT_SECRET');
+    expect(error.logDetail).toMatch(/equals API_SECRET/);
+  });
+
+  test.each([
+    ['APP_PASSCODE', { AUTH_MODE: 'passcode', APP_PASSCODE: 'a'.repeat(16) }],
+    ['APP_PASSCODE', { AUTH_MODE: 'passcode', APP_PASSCODE: 'abcabcabcabcabcabc' }],
+    ['APP_PASSCODE', { AUTH_MODE: 'passcode', APP_PASSCODE: 'abcdefghijklmnop' }],
+    ['AUTH_JWT_SECRET', { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 'a'.repeat(32) }],
+    ['AUTH_JWT_SECRET', { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: '0123456789abcdef0123456789abcdef' }],
+  ])('a trivially weak %s is a config_error', (field, vars) => {
+    const error = configErrorOf(vars);
+    expect(error.field).toBe(field);
+    expect(error.logDetail).toMatch(/trivially guessable/);
+  });
+
+  test.each([
+    ['a short passcode', { AUTH_MODE: 'passcode', APP_PASSCODE: 'short-passcode1' }, /15 characters/],
+    ['a short JWT secret', { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 'too-short-secret' }, /16 bytes/],
+    ['a passcode with a space', { AUTH_MODE: 'passcode', APP_PASSCODE: 'a passcode with spaces' }, /visible ASCII/],
+  ])('%s: callers read the variable name and the doctor pointer; its length or shape only in the log detail', (_, vars, detail) => {
+    const error = configErrorOf(vars);
+    expect(error.message).toMatch(/is not usable \(npm run doctor on this configuration says why/);
+    expect(error.message).not.toMatch(detail);
+    expect(error.logDetail).toMatch(detail);
+  });
+
+  test('AUTH_MAX_TOKEN_AGE is read as seconds, default 86400', () => {
+    expect(loadAuthConfig({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: STRONG_JWT_SECRET, AUTH_MAX_TOKEN_AGE: '3600' }, deployed)).toMatchObject({
+      maxTokenAge: 3600,
+    });
+    expect(configErrorOf({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: STRONG_JWT_SECRET, AUTH_MAX_TOKEN_AGE: '1d' }).field).toBe(
+      'AUTH_MAX_TOKEN_AGE',
+    );
   });
 });

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { main, type DoctorIo } from '../../cli/doctor';
 import { DEMO_CONFIG } from '../../lib/demo';
-import { REAL_LOOKING } from '../support/env';
+import { REAL_LOOKING, STRONG_PASSCODE } from '../support/env';
 import { startTwilioApiStandIn, type TwilioApiStandIn } from '../support/twilio-api-standin';
 
 const root = path.resolve(__dirname, '../..');
@@ -15,7 +15,7 @@ const READY: Record<string, string> = {
   ...REAL_LOOKING,
   API_SECRET: SECRET,
   AUTH_MODE: 'passcode',
-  APP_PASSCODE: 'correct-horse-battery-staple',
+  APP_PASSCODE: STRONG_PASSCODE,
 };
 
 let dir: string;

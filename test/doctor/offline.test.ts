@@ -5,11 +5,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import { estimatedBits } from '../../lib/doctor/checks/strength';
 import { runDoctor, type CheckResult, type CheckStatus, type DoctorReport } from '../../lib/doctor';
 import { loadServiceConfig, runSelfTest } from '../../lib/doctor/checks/selftest';
 import { DEMO_CONFIG } from '../../lib/demo';
 import { mintToken } from '../../lib/token/mint';
-import { REAL_LOOKING } from '../support/env';
+import { REAL_LOOKING, STRONG_JWT_SECRET, STRONG_PASSCODE } from '../support/env';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -26,7 +27,7 @@ const GOOD: Record<string, string> = {
   TOKEN_TTL: '3600',
   TOKEN_MAX_TTL: '14400',
   AUTH_MODE: 'passcode',
-  APP_PASSCODE: 'correct-horse-battery-staple',
+  APP_PASSCODE: STRONG_PASSCODE,
 };
 
 const statuses = (report: DoctorReport): Record<string, CheckStatus> => Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
@@ -178,7 +179,25 @@ test.each<[string, Record<string, string | undefined>, Record<string, CheckStatu
     { AUTH_MODE: 'jwt', APP_PASSCODE: undefined, AUTH_JWKS_URL: 'https://id.example.com/.well-known/jwks.json' },
     { auth_mode: 'fail' },
   ],
-  ['AUTH_MODE jwt with a 32-byte secret is fine', { AUTH_MODE: 'jwt', APP_PASSCODE: undefined, AUTH_JWT_SECRET: 'k'.repeat(40) }, {}],
+  ['AUTH_MODE jwt with a strong secret is fine', { AUTH_MODE: 'jwt', APP_PASSCODE: undefined, AUTH_JWT_SECRET: STRONG_JWT_SECRET }, {}],
+  // Issue 11: secrets judged by zxcvbn-ts against floors (80 bits for a passcode, 128 for an HMAC key).
+  ['APP_PASSCODE of one repeated character', { APP_PASSCODE: 'a'.repeat(16) }, { auth_mode: 'fail' }],
+  ['APP_PASSCODE of dictionary words (about 65 bits)', { APP_PASSCODE: 'correct-horse-battery-staple' }, { auth_mode: 'fail' }],
+  [
+    'AUTH_JWT_SECRET of 32 repeated characters',
+    { AUTH_MODE: 'jwt', APP_PASSCODE: undefined, AUTH_JWT_SECRET: 'a'.repeat(32) },
+    { auth_mode: 'fail' },
+  ],
+  [
+    'AUTH_JWT_SECRET guessable offline (about 80 bits)',
+    { AUTH_MODE: 'jwt', APP_PASSCODE: undefined, AUTH_JWT_SECRET: 'app-backend-jwt-secret-0123456789abcdef' },
+    { auth_mode: 'fail' },
+  ],
+  [
+    'AUTH_JWT_SECRET equal to API_SECRET (minted tokens would pass as sign-in tokens)',
+    { AUTH_MODE: 'jwt', APP_PASSCODE: undefined, AUTH_JWT_SECRET: GOOD_SECRET },
+    { auth_mode: 'fail' },
+  ],
 ])('%s', async (_name, overrides, expected) => {
   const report = await runDoctor(withVars(overrides));
   expect(changes(report)).toEqual(expected);
@@ -214,9 +233,34 @@ describe('the files the project ships', () => {
   });
 
   test('the configuration test/deploy.test.ts deploys passes every check', async () => {
-    const report = await runDoctor({ ...REAL_LOOKING, AUTH_MODE: 'passcode', APP_PASSCODE: 'correct-horse-battery-staple' });
+    const report = await runDoctor({ ...REAL_LOOKING, AUTH_MODE: 'passcode', APP_PASSCODE: STRONG_PASSCODE });
     expect(report.ok).toBe(true);
     expect(report.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id} ${c.status}`)).toEqual([]);
+  });
+});
+
+describe('secret strength (issue 11)', () => {
+  test('a guessable secret fails with the estimate, and the fix holds a fresh random example that clears the floor', async () => {
+    const first = rowOf(await runDoctor(withVars({ APP_PASSCODE: 'correct-horse-battery-staple' })), 'auth_mode');
+    expect(first.detail).toMatch(/^APP_PASSCODE is too easy to guess: about \d+ bits of work by zxcvbn's estimate, where 80 are needed/);
+    expect(first.detail).not.toContain('correct-horse');
+    const example = /^APP_PASSCODE=([A-Za-z0-9_-]+) /.exec(first.fix ?? '')?.[1];
+    expect(example).toHaveLength(32);
+    expect(estimatedBits(example!)).toBeGreaterThanOrEqual(80);
+    const second = rowOf(await runDoctor(withVars({ APP_PASSCODE: 'correct-horse-battery-staple' })), 'auth_mode');
+    expect(second.fix).not.toBe(first.fix);
+  });
+
+  test('AUTH_JWT_SECRET equal to API_SECRET is named for what it is', async () => {
+    const row = rowOf(await runDoctor(withVars({ AUTH_MODE: 'jwt', APP_PASSCODE: undefined, AUTH_JWT_SECRET: GOOD_SECRET })), 'auth_mode');
+    expect(row.detail).toMatch(
+      /AUTH_JWT_SECRET equals API_SECRET, so every Access Token this service mints would be accepted as a sign-in token/,
+    );
+  });
+
+  test('the functions check only for the trivially weak, without the estimator: their bundles hold no dictionary', () => {
+    for (const file of ['token.js', 'inspect.js'])
+      expect(readFileSync(path.join(root, 'dist', 'functions', file), 'utf8')).not.toMatch(/zxcvbn/i);
   });
 });
 

@@ -105,3 +105,75 @@ describe('functions/token handler', () => {
     expect(logs[0]).not.toContain(TEST_SECRET);
   });
 });
+
+describe('issue 11: every header value is untrusted text, and the own origin comes from configuration only', () => {
+  test('a page elsewhere naming our Host (the old Origin host == Host rule) is 403, not an echoed origin', async () => {
+    const vars = realVars();
+    const { status, headers } = await call(
+      vars,
+      withHeaders({ identity: 'alice', grants: 'video' }, { origin: 'https://evil.example', host: 'evil.example' }),
+    );
+    expect(status).toBe(403);
+    expect(headers['Access-Control-Allow-Origin']).toBeUndefined();
+  });
+
+  test.each([
+    ['CR/LF', 'https://app.example.com\r\nSet-Cookie: stolen=1'],
+    ['NUL', 'https://app.example.com\u0000'],
+    ['non-Latin-1 text', 'https://app.example.com\u2603'],
+  ])('an Origin with %s is 403 even with ALLOWED_ORIGINS=*, and the log line says so', async (_, origin) => {
+    const { status, headers, json } = await call(
+      realVars({ ALLOWED_ORIGINS: '*' }),
+      withHeaders({ identity: 'alice', grants: 'video' }, { origin }),
+    );
+    expect(status).toBe(403);
+    expect(json.error).toMatchObject({
+      code: 'origin_not_allowed',
+      field: 'Origin',
+      message: expect.stringMatching(/not a browser origin/),
+    });
+    expect(headers['Access-Control-Allow-Origin']).toBeUndefined();
+    expect(logs).toHaveLength(1);
+    expect(JSON.parse(logs[0]!)).toMatchObject({ status: 403, outcome: 'origin_not_allowed' });
+    expect(logs[0]).not.toMatch(/[\r\n\u0000]/);
+  });
+
+  test('every answer says X-Content-Type-Options: nosniff, errors and preflights included', async () => {
+    for (const event of [
+      withHeaders({ identity: 'alice', grants: 'video' }),
+      withHeaders({ grants: 'video' }),
+      withHeaders({}, { origin: 'https://evil.example' }),
+      withHeaders({}, { origin: 'https://svc.example', 'access-control-request-method': 'POST' }),
+    ]) {
+      const { headers } = await call(realVars({ ALLOWED_ORIGINS: 'https://svc.example' }), event);
+      expect(headers['X-Content-Type-Options']).toBe('nosniff');
+    }
+  });
+});
+
+describe('issue 11: parameters that cannot be what the caller meant', () => {
+  test('an event whose only parameter is JSON text (a body sent without Content-Type) is 415 with the hint', async () => {
+    const { status, json } = await call(realVars(), withHeaders({ '{"identity":"alice","grants":"video"}': '' }));
+    expect(status).toBe(415);
+    expect(json.error).toEqual({
+      code: 'unsupported_media_type',
+      field: 'Content-Type',
+      message: expect.stringMatching(/Content-Type: application\/json/),
+    });
+  });
+
+  test.each([
+    ['incoming_allow', { identity: 'alice', grants: 'voice', incoming_allow: 'false' }, 'incomingAllow'],
+    ['Identity', { Identity: 'alice', grants: 'video' }, 'identity'],
+    ['grant', { identity: 'alice', grant: 'video' }, 'grants'],
+    ['TTL', { identity: 'alice', grants: 'video', TTL: '60' }, 'ttl'],
+  ])('a near miss %s is a 400 that names the right parameter', async (name, params, meant) => {
+    const { status, json } = await call(realVars(), withHeaders(params));
+    expect(status).toBe(400);
+    expect(json.error).toEqual({ code: 'unknown_param', field: name, message: expect.stringContaining(`did you mean ${meant}?`) });
+  });
+
+  test('other extra parameters (a cache buster, say) are still ignored', async () => {
+    expect((await call(realVars(), withHeaders({ identity: 'alice', grants: 'video', _: '1712345678', callback: 'x' }))).status).toBe(200);
+  });
+});

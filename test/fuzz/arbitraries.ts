@@ -352,7 +352,12 @@ export const tokenEvent: fc.Arbitrary<Record<string, unknown>> = fc
     request: field(requestValue, 1, 4),
     extra: fc.array(
       fc.tuple(
-        fc.oneof(fc.constantFrom(...POLLUTION_KEYS, 'token', 'passcode', 'Identity', 'grant'), fc.string({ maxLength: 10 })),
+        fc.oneof(
+          { arbitrary: fc.constantFrom(...POLLUTION_KEYS, 'token', 'passcode'), weight: 6 },
+          // Near misses of /token's parameters: a 400 that names the right one (issue 11).
+          { arbitrary: fc.constantFrom('Identity', 'grant', 'incoming_allow'), weight: 1 },
+          { arbitrary: fc.string({ maxLength: 10 }), weight: 6 },
+        ),
         anyValue,
       ),
       { maxLength: 3 },
@@ -364,3 +369,19 @@ export const tokenEvent: fc.Arbitrary<Record<string, unknown>> = fc
     const names = new Set(Object.keys(named));
     return objectFrom([...extra.filter(([key]) => !names.has(key)), ...entries]);
   });
+
+/** A JSON body the runtime did not parse (sent without Content-Type: application/json): one parameter named after the whole text. */
+const unparsedJsonEvent: fc.Arbitrary<Record<string, unknown>> = fc
+  .tuple(fc.jsonValue(), field(requestValue, 1, 4))
+  .map(([body, request]) =>
+    objectFrom([
+      [` ${JSON.stringify({ identity: 'alice', grants: 'video', body })}`.trimStart(), ''],
+      ...(request === ABSENT ? [] : [['request', request] as [string, unknown]]),
+    ]),
+  );
+
+/** Mostly well-formed events, sometimes an unparsed body. */
+export const anyTokenEvent: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
+  { arbitrary: tokenEvent, weight: 30 },
+  { arbitrary: unparsedJsonEvent, weight: 1 },
+);

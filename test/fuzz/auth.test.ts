@@ -126,7 +126,7 @@ describe('/token in passcode mode under generated input', () => {
 
   function expectPasscodeAnswer(event: Record<string, unknown>): Expectation {
     const base = expectTokenAnswer(event, MODEL);
-    if (base.kind === 'forbidden_origin' || base.kind === 'preflight') return base;
+    if (base.kind === 'forbidden_origin' || base.kind === 'preflight' || (base.kind === 'error' && base.beforeAuth === true)) return base;
     const bearer = bearerOf(event);
     let presented: unknown;
     if (bearer.kind === 'refused') return UNAUTHORIZED(base.origin);
@@ -180,7 +180,10 @@ describe('/token in jwt mode (AUTH_JWT_SECRET) under generated input', () => {
     /** How the token is signed: only `good` (with AUTH_JWT_SECRET, HS256/384/512) can pass. */
     signing: 'good' | 'wrong_secret' | 'tampered' | 'none';
     alg: 'HS256' | 'HS384' | 'HS512';
-    lifetime: 'valid' | 'expired' | 'no_exp' | 'not_yet';
+    /** `too_long`: exp beyond AUTH_MAX_TOKEN_AGE; `future_iat`: issued an hour ahead (issue 11). */
+    lifetime: 'valid' | 'expired' | 'no_exp' | 'not_yet' | 'too_long' | 'future_iat';
+    /** Issue 11: dressed as a Twilio Access Token (cty twilio-fpa;v=1, or a grants claim): never a sign-in token. */
+    accessTokenShape: 'none' | 'cty' | 'grants';
   }
 
   const grantPolicy = fc.oneof(
@@ -206,8 +209,9 @@ describe('/token in jwt mode (AUTH_JWT_SECRET) under generated input', () => {
     alg: fc.constantFrom('HS256', 'HS384', 'HS512'),
     lifetime: fc.oneof(
       { arbitrary: fc.constant('valid' as const), weight: 24 },
-      fc.constantFrom('expired' as const, 'no_exp' as const, 'not_yet' as const),
+      fc.constantFrom('expired' as const, 'no_exp' as const, 'not_yet' as const, 'too_long' as const, 'future_iat' as const),
     ),
+    accessTokenShape: fc.oneof({ arbitrary: fc.constant('none' as const), weight: 24 }, fc.constantFrom('cty' as const, 'grants' as const)),
   });
 
   /** Signs with jose (never by hand), then breaks it as asked. */
@@ -220,14 +224,23 @@ describe('/token in jwt mode (AUTH_JWT_SECRET) under generated input', () => {
           ? { iat: t - 7200, exp: t - 3600 }
           : spec.lifetime === 'not_yet'
             ? { iat: t, nbf: t + 3600, exp: t + 7200 }
-            : { iat: t };
-    const payload = { ...JSON.parse(JSON.stringify(spec.claims)), ...lifetime };
+            : spec.lifetime === 'too_long'
+              ? { iat: t, exp: t + 10 * 86_400 }
+              : spec.lifetime === 'future_iat'
+                ? { iat: t + 3600, exp: t + 7200 }
+                : { iat: t };
+    const payload = {
+      ...JSON.parse(JSON.stringify(spec.claims)),
+      ...lifetime,
+      ...(spec.accessTokenShape === 'grants' ? { grants: { identity: 'alice', video: {} } } : {}),
+    };
+    const cty = spec.accessTokenShape === 'cty' ? { cty: 'twilio-fpa;v=1' } : {};
     if (spec.signing === 'none') {
       const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-      return `${part({ alg: 'none', typ: 'JWT' })}.${part(payload)}.`;
+      return `${part({ alg: 'none', typ: 'JWT', ...cty })}.${part(payload)}.`;
     }
     const key = new TextEncoder().encode(spec.signing === 'wrong_secret' ? WRONG_SECRET : JWT_SECRET);
-    const token = await new SignJWT(payload).setProtectedHeader({ alg: spec.alg, typ: 'JWT' }).sign(key);
+    const token = await new SignJWT(payload).setProtectedHeader({ alg: spec.alg, typ: 'JWT', ...cty }).sign(key);
     if (spec.signing !== 'tampered') return token;
     const [header, , signature] = token.split('.');
     return `${header}.${Buffer.from(JSON.stringify({ ...payload, sub: 'mallory' })).toString('base64url')}.${signature}`;
@@ -235,11 +248,11 @@ describe('/token in jwt mode (AUTH_JWT_SECRET) under generated input', () => {
 
   function expectJwtAnswer(event: Record<string, unknown>, credential: string | undefined, spec: CallerToken | undefined): Expectation {
     const base = expectTokenAnswer(event, MODEL);
-    if (base.kind === 'forbidden_origin' || base.kind === 'preflight') return base;
+    if (base.kind === 'forbidden_origin' || base.kind === 'preflight' || (base.kind === 'error' && base.beforeAuth === true)) return base;
     const bearer = bearerOf(event);
     const unauthorized = UNAUTHORIZED(base.origin);
     if (bearer.kind !== 'credential' || spec === undefined || bearer.credential !== credential) return unauthorized;
-    if (spec.signing !== 'good' || spec.lifetime !== 'valid') return unauthorized;
+    if (spec.signing !== 'good' || spec.lifetime !== 'valid' || spec.accessTokenShape !== 'none') return unauthorized;
 
     const claims = JSON.parse(JSON.stringify(spec.claims)) as Record<string, unknown>;
     const sub = own(claims, 'sub');

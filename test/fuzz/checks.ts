@@ -15,7 +15,7 @@ import {
 } from './support';
 import { REAL_LOOKING, TEST_SECRET } from '../support/env';
 
-export const TOKEN_LOG_KEYS = ['time', 'path', 'status', 'outcome', 'origin', 'identity', 'grants', 'ttl', 'field', 'ms'];
+export const TOKEN_LOG_KEYS = ['time', 'path', 'status', 'outcome', 'origin', 'identity', 'grants', 'ttl', 'field', 'detail', 'ms'];
 
 /** How the pipeline logs a string: control characters as ?, cut to 64 characters. */
 export const logged = (text: string): string => {
@@ -143,4 +143,5 @@ export const REQUEST_ERRORS = [
   '400 invalid_ttl',
   '400 invalid_room',
   '400 invalid_param',
+  '400 unknown_param',
 ];

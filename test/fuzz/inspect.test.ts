@@ -38,7 +38,7 @@ import { REAL_LOOKING, TEST_SECRET } from '../support/env';
 
 jest.setTimeout(FUZZ_TEST_TIMEOUT_MS);
 
-const LOG_KEYS = ['time', 'path', 'status', 'outcome', 'origin', 'alg', 'valid', 'signature', 'findings', 'field', 'ms'];
+const LOG_KEYS = ['time', 'path', 'status', 'outcome', 'origin', 'alg', 'valid', 'signature', 'findings', 'field', 'detail', 'ms'];
 /** What lib/inspect accepts at most; longer input is refused before decoding. */
 const MAX_TOKEN_CHARS = 16 * 1024;
 

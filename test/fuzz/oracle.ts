@@ -32,8 +32,12 @@ export type Expectation =
       header: Record<string, unknown>;
       payloadGrants: Record<string, unknown>;
     }
-  /** `accepted`: each a correct "code field"; `status` may list several when the order of two checks is the implementation's choice. */
-  | { kind: 'error'; origin?: string; status: number | number[]; accepted: string[] }
+  /**
+   * `accepted`: each a correct "code field"; `status` may list several when the order of two checks is
+   * the implementation's choice. `beforeAuth`: a problem with the request's shape, found before the
+   * caller is authenticated (issue 11).
+   */
+  | { kind: 'error'; origin?: string; status: number | number[]; accepted: string[]; beforeAuth?: boolean }
   /** An input the specification leaves open (e.g. a 10-digit ttl with leading zeros): only the safety properties apply. */
   | { kind: 'open'; origin?: string };
 
@@ -50,6 +54,8 @@ const PADDED = /^\s|\s$/u;
 const CONTROL = /[\p{Cc}\u2028\u2029]/u;
 /** Not valid Unicode text: a UTF-16 surrogate without its partner cannot be sent as UTF-8. */
 const LONE_SURROGATE = /\p{Cs}/u;
+/** Issue 11: bidirectional controls and invisible characters make look-alike names (ZWJ/ZWNJ stay allowed). */
+const LOOK_ALIKE = /[\p{Bidi_Control}\u200b\u2060-\u2064\ufeff]/u;
 const WORDS: Record<string, string> = { voice: 'voice', video: 'video', chat: 'chat', conversations: 'chat', sync: 'sync' };
 
 /** A header as the runtime hands it over: a string, or the first of a repeated header. Anything else is no header. */
@@ -64,21 +70,62 @@ function isLocal(host: string): boolean {
   return name === 'localhost' || name === '127.0.0.1' || name === '[::1]' || name.endsWith('.localhost');
 }
 
-function originAllowed(origin: string, config: ModelConfig, host: string | undefined): boolean {
+/** What a browser sends: scheme://host[:port], lower case, nothing else (issue 11: anything else is forged). */
+const SERIALIZED_ORIGIN = /^https?:\/\/([a-z0-9.-]+|\[[0-9a-f:.]+\])(:\d{1,5})?$/;
+
+/** Issue 11: the service's own origins come from DOMAIN_NAME only, never from a Host header. */
+function ownOrigins(domainName: string): string[] {
+  const host = domainName.toLowerCase();
+  if (!isLocal(host)) return [`https://${host}`];
+  const port = /:\d+$/.exec(host)?.[0] ?? '';
+  return [`http://${host}`, `http://localhost${port}`, `http://127.0.0.1${port}`, `http://[::1]${port}`];
+}
+
+function originAllowed(origin: string, config: ModelConfig): boolean {
+  if (!SERIALIZED_ORIGIN.test(origin)) return origin === 'null' && config.allowedOrigins === '*';
   if (config.allowedOrigins === '*' || config.allowedOrigins.includes(origin)) return true;
-  const match = /^(https?):\/\/([^/]+)$/.exec(origin);
-  if (match === null) return false;
-  const [, scheme, originHost] = match as unknown as [string, string, string];
-  if (scheme !== 'https' && !isLocal(originHost)) return false;
-  return [config.domainName, host].some((own) => typeof own === 'string' && own !== '' && own.toLowerCase() === originHost.toLowerCase());
+  return ownOrigins(config.domainName).includes(origin);
+}
+
+/** The parameters /token reads, and the passcode every endpoint may read. */
+const TOKEN_PARAMETERS = ['identity', 'grants', 'ttl', 'room', 'incomingAllow', 'passcode'];
+
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      rows[i]![j] = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return rows[a.length]![b.length]!;
+}
+
+/**
+ * Issue 11: a body that arrived unparsed (one parameter whose name is JSON text) is a 415; a
+ * parameter name within one edit of a known one (case, _ and - aside) is a 400 that names it.
+ */
+export function expectParamShape(event: Record<string, unknown>, known: string[]): { status: number; accepted: string[] } | undefined {
+  const names = Object.keys(event).filter((name) => name !== 'request');
+  if (names.length === 1 && /^\s*[{[]/.test(names[0]!)) return { status: 415, accepted: ['unsupported_media_type Content-Type'] };
+  const squash = (name: string): string => name.toLowerCase().replace(/[-_]/g, '');
+  const near = names.filter(
+    (name) =>
+      !known.includes(name) &&
+      name.length <= 40 &&
+      known.some(
+        (wanted) => squash(name) === squash(wanted) || (squash(name).length >= 4 && editDistance(squash(name), squash(wanted)) === 1),
+      ),
+  );
+  return near.length > 0 ? { status: 400, accepted: near.map((name) => `unknown_param ${name}`) } : undefined;
 }
 
 function identityProblems(identity: unknown, grants: string[] | undefined): string[] {
   if (blank(identity)) return ['missing_identity identity'];
   if (typeof identity !== 'string') return ['invalid_identity identity'];
   const length = codePoints(identity);
-  if (PADDED.test(identity) || CONTROL.test(identity) || LONE_SURROGATE.test(identity) || length > 256)
+  if (PADDED.test(identity) || CONTROL.test(identity) || LONE_SURROGATE.test(identity) || LOOK_ALIKE.test(identity) || length > 256)
     return ['invalid_identity identity'];
+  // Issue 11: a client's unset variable, sent as text.
+  if (identity === 'undefined' || identity === 'null') return ['invalid_identity identity'];
   if (grants === undefined) return [];
   if (grants.includes('voice') && (!/^[A-Za-z0-9_]+$/.test(identity) || length > 121)) return ['invalid_identity identity'];
   if (grants.includes('video') && length > 128) return ['invalid_identity identity'];
@@ -126,10 +173,9 @@ function roomProblems(raw: unknown, grants: string[] | undefined): { room?: stri
 function incomingAllowOf(raw: unknown, grants: string[] | undefined): { allow: boolean; problems: string[] } {
   if (blank(raw)) return { allow: true, problems: [] };
   if (grants !== undefined && !grants.includes('voice')) return { allow: true, problems: ['invalid_param incomingAllow'] };
-  if (typeof raw === 'boolean') return { allow: raw, problems: [] };
-  const word = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim().toLowerCase() : undefined;
-  if (word !== undefined && ['true', '1', 'yes', 'on'].includes(word)) return { allow: true, problems: [] };
-  if (word !== undefined && ['false', '0', 'no', 'off'].includes(word)) return { allow: false, problems: [] };
+  // Issue 11: exactly true or false, as JSON booleans or text.
+  if (raw === true || raw === 'true') return { allow: true, problems: [] };
+  if (raw === false || raw === 'false') return { allow: false, problems: [] };
   return { allow: true, problems: ['invalid_param incomingAllow'] };
 }
 
@@ -165,7 +211,7 @@ export function expectOrigin(
   const request = own(event, 'request') ?? (event as { request?: unknown }).request;
   const headers = typeof request === 'object' && request !== null ? (request as { headers?: unknown }).headers : undefined;
   const origin = headerOf(headers, 'origin');
-  if (origin !== undefined && !originAllowed(origin, config as ModelConfig, headerOf(headers, 'host'))) return { kind: 'forbidden_origin' };
+  if (origin !== undefined && !originAllowed(origin, config as ModelConfig)) return { kind: 'forbidden_origin' };
   if (headerOf(headers, 'access-control-request-method') !== undefined) return { kind: 'preflight', origin };
   return { kind: 'go_on', origin };
 }
@@ -176,6 +222,8 @@ export function expectTokenAnswer(event: Record<string, unknown>, config: ModelC
   if (cors.kind === 'forbidden_origin') return cors;
   if (cors.kind === 'preflight') return { kind: 'preflight', origin: cors.origin };
   const origin = cors.origin;
+  const shape = expectParamShape(event, TOKEN_PARAMETERS);
+  if (shape !== undefined) return { kind: 'error', origin, ...shape, beforeAuth: true };
 
   const rawIdentity = own(event, 'identity');
   const parsed = parseGrants(own(event, 'grants'));

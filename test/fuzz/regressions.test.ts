@@ -57,12 +57,13 @@ describe('headers that are not strings (a JSON body or a qs query can override e
     ]).toEqual(['x', 'x', undefined, undefined, undefined]);
   });
 
-  test('over HTTP: ?request[headers][origin][x]=1 (qs nests it into event.request) still gets a token', async () => {
+  test('over HTTP: ?request[headers][origin][x]=1 (qs would nest it into event.request) is refused by the local server, not a 500', async () => {
     const server = await startServer(vars);
     try {
       const response = await fetch(`${server.url}/token?identity=alice&grants=video&request[headers][origin][x]=1`);
-      expect(response.status).toBe(200);
-      expect((await response.json()).identity).toBe('alice');
+      // #11: the local server refuses a query that would replace event.request (it was a 200 before).
+      expect(response.status).toBe(400);
+      expect((await response.json()).error).toMatchObject({ code: 'invalid_param', field: 'request' });
     } finally {
       await server.close();
     }
@@ -119,7 +120,12 @@ describe('the hot-path optimisations keep their behaviour', () => {
     const first = jsonResult(200, {}, cors);
     first.headers['X-Changed'] = 'yes';
     expect(cors).toEqual({ Vary: 'Origin' });
-    expect(jsonResult(400, {}, cors).headers).toEqual({ Vary: 'Origin', 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    expect(jsonResult(400, {}, cors).headers).toEqual({
+      Vary: 'Origin',
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
   });
 
   test('the configuration memo follows every change of a variable, including its removal', () => {

@@ -1,5 +1,5 @@
 import type { CorsSettings } from '../../lib/config/service';
-import { corsHeadersFor, isOriginAllowed } from '../../lib/http/cors';
+import { corsHeadersFor, isOriginAllowed, ownOrigins } from '../../lib/http/cors';
 
 const none: CorsSettings = { allowedOrigins: { anyOrigin: false, origins: new Set() }, domainName: 'svc-1234-dev.twil.io' };
 const listed: CorsSettings = {
@@ -8,28 +8,45 @@ const listed: CorsSettings = {
 };
 const any: CorsSettings = { allowedOrigins: { anyOrigin: true }, domainName: 'svc-1234-dev.twil.io' };
 
+const local: CorsSettings = { ...none, domainName: 'localhost:3000' };
+
 describe('isOriginAllowed', () => {
   test.each([
-    ['the service page itself', 'https://svc-1234-dev.twil.io', none, undefined, true],
-    ['a listed origin', 'https://app.example.com', listed, undefined, true],
-    ['an unlisted origin', 'https://evil.example.com', listed, undefined, false],
-    ['a listed host on the wrong scheme', 'http://app.example.com', listed, undefined, false],
-    ['a listed host on another port', 'https://app.example.com:8443', listed, undefined, false],
-    ['a look-alike suffix', 'https://svc-1234-dev.twil.io.evil.com', none, undefined, false],
-    ['plain http to the deployed domain', 'http://svc-1234-dev.twil.io', none, undefined, false],
-    ['the opaque null origin', 'null', listed, undefined, false],
-    ['anything when ALLOWED_ORIGINS=*', 'https://whatever.example', any, undefined, true],
-    [
-      'a local page on the host the browser addressed',
-      'http://127.0.0.1:3000',
-      { ...none, domainName: 'localhost:3000' },
-      '127.0.0.1:3000',
-      true,
-    ],
-    ['a local page on another port', 'http://localhost:5173', { ...none, domainName: 'localhost:3000' }, 'localhost:3000', false],
-    ['a remote http page that names our Host', 'http://evil.example.com', none, 'evil.example.com', false],
-  ])('%s: %s -> %p', (_, origin, settings, host, expected) => {
-    expect(isOriginAllowed(origin, settings, host)).toBe(expected);
+    ['the service page itself', 'https://svc-1234-dev.twil.io', none, true],
+    ['a listed origin', 'https://app.example.com', listed, true],
+    ['an unlisted origin', 'https://evil.example.com', listed, false],
+    ['a listed host on the wrong scheme', 'http://app.example.com', listed, false],
+    ['a listed host on another port', 'https://app.example.com:8443', listed, false],
+    ['a look-alike suffix', 'https://svc-1234-dev.twil.io.evil.com', none, false],
+    ['plain http to the deployed domain', 'http://svc-1234-dev.twil.io', none, false],
+    ['the opaque null origin', 'null', listed, false],
+    ['anything when ALLOWED_ORIGINS=*', 'https://whatever.example', any, true],
+    ['the opaque null origin when ALLOWED_ORIGINS=*', 'null', any, true],
+    // A local server's own pages: its port on every loopback name, from DOMAIN_NAME alone.
+    ['a local page on 127.0.0.1', 'http://127.0.0.1:3000', local, true],
+    ['a local page on localhost', 'http://localhost:3000', local, true],
+    ['a local page on [::1]', 'http://[::1]:3000', local, true],
+    ['a local page on another port', 'http://localhost:5173', local, false],
+    ['a remote http page', 'http://evil.example.com', none, false],
+    // #11: the header is untrusted text; a forged one is refused even with ALLOWED_ORIGINS=*.
+    ['an origin with CR/LF', 'https://app.example.com\r\nSet-Cookie: a=b', any, false],
+    ['an origin with NUL', 'https://app.example.com\u0000', any, false],
+    ['an origin with non-Latin-1 text', 'https://приложение.example', any, false],
+    ['an origin with a path', 'https://app.example.com/x', any, false],
+  ])('%s: %j -> %p', (_, origin, settings, expected) => {
+    expect(isOriginAllowed(origin, settings)).toBe(expected);
+  });
+
+  test('the own origin comes from DOMAIN_NAME, never from a Host the caller names (#11)', () => {
+    // The old rule "Origin host == Host" let a page anywhere forge Host through ?request[headers][host]=.
+    expect(isOriginAllowed('https://evil.example.com', none)).toBe(false);
+    expect(isOriginAllowed('http://evil.example.com:3000', local)).toBe(false);
+  });
+
+  test('ownOrigins: https://DOMAIN_NAME deployed; the loopback names with the port locally', () => {
+    expect(ownOrigins('svc-1234-dev.twil.io')).toEqual(['https://svc-1234-dev.twil.io']);
+    expect(ownOrigins('localhost:3000')).toEqual(['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000']);
+    expect(ownOrigins(undefined)).toEqual([]);
   });
 });
 

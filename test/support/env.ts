@@ -1,6 +1,14 @@
 /** Configurations for tests: the tracked demo .env and a realistic-looking one. */
 import { DEMO_CONFIG } from '../../lib/demo';
 
+/**
+ * Shared secrets as an operator should pick them (random, from openssl rand): they clear the
+ * doctor's strength floors (80 bits for a passcode, 128 for an HMAC key), not just the functions'
+ * trivial-weakness check.
+ */
+export const STRONG_PASSCODE = 'VvrhovVnpSgbWL21zghi1isyDGfgYykT';
+export const STRONG_JWT_SECRET = 'KKy_ZdK_3khhdRhg4ih9Vj1sGOjMHHKDAyqIJaw43OCMH6PejafhY1E5MFCgOW9D';
+
 // Mixed case like a real API key secret (an all-lowercase hex one looks like an Auth Token to the doctor).
 export const TEST_SECRET = 'f3B2c1D0e9F8a7B6c5D4e3F2a1B0c9D8';
 

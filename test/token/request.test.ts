@@ -45,13 +45,19 @@ describe('parseTokenRequest', () => {
   test.each([
     [true, true],
     [false, false],
-    ['TRUE', true],
+    ['true', true],
     ['false', false],
-    ['0', false],
-    ['1', true],
-    [0, false],
   ])('incomingAllow %p reads as %p', (raw, expected) => {
     expect(parseTokenRequest({ identity: 'bob', grants: 'voice', incomingAllow: raw }, 86400).incomingAllow).toBe(expected);
+  });
+
+  test('zero-width (non-)joiners, which some scripts need, stay allowed outside Voice', () => {
+    expect(parseTokenRequest({ identity: 'क्\u200dष', grants: 'chat' }, 86400).identity).toBe('क्\u200dष');
+    expect(parseTokenRequest({ identity: 'می\u200cخواهم', grants: 'video' }, 86400).identity).toBe('می\u200cخواهم');
+  });
+
+  test('the hint for "undefined" names the likely bug', () => {
+    expect(errorOf({ identity: 'undefined', grants: 'video' }).message).toMatch(/variable that was never set/);
   });
 
   test('a JSON number ttl is accepted', () => {
@@ -96,6 +102,20 @@ describe('parseTokenRequest', () => {
     [{ identity: 'alice', grants: 'chat', room: 'standup' }, 'invalid_param', 'room'],
     [{ identity: 'alice', grants: 'chat', incomingAllow: 'true' }, 'invalid_param', 'incomingAllow'],
     [{ identity: 'alice', grants: 'voice', incomingAllow: 'maybe' }, 'invalid_param', 'incomingAllow'],
+    // #11: exactly true or false; what a 1, a yes or a TRUE meant is a guess this service no longer makes.
+    [{ identity: 'alice', grants: 'voice', incomingAllow: 'TRUE' }, 'invalid_param', 'incomingAllow'],
+    [{ identity: 'alice', grants: 'voice', incomingAllow: '1' }, 'invalid_param', 'incomingAllow'],
+    [{ identity: 'alice', grants: 'voice', incomingAllow: '0' }, 'invalid_param', 'incomingAllow'],
+    [{ identity: 'alice', grants: 'voice', incomingAllow: 0 }, 'invalid_param', 'incomingAllow'],
+    [{ identity: 'alice', grants: 'voice', incomingAllow: 'yes' }, 'invalid_param', 'incomingAllow'],
+    // #11: look-alike identities, and a client's unset variable sent as text.
+    [{ identity: 'alice\u202eecila', grants: 'chat' }, 'invalid_identity', 'identity'],
+    [{ identity: '\u2066alice\u2069', grants: 'chat' }, 'invalid_identity', 'identity'],
+    [{ identity: 'ali\u200bce', grants: 'chat' }, 'invalid_identity', 'identity'],
+    [{ identity: 'alice\u2060', grants: 'chat' }, 'invalid_identity', 'identity'],
+    [{ identity: '\ufeffalice', grants: 'chat' }, 'invalid_identity', 'identity'],
+    [{ identity: 'undefined', grants: 'chat' }, 'invalid_identity', 'identity'],
+    [{ identity: 'null', grants: 'video' }, 'invalid_identity', 'identity'],
   ])('%j is a 400 %s on %s', (event, code, field) => {
     expect(errorOf(event as Record<string, unknown>)).toMatchObject({ status: 400, code, field });
   });

@@ -27,7 +27,7 @@ export function checkConfigLoads(outcome: ConfigOutcome): CheckResult {
   const title = 'Whole configuration (lib/config)';
   if (outcome.ok) return row('config', title, 'pass', 'loadConfig accepts it: the functions will start with it.');
   const variables = (outcome.error.field ?? '').split(',').filter((v) => v !== '');
-  return row('config', title, 'fail', outcome.error.message, `fix ${variables.join(', ')} (see the rows above)`);
+  return row('config', title, 'fail', outcome.error.logDetail ?? outcome.error.message, `fix ${variables.join(', ')} (see the rows above)`);
 }
 
 /** A name valid for every product (Voice allows only [A-Za-z0-9_]). */

@@ -6,6 +6,7 @@ import { ServiceError } from '../../errors';
 import { DEFAULT_TOKEN_TTL_SECONDS, isApiRegion, isTwilioRegion, MAX_TOKEN_LIFETIME_SECONDS, TWILIO_REGIONS } from '../../twilio';
 import type { CheckResult, DoctorVars } from '../types';
 import { readVar, row } from '../vars';
+import { generatedExample, STRENGTH_RULES, strengthProblem } from './strength';
 
 export function checkRegion(vars: DoctorVars): CheckResult {
   const id = 'twilio_region';
@@ -161,8 +162,19 @@ export function checkAuthMode(vars: DoctorVars): CheckResult {
     if (!(error instanceof ServiceError)) throw error;
     const fields = (error.field ?? '').split(',');
     const judged = isLocal ? '' : ' (judged as deployed, as npm run deploy would upload it)';
-    return row(id, title, 'fail', `${error.message.replace(/\.$/, '')}${judged}.`, authFix(fields));
+    // The operator's version: lengths and shapes of the secrets, which callers are not told.
+    const detail = error.logDetail ?? error.message;
+    return row(id, title, 'fail', `${detail.replace(/\.$/, '')}${judged}.`, authFix(fields));
   }
+  const weak = secretStrengthProblem(vars, auth);
+  if (weak !== undefined)
+    return row(
+      id,
+      title,
+      'fail',
+      `${weak.problem}.`,
+      `${weak.name}=${generatedExample(STRENGTH_RULES[weak.name])} (a fresh random example; or openssl rand -base64 ${STRENGTH_RULES[weak.name].exampleBytes})`,
+    );
   switch (auth.mode) {
     case 'none':
       if (isLocal) return row(id, title, 'pass', 'none, locally: anyone reaching the local server gets tokens for any identity.');
@@ -183,6 +195,16 @@ export function checkAuthMode(vars: DoctorVars): CheckResult {
         `jwt: callers send their app's JWT, verified with ${auth.key.kind === 'jwks' ? `the key set at ${auth.key.url}` : 'AUTH_JWT_SECRET (value not shown)'}; identity from the ${auth.identityClaim} claim.`,
       );
   }
+}
+
+/** The shared secret of the configured mode, when it is too easy to guess. */
+function secretStrengthProblem(vars: DoctorVars, auth: AuthConfig): { name: keyof typeof STRENGTH_RULES; problem: string } | undefined {
+  const name =
+    auth.mode === 'passcode' ? 'APP_PASSCODE' : auth.mode === 'jwt' && auth.key.kind === 'secret' ? 'AUTH_JWT_SECRET' : undefined;
+  const secret = name === undefined ? undefined : readVar(vars, name);
+  if (name === undefined || secret === undefined) return undefined;
+  const problem = strengthProblem(name, secret);
+  return problem === undefined ? undefined : { name, problem };
 }
 
 function authFix(fields: string[]): string {

@@ -1,0 +1,212 @@
+/**
+ * What the local server checks before Twilio's development runtime sees a request, because
+ * the runtime cannot: it merges the query and the body over `event.request` (so a caller could
+ * forge the request headers), answers any Host (DNS rebinding), any method, and a body it
+ * cannot parse with an HTML stack trace. Every refusal is a JSON error with the CORS headers,
+ * X-Content-Type-Options: nosniff, and one log line, like the functions' own.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
+import path from 'node:path';
+import type { ConfigVars } from '../../lib/config/schema';
+import { readCorsSettings } from '../../lib/config/service';
+import { ServiceError } from '../../lib/errors';
+import { requestLogLine } from '../../lib/endpoints/log';
+import { corsHeadersFor, isOriginAllowed } from '../../lib/http/cors';
+import { jsonResult } from '../../lib/http/result';
+
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+type BodyParser = { json(options: object): Middleware; urlencoded(options: object): Middleware };
+
+/** The runtime's own body parser and limit, so what passes here parses the same there. */
+const BODY_LIMIT = '6mb';
+let parsers: { json: Middleware; form: Middleware } | undefined;
+function bodyParsers(): { json: Middleware; form: Middleware } {
+  if (parsers === undefined) {
+    const runtime = path.dirname(require.resolve('@twilio/runtime-handler/dev'));
+    const bodyParser = require(require.resolve('body-parser', { paths: [runtime] })) as BodyParser;
+    parsers = { json: bodyParser.json({ limit: BODY_LIMIT }), form: bodyParser.urlencoded({ extended: false, limit: BODY_LIMIT }) };
+  }
+  return parsers;
+}
+
+const ALLOWED_METHODS = ['GET', 'HEAD', 'POST', 'OPTIONS'];
+
+export interface FrontOptions {
+  env: ConfigVars;
+  /** The port actually listened on. */
+  port: () => number;
+  /** The address given to listen (127.0.0.1 unless --host). */
+  host: string;
+  /** Paths of the functions (bodies are checked for those only). */
+  functionPaths: ReadonlySet<string>;
+  log?: (line: string) => void;
+}
+
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * The Hosts this server answers to: its loopback names, the --host it was given, and IP
+ * literals when it listens beyond loopback (a rebinding attack needs a domain name).
+ */
+export function isOwnHost(hostHeader: string | undefined, port: number, boundHost: string): boolean {
+  if (hostHeader === undefined) return false;
+  const match = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d+))?$/i.exec(hostHeader.trim().toLowerCase());
+  if (match === null) return false;
+  const [, name = '', portText] = match;
+  if (Number(portText ?? 80) !== port) return false;
+  if (LOOPBACK_NAMES.includes(name) || name === boundHost.toLowerCase()) return true;
+  const beyondLoopback = !['127.0.0.1', '::1', 'localhost'].includes(boundHost);
+  return beyondLoopback && isIP(name.replace(/^\[|\]$/g, '')) !== 0;
+}
+
+/** `request`, `request[headers][origin]`: names that would replace the runtime's event.request. */
+const forgesRequest = (name: string): boolean => name === 'request' || /^request[[.]/.test(name);
+
+/** A body-parser middleware as a promise; its errors (a parse failure, a body too large) carry a `type`. */
+const run = (middleware: Middleware, req: IncomingMessage, res: ServerResponse): Promise<void> =>
+  new Promise((resolve, reject) =>
+    middleware(req, res, (error) =>
+      error === undefined ? resolve() : reject(error instanceof Error ? error : new Error('body parser failed')),
+    ),
+  );
+
+async function readText(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 6 * 2 ** 20) throw new ServiceError('payload_too_large', 'The body is larger than 6 MB.', 'body');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const hasBody = (req: IncomingMessage): boolean =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+
+/** Parses a function's body with the runtime's parsers, or throws the 4xx that says why it cannot be read. */
+async function readBody(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!hasBody(req)) return;
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const { json, form } = bodyParsers();
+  try {
+    if (type === 'application/json' || type.endsWith('+json')) await run(json, req, res);
+    else if (type === 'application/x-www-form-urlencoded') await run(form, req, res);
+    else {
+      const text = await readText(req);
+      let isJson = false;
+      try {
+        JSON.parse(text);
+        isJson = /^\s*[[{]/.test(text);
+      } catch {
+        isJson = false;
+      }
+      const sent = type === '' ? 'no Content-Type' : `Content-Type ${JSON.stringify(type.slice(0, 60))}`;
+      throw new ServiceError(
+        'unsupported_media_type',
+        isJson
+          ? `The body is JSON but was sent with ${sent}, so it would not be read; send Content-Type: application/json.`
+          : `The body was sent with ${sent}; send JSON with Content-Type: application/json (or a form, application/x-www-form-urlencoded).`,
+        'Content-Type',
+      );
+    }
+  } catch (error) {
+    if (error instanceof ServiceError) throw error;
+    const kind = (error as { type?: unknown }).type;
+    if (kind === 'entity.too.large') throw new ServiceError('payload_too_large', 'The body is larger than 6 MB.', 'body');
+    if (kind === 'entity.parse.failed') {
+      throw new ServiceError(
+        'invalid_json',
+        'The body is not valid JSON; check the quotes and commas (JSON.stringify the object you send).',
+        'body',
+      );
+    }
+    throw new ServiceError(
+      'invalid_json',
+      'The body could not be read (its encoding or charset is not supported); send UTF-8 JSON.',
+      'body',
+    );
+  }
+  const body = (req as { body?: unknown }).body;
+  if (typeof body === 'object' && body !== null && Object.keys(body).some(forgesRequest)) {
+    throw new ServiceError(
+      'invalid_param',
+      'The body may not have a "request" field: the runtime reserves it for the request headers.',
+      'request',
+    );
+  }
+}
+
+/** The checks, then the runtime (`next`) for a request that passes them. */
+export function localFront(options: FrontOptions, next: (req: IncomingMessage, res: ServerResponse) => void) {
+  const log = options.log ?? ((line: string) => console.log(line));
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const started = Date.now();
+    const url = new URL(req.url ?? '/', 'http://local');
+    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+    const refuse = (error: ServiceError, extra: Record<string, string> = {}): void => {
+      const settings = readCorsSettings({ ...options.env, DOMAIN_NAME: `localhost:${options.port()}` });
+      const allowed = origin === undefined || isOriginAllowed(origin, settings);
+      const result = jsonResult(error.status, error.toBody(), { ...corsHeadersFor(origin, allowed), ...extra });
+      const body = JSON.stringify(result.body);
+      res.writeHead(result.status, { ...result.headers, 'Content-Length': String(Buffer.byteLength(body)) }).end(body);
+      log(
+        requestLogLine({
+          started,
+          path: url.pathname,
+          status: error.status,
+          outcome: error.code,
+          origin,
+          fields: { field: error.field },
+          ms: Date.now() - started,
+        }),
+      );
+    };
+    const check = async (): Promise<void> => {
+      const port = options.port();
+      if (!isOwnHost(req.headers.host, port, options.host)) {
+        throw new ServiceError(
+          'host_not_allowed',
+          `This local server answers to localhost:${port}, 127.0.0.1:${port} and [::1]:${port}; a page that reaches it under another name gets nothing (npm start -- --host NAME to add one).`,
+          'Host',
+        );
+      }
+      if (!ALLOWED_METHODS.includes(req.method ?? '')) {
+        throw new ServiceError('method_not_allowed', `${req.method ?? 'This method'} is not served here; use GET or POST.`, 'method');
+      }
+      const forged = [...url.searchParams.keys()].find(forgesRequest);
+      if (forged !== undefined) {
+        throw new ServiceError(
+          'invalid_param',
+          'The query may not have a "request" parameter: the runtime reserves it for the request headers.',
+          'request',
+        );
+      }
+      if (options.functionPaths.has(url.pathname)) await readBody(req, res);
+    };
+    check().then(
+      () => next(req, res),
+      (error: unknown) => {
+        if (!(error instanceof ServiceError)) {
+          res
+            .writeHead(500, { 'Content-Type': 'text/plain', 'X-Content-Type-Options': 'nosniff' })
+            .end('The local server failed; see its output.');
+          log(
+            requestLogLine({
+              started,
+              path: url.pathname,
+              status: 500,
+              outcome: 'internal_error',
+              origin,
+              fields: { error: String(error) },
+              ms: Date.now() - started,
+            }),
+          );
+          return;
+        }
+        refuse(error, error.code === 'method_not_allowed' ? { Allow: 'GET, POST, OPTIONS' } : {});
+      },
+    );
+  };
+}
