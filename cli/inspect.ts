@@ -1,12 +1,15 @@
 /**
- * npm run inspect -- <token>        (or: pbpaste | npm run inspect)
- * Explains what is wrong with a Twilio Access Token, judged against the local configuration
+ * npm run inspect -- <text>   |   <command> | npm run inspect   |   npm run inspect -- --file session.har
+ * Finds the Twilio Access Token(s) in whatever was pasted (a header line, a curl command, a HAR
+ * file...) and explains what is wrong with them, judged against the local configuration
  * (.env.local when it exists, else .env; --env FILE to choose). Exit 0 valid, 1 invalid, 2 usage.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { loadConfig } from '../lib/config/service';
 import { ServiceError } from '../lib/errors';
-import { expectationsFromConfig, expectationsFromVars, inspectToken, type Expectations } from '../lib/inspect';
-import { formatReport } from '../lib/inspect/print';
+import { expectationsFromConfig, expectationsFromVars, inspectText, supportReport, type Expectations } from '../lib/inspect';
+import { formatPaste } from '../lib/inspect/print';
 import { wantsColor } from '../lib/terminal';
 import { chooseEnvFile, EnvFileError, readEnvFile } from './lib/env-file';
 
@@ -16,7 +19,7 @@ export interface CliIo {
   stdinIsTTY: boolean;
   readStdin(): Promise<string>;
   env: Record<string, string | undefined>;
-  /** Where .env.local / .env are looked up (npm runs scripts in the project root). */
+  /** Where .env.local / .env are looked up and --file is resolved (npm runs scripts in the project root). */
   cwd: string;
   now?: () => number;
 }
@@ -25,34 +28,49 @@ export const EXIT_VALID = 0;
 export const EXIT_INVALID = 1;
 export const EXIT_USAGE = 2;
 
-const USAGE = `Usage: npm run inspect -- [options] <token>
-       <command printing a token> | npm run inspect -- [options]
+const USAGE = `Usage: npm run inspect -- [options] <text holding a token>
+       <command printing it> | npm run inspect -- [options]
+       npm run inspect -- [options] --file session.har
 
-Explains what is wrong with a Twilio Access Token, in Twilio's error codes. The token is
-checked locally and never sent anywhere. Prefer stdin: a token on the command line stays in
-your shell history.
+Finds the Twilio Access Token in what you paste (the token, an X-Twilio-Token header line, the
+DevTools Headers pane, Copy as cURL / fetch / PowerShell, a HAR file, a JSON answer, a log
+line) and explains what is wrong with it, in Twilio's error codes. Everything is checked on
+this machine and never sent anywhere. Prefer stdin or --file: text on the command line stays
+in your shell history.
 
 Options:
-  --json         print the report as JSON
-  --env FILE     judge the token against FILE (default: .env.local if it exists, else .env)
-  --no-env       judge the token on its own (no account, key or secret to compare with)
+  --file PATH    read PATH (a HAR file of any size, a saved request...)
+  --json         print the answer as JSON, the same shape as POST /inspect
+  --report       print a report to send Twilio Support (the token's signature is removed while it is live)
+  --env FILE     judge against FILE (default: .env.local if it exists, else .env)
+  --no-env       judge on its own (no account, key or secret to compare with)
   -h, --help     show this help
 
-Exit codes: 0 valid, 1 invalid, 2 usage error.
+Exit codes: 0 valid, 1 invalid or no token found, 2 usage error.
 `;
 
 interface CliArgs {
-  json: boolean;
+  output: 'text' | 'json' | 'report';
   envFile?: string;
+  file?: string;
   noEnv: boolean;
   help: boolean;
-  token?: string;
+  /** The positional arguments joined: `X-Twilio-Token: eyJ...` unquoted arrives as two. */
+  text?: string;
 }
 
 class UsageError extends Error {}
 
+function optionValue(argv: readonly string[], i: number, name: string, example: string): { value: string; next: number } {
+  const arg = argv[i] as string;
+  const value = arg === name ? argv[i + 1] : arg.slice(name.length + 1);
+  if (value === undefined || value === '') throw new UsageError(`${name} needs a file name, e.g. ${name} ${example}`);
+  return { value, next: arg === name ? i + 1 : i };
+}
+
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { json: false, noEnv: false, help: false };
+  const args: CliArgs = { output: 'text', noEnv: false, help: false };
+  const outputs = new Set<string>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -60,23 +78,47 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       positional.push(...argv.slice(i + 1));
       break;
     }
-    if (arg === '--json') args.json = true;
+    if (arg === '--json' || arg === '--report') outputs.add(arg);
     else if (arg === '--no-env') args.noEnv = true;
     else if (arg === '-h' || arg === '--help') args.help = true;
     else if (arg === '--env' || arg.startsWith('--env=')) {
-      const value = arg === '--env' ? argv[++i] : arg.slice('--env='.length);
-      if (value === undefined || value === '') throw new UsageError('--env needs a file name, e.g. --env .env.local');
+      const { value, next } = optionValue(argv, i, '--env', '.env.local');
       args.envFile = value;
+      i = next;
+    } else if (arg === '--file' || arg.startsWith('--file=')) {
+      const { value, next } = optionValue(argv, i, '--file', 'session.har');
+      args.file = value;
+      i = next;
     } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${JSON.stringify(arg.slice(0, 40))}`);
     else positional.push(arg);
   }
+  if (outputs.size > 1) throw new UsageError('--json and --report are two different outputs; use one');
+  args.output = outputs.has('--json') ? 'json' : outputs.has('--report') ? 'report' : 'text';
   if (args.noEnv && args.envFile !== undefined) throw new UsageError('--env and --no-env contradict each other; use one');
-  // `Bearer eyJ...` pasted unquoted arrives as two arguments.
-  if (positional.length === 2 && /^bearer$/i.test(positional[0] as string)) positional.shift();
-  if (positional.length > 1)
-    throw new UsageError(`one token at a time (got ${positional.length} arguments; quote the token if it contains spaces)`);
-  if (positional.length === 1 && positional[0] !== '-') args.token = positional[0];
+  const text = positional.filter((p) => p !== '-').join(' ');
+  if (args.file !== undefined && text !== '') throw new UsageError('give the text or --file, not both');
+  if (text !== '') args.text = text;
   return args;
+}
+
+/** The file, read once into one string (a HAR of tens of MB is fine; the engine parses it once). */
+function readInputFile(file: string, cwd: string): string {
+  try {
+    return readFileSync(path.resolve(cwd, file), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : code === 'ERR_STRING_TOO_LONG'
+              ? 'it is over 512 MB'
+              : (code ?? 'unreadable');
+    throw new UsageError(`cannot read ${JSON.stringify(file)}: ${why}`);
+  }
 }
 
 interface LoadedExpectations {
@@ -113,10 +155,20 @@ function readExpectations(args: CliArgs, io: CliIo): LoadedExpectations {
   }
 }
 
-/** parse args -> read expectations -> run the engine -> print. Returns the exit code. */
+async function readInput(args: CliArgs, io: CliIo): Promise<string> {
+  if (args.file !== undefined) return readInputFile(args.file, io.cwd);
+  if (args.text !== undefined) return args.text;
+  if (io.stdinIsTTY) throw new UsageError('no token given');
+  const text = await io.readStdin();
+  if (text.trim() === '') throw new UsageError('stdin was empty; pipe the text in, pass it as an argument or use --file');
+  return text;
+}
+
+/** parse args -> read expectations and input -> run the engine -> print. Returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let args: CliArgs;
   let loaded: LoadedExpectations;
+  let text: string;
   try {
     args = parseArgs(argv);
     if (args.help) {
@@ -124,34 +176,24 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return EXIT_VALID;
     }
     loaded = readExpectations(args, io);
+    text = await readInput(args, io);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`inspect: ${error.message}\n\n${USAGE}`);
     return EXIT_USAGE;
   }
 
-  let token = args.token;
-  if (token === undefined) {
-    if (io.stdinIsTTY) {
-      io.stderr.write(`inspect: no token given\n\n${USAGE}`);
-      return EXIT_USAGE;
-    }
-    token = await io.readStdin();
-    if (token.trim() === '') {
-      io.stderr.write('inspect: stdin was empty; pipe the token in or pass it as an argument\n');
-      return EXIT_USAGE;
-    }
-  }
-
   for (const note of loaded.notes) io.stderr.write(`inspect: ${note}\n`);
-  const report = await inspectToken(token, { expect: loaded.expectations, now: (io.now ?? Date.now)() });
-  if (args.json) {
-    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } else {
-    io.stdout.write(formatReport(report, { color: wantsColor(io.stdout, io.env) }));
+  const now = (io.now ?? Date.now)();
+  // Only the support report needs the tokens' text (to share what may be shared of them).
+  const inspection = await inspectText(text, { expect: loaded.expectations, now, keepTokens: args.output === 'report' });
+  if (args.output === 'json') io.stdout.write(`${JSON.stringify(inspection, null, 2)}\n`);
+  else if (args.output === 'report') io.stdout.write(supportReport(inspection, now));
+  else {
+    io.stdout.write(formatPaste(inspection, { color: wantsColor(io.stdout, io.env) }));
     io.stdout.write(`Expectations from: ${loaded.source}\n`);
   }
-  return report.valid ? EXIT_VALID : EXIT_INVALID;
+  return inspection.valid ? EXIT_VALID : EXIT_INVALID;
 }
 
 function nodeIo(): CliIo {
@@ -170,6 +212,11 @@ function nodeIo(): CliIo {
 }
 
 if (require.main === module) {
+  // `npm run inspect -- --file big.har | head`: the reader leaving early is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT_VALID);
+  });
   main(process.argv.slice(2), nodeIo()).then(
     (code) => {
       process.exitCode = code;

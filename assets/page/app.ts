@@ -8,6 +8,7 @@ import { copyText } from './clipboard';
 import { byId, h, localClock } from './dom';
 import { renderFormRules, TokenFormView } from './form';
 import { Refresher, type FetchOutcome, type RefreshState } from './refresh';
+import { PasteView } from './paste';
 import { ReportView } from './report';
 import { formatClock, isRetryable } from './schedule';
 
@@ -51,26 +52,14 @@ export function startPage(): void {
   const refreshToggle = byId('auto-refresh', HTMLInputElement);
   const refreshNext = byId('refresh-next', HTMLParagraphElement);
   const refreshLog = byId('refresh-log', HTMLParagraphElement);
-  const pasteForm = byId('paste-form', HTMLFormElement);
-  const pasteInput = byId('paste-input', HTMLTextAreaElement);
-  const pasteClear = byId('paste-clear', HTMLButtonElement);
-  const pasteEmpty = byId('paste-empty', HTMLParagraphElement);
-  const pasteReport = byId('paste-report', HTMLDivElement);
 
   let current: MintedState | undefined;
-  let pasted: ReportView | undefined;
   let inFlight: AbortController | undefined;
 
   async function showMinted(minted: MintedToken, body: Record<string, unknown>, report?: InspectionReport): Promise<void> {
     // No secret in the browser: the signature is reported as unknown (info 20107), the rest is checked.
     const inspected = report ?? (await inspectToken(minted.token));
-    const view = new ReportView(inspected, {
-      idPrefix: 'minted',
-      onTimeBoundary: () => {
-        // Expired (or became valid) while on screen: judge it again so the findings say so.
-        if (current?.minted.token === minted.token) void inspectToken(minted.token).then((again) => showMinted(minted, body, again));
-      },
-    });
+    const view = new ReportView(inspected, { idPrefix: 'minted' });
     current = { minted, body, view };
     resultTitle.textContent = minted.identity !== '' ? `Token for ${minted.identity}` : 'Token';
     renderTokenParts(tokenText, minted.token);
@@ -80,6 +69,18 @@ export function startPage(): void {
     resultEmpty.hidden = true;
     resultBody.hidden = false;
     copyStatus.textContent = '';
+  }
+
+  // The findings follow the clock as the countdown does: judged again each second (cheap without a secret).
+  let rejudging = false;
+  function rejudgeMinted(now: number): void {
+    const shown = current;
+    if (shown === undefined || rejudging) return;
+    rejudging = true;
+    void inspectToken(shown.minted.token, { now }).then((again) => {
+      rejudging = false;
+      if (current === shown) shown.view.update(again);
+    });
   }
 
   /**
@@ -178,53 +179,15 @@ export function startPage(): void {
     });
   });
 
-  // Pasted tokens: inspected here, and only here.
-  let pasteSequence = 0;
-  async function inspectPasted(): Promise<void> {
-    const sequence = ++pasteSequence;
-    const text = pasteInput.value;
-    if (text.trim() === '') {
-      pasted = undefined;
-      pasteReport.replaceChildren();
-      pasteEmpty.hidden = false;
-      return;
-    }
-    const report = await inspectToken(text);
-    if (sequence !== pasteSequence) return;
-    pasted = new ReportView(report, {
-      idPrefix: 'pasted',
-      onTimeBoundary: () => {
-        if (sequence === pasteSequence) void inspectPasted();
-      },
-    });
-    pasteEmpty.hidden = true;
-    pasteReport.replaceChildren(pasted.element);
-  }
-  let pasteTimer: number | undefined;
-  pasteInput.addEventListener('input', () => {
-    window.clearTimeout(pasteTimer);
-    pasteTimer = window.setTimeout(() => void inspectPasted(), 150);
-  });
-  pasteForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    window.clearTimeout(pasteTimer);
-    void inspectPasted().then(() =>
-      announce(
-        pasted !== undefined ? `Report ready: ${pasted.report.valid ? 'no errors' : 'the token has errors'}.` : 'Nothing to inspect.',
-      ),
-    );
-  });
-  pasteClear.addEventListener('click', () => {
-    pasteInput.value = '';
-    void inspectPasted();
-    pasteInput.focus();
-  });
+  // Pasted text and dropped files: inspected here, and only here.
+  const pasteView = new PasteView(announce);
 
   // One clock for every countdown, on the second boundary so they change together.
   const tick = (): void => {
     const now = Date.now();
     current?.view.tick(now);
-    pasted?.tick(now);
+    rejudgeMinted(now);
+    pasteView.tick(now);
     renderRefresh(refresher.current);
     window.setTimeout(tick, 1000 - (Date.now() % 1000) + 5);
   };

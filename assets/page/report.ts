@@ -5,7 +5,7 @@
  */
 import type { Finding, InspectionReport, Severity } from '../../lib/inspect';
 import { formatDuration } from '../../lib/inspect';
-import { twilioErrorUrl } from '../../lib/twilio';
+import { twilioErrorUrl, type TwilioErrorCode } from '../../lib/twilio';
 import { h, localTime } from './dom';
 import { formatClock, formatLifetime } from './schedule';
 
@@ -17,20 +17,38 @@ function pluralize(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-function findingItem(finding: Finding): HTMLLIElement {
+function verdictText(findings: readonly Finding[]): string {
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  return errors > 0 ? pluralize(errors, 'error') : warnings > 0 ? `No errors · ${pluralize(warnings, 'warning')}` : 'No errors';
+}
+
+function findingsList(findings: readonly Finding[], labelledBy: string): HTMLElement {
+  return findings.length === 0
+    ? h('p', { class: 'muted', text: 'Nothing to report.' })
+    : h('ol', { class: 'findings', attrs: { 'aria-labelledby': labelledBy } }, ...findings.map(findingItem));
+}
+
+const twilioErrorLink = (code: TwilioErrorCode, text: string, className = 'finding-code'): HTMLAnchorElement =>
+  h('a', {
+    class: className,
+    text,
+    attrs: { href: twilioErrorUrl(code), rel: 'noreferrer noopener', target: '_blank', title: `Twilio error ${code} (opens twilio.com)` },
+  });
+
+/** One finding: severity, code (a Twilio code links to Twilio's page for it), field, message, fix. */
+export function findingItem(finding: Finding): HTMLLIElement {
   const code =
     typeof finding.code === 'number'
-      ? h('a', {
-          class: 'finding-code',
-          text: String(finding.code),
-          attrs: {
-            href: twilioErrorUrl(finding.code),
-            rel: 'noreferrer noopener',
-            target: '_blank',
-            title: `Twilio error ${finding.code} (opens twilio.com)`,
-          },
-        })
-      : h('span', { class: 'finding-code', text: finding.code });
+      ? twilioErrorLink(finding.code, String(finding.code))
+      : h(
+          'span',
+          { class: 'finding-code' },
+          finding.code,
+          finding.twilioCode !== undefined && ' (',
+          finding.twilioCode !== undefined && twilioErrorLink(finding.twilioCode, `Twilio ${finding.twilioCode}`, 'twilio-code'),
+          finding.twilioCode !== undefined && ')',
+        );
   return h(
     'li',
     { class: `finding finding-${finding.severity}`, attrs: { 'data-code': String(finding.code), 'data-severity': finding.severity } },
@@ -78,8 +96,6 @@ const SIGNATURE_TEXT: Record<InspectionReport['signature'], string> = {
 export interface ReportViewOptions {
   /** Prefix for element ids, so two reports can share the page. */
   idPrefix: string;
-  /** Called once when the token crosses exp or nbf, so the caller can inspect it again. */
-  onTimeBoundary?: () => void;
 }
 
 export class ReportView {
@@ -93,22 +109,22 @@ export class ReportView {
   private readonly exp?: number;
   private readonly nbf?: number;
   private readonly lifetime?: number;
-  private readonly statusAtInspection: LiveStatus;
-  private boundaryReported = false;
+  private readonly verdict: HTMLElement;
+  private findings: HTMLElement;
+  private readonly findingsCount: HTMLElement;
+  private readonly findingsTitleId: string;
+  private shownFindings: string;
 
   constructor(
     readonly report: InspectionReport,
-    private readonly options: ReportViewOptions,
+    options: ReportViewOptions,
   ) {
     const { times } = report;
     this.exp = times.expiresAt?.epochSeconds;
     this.nbf = times.notBefore?.epochSeconds;
     this.lifetime = times.lifetimeSeconds;
-    this.statusAtInspection = times.status;
 
     const errors = report.findings.filter((f) => f.severity === 'error').length;
-    const warnings = report.findings.filter((f) => f.severity === 'warning').length;
-    const verdict = errors > 0 ? pluralize(errors, 'error') : warnings > 0 ? `No errors · ${pluralize(warnings, 'warning')}` : 'No errors';
 
     this.pill = h('span', { class: 'pill' });
     this.countdownValue = h('span', { class: 'countdown-value' });
@@ -123,7 +139,11 @@ export class ReportView {
         'div',
         { class: 'report-status' },
         this.pill,
-        h('span', { class: `verdict ${errors > 0 ? 'verdict-bad' : 'verdict-ok'}`, text: verdict, attrs: { 'data-testid': 'verdict' } }),
+        (this.verdict = h('span', {
+          class: `verdict ${errors > 0 ? 'verdict-bad' : 'verdict-ok'}`,
+          text: verdictText(report.findings),
+          attrs: { 'data-testid': 'verdict' },
+        })),
       ),
       h(
         'div',
@@ -171,10 +191,10 @@ export class ReportView {
             ),
           );
 
-    const findings =
-      report.findings.length === 0
-        ? h('p', { class: 'muted', text: 'Nothing to report.' })
-        : h('ol', { class: 'findings', attrs: { 'aria-labelledby': id('findings-title') } }, ...report.findings.map(findingItem));
+    this.findingsTitleId = id('findings-title');
+    this.findings = findingsList(report.findings, this.findingsTitleId);
+    this.findingsCount = h('span', { class: 'count', text: String(report.findings.length) });
+    this.shownFindings = JSON.stringify(report.findings);
 
     this.element = h(
       'div',
@@ -183,12 +203,42 @@ export class ReportView {
       facts,
       h('h3', { text: 'What the holder can do', attrs: { id: id('grants-title') } }),
       grants,
-      h('h3', { attrs: { id: id('findings-title') } }, 'Findings ', h('span', { class: 'count', text: String(report.findings.length) })),
-      findings,
+      h('h3', { attrs: { id: this.findingsTitleId } }, 'Findings ', this.findingsCount),
+      this.findings,
       h('h3', { text: 'Decoded' }),
       h('div', { class: 'decoded' }, jsonBlock('Header', report.header, id('header')), jsonBlock('Payload', report.payload, id('payload'))),
     );
     this.tick(Date.now());
+  }
+
+  /**
+   * The same token judged again at a later moment: findings and verdict follow the clock (a
+   * finding's "expired 14 s ago" agrees with the countdown). Replaces the DOM only on change.
+   */
+  update(report: InspectionReport): void {
+    const shown = JSON.stringify(report.findings);
+    if (shown === this.shownFindings) return;
+    this.shownFindings = shown;
+    const items = [...this.findings.querySelectorAll<HTMLLIElement>(':scope > li')];
+    const sameCodes = items.length === report.findings.length && report.findings.every((f, i) => items[i]?.dataset.code === String(f.code));
+    if (sameCodes && items.length > 0) {
+      // Only the wording moved on ("expired 15 s ago"): change the text, keep the nodes (and any focus in them).
+      report.findings.forEach((finding, i) => {
+        const item = items[i] as HTMLLIElement;
+        const message = item.querySelector<HTMLElement>('.finding-message');
+        const hint = item.querySelector<HTMLElement>('.finding-hint');
+        if (message !== null) setText(message, finding.message);
+        if (hint !== null) setText(hint, finding.hint);
+      });
+      return;
+    }
+    const list = findingsList(report.findings, this.findingsTitleId);
+    this.findings.replaceWith(list);
+    this.findings = list;
+    setText(this.findingsCount, String(report.findings.length));
+    setText(this.verdict, verdictText(report.findings));
+    const bad = report.findings.some((f) => f.severity === 'error');
+    this.verdict.className = `verdict ${bad ? 'verdict-bad' : 'verdict-ok'}`;
   }
 
   private liveStatus(nowSeconds: number): LiveStatus {
@@ -236,10 +286,6 @@ export class ReportView {
     setText(this.countdownLabel, label);
     this.lifeFill.style.width = `${(fraction * 100).toFixed(2)}%`;
     this.lifeFill.className = `life-fill${fraction < 0.2 ? ' life-low' : ''}`;
-    if (!this.boundaryReported && status !== this.statusAtInspection && this.statusAtInspection !== 'unknown') {
-      this.boundaryReported = true;
-      this.options.onTimeBoundary?.();
-    }
   }
 }
 

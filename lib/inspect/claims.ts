@@ -118,11 +118,12 @@ export function checkIssuer(payload: Record<string, unknown>, expect: Expectatio
     );
   }
   if (isDemoCredentials({ ACCOUNT_SID: sub, API_KEY: iss })) {
-    findings.info(
+    // Well-formed, and signed correctly for the demo secret: still a token Twilio rejects, so not valid.
+    findings.error(
       20103,
       'payload.sub',
-      'The token carries the demo placeholder SIDs (AC000..., SK000...): Twilio will answer 20103.',
-      'Fine for trying the service locally; put real credentials in .env.local for tokens Twilio accepts.',
+      "The token was minted with this project's demo configuration (.env: placeholder SIDs AC000... and SK000..., a demo secret): Twilio rejects it with 20103.",
+      'Fine for trying the service locally. For tokens Twilio accepts: copy .env.example to .env.local, fill in your ACCOUNT_SID, API_KEY and API_SECRET, check them with npm run doctor, and mint again.',
     );
   }
 

@@ -1,3 +1,4 @@
+import type { TwilioErrorCode } from '../twilio';
 import type { Finding, FindingCode, Severity } from './types';
 
 export { isRecord, own } from '../text';
@@ -6,12 +7,14 @@ export { isRecord, own } from '../text';
 export class FindingList {
   readonly items: Finding[] = [];
 
-  add(severity: Severity, code: FindingCode, field: string, message: string, hint: string): void {
-    this.items.push({ code, severity, field, message, hint });
+  add(severity: Severity, code: FindingCode, field: string, message: string, hint: string, twilioCode?: TwilioErrorCode): void {
+    this.items.push(
+      twilioCode === undefined ? { code, severity, field, message, hint } : { code, severity, field, message, hint, twilioCode },
+    );
   }
 
-  error(code: FindingCode, field: string, message: string, hint: string): void {
-    this.add('error', code, field, message, hint);
+  error(code: FindingCode, field: string, message: string, hint: string, twilioCode?: TwilioErrorCode): void {
+    this.add('error', code, field, message, hint, twilioCode);
   }
 
   warning(code: FindingCode, field: string, message: string, hint: string): void {

@@ -5,7 +5,8 @@
 import { painter, type Style } from '../terminal';
 import { plural, printable } from '../text';
 import { formatDuration } from './time';
-import type { Finding, InspectionReport, Severity, TimeClaim } from './types';
+import { foundTokens } from './support-report';
+import type { Finding, FoundTokenReport, InspectionReport, PasteInspection, Severity, TimeClaim } from './types';
 
 export interface PrintOptions {
   /** ANSI colours; the caller decides (TTY, NO_COLOR). */
@@ -34,15 +35,7 @@ export function formatReport(report: InspectionReport, opts: PrintOptions): stri
     .join(' | ');
   lines.push(`${verdict}${counts ? ` (${counts})` : ''}  ${about}`);
 
-  if (report.findings.length > 0) {
-    lines.push('', paint('bold', 'Findings'));
-    for (const f of report.findings) {
-      const label = paint(SEVERITY_STYLE[f.severity], f.severity.padEnd(7));
-      lines.push(`  ${label} ${oneLine(String(f.code)).padEnd(13)} ${oneLine(f.field)}`);
-      lines.push(`          ${oneLine(f.message)}`);
-      lines.push(`          ${paint('dim', `fix: ${oneLine(f.hint)}`)}`);
-    }
-  }
+  if (report.findings.length > 0) lines.push('', paint('bold', 'Findings'), ...findingLines(report.findings, paint));
 
   if (report.grants.length > 0) {
     lines.push('', paint('bold', 'What the holder can do'));
@@ -79,6 +72,52 @@ export function formatReport(report: InspectionReport, opts: PrintOptions): stri
   ].filter(Boolean);
   lines.push('', paint('dim', `Checked against: ${oneLine(parts.join(', '))}`));
   return lines.join('\n') + '\n';
+}
+
+function findingLines(findings: readonly Finding[], paint: ReturnType<typeof painter>): string[] {
+  return findings.flatMap((f) => {
+    const label = paint(SEVERITY_STYLE[f.severity], f.severity.padEnd(7));
+    const code = f.twilioCode !== undefined ? `${String(f.code)} (Twilio ${f.twilioCode})` : String(f.code);
+    return [
+      `  ${label} ${oneLine(code).padEnd(13)} ${oneLine(f.field)}`,
+      `          ${oneLine(f.message)}`,
+      `          ${paint('dim', `fix: ${oneLine(f.hint)}`)}`,
+    ];
+  });
+}
+
+/** One line about another token found in the same text. */
+function otherLine(report: FoundTokenReport, paint: ReturnType<typeof painter>): string {
+  const verdict = report.valid ? paint('green', 'valid  ') : paint('red', 'INVALID');
+  const identity = report.identity !== undefined ? `identity ${JSON.stringify(report.identity)}, ` : '';
+  const seen = report.seen !== undefined ? `, sent ${report.seen.first} to ${report.seen.last}` : '';
+  return `  ${verdict} ${oneLine(`${identity}${report.times.summary}${seen}; ${report.source}`)}`;
+}
+
+/** What `npm run inspect` prints for pasted text: the chosen token's report, where it was found, the others. */
+export function formatPaste(inspection: PasteInspection, opts: PrintOptions): string {
+  const paint = painter(opts.color);
+  if (!foundTokens(inspection)) {
+    return [
+      `${paint('red', paint('bold', 'NO TOKEN'))}  ${oneLine(inspection.source)} holds no Access Token`,
+      '',
+      ...findingLines(inspection.findings, paint),
+      '',
+    ].join('\n');
+  }
+  // A bare token needs no line saying it was found in the pasted text.
+  const head =
+    inspection.found > 1
+      ? `Found ${inspection.found} tokens; this one is from ${inspection.source}.`
+      : inspection.source !== 'the pasted text'
+        ? `Found in ${inspection.source}.`
+        : undefined;
+  const lines = [...(head !== undefined ? [paint('dim', oneLine(head))] : []), formatReport(inspection, opts).trimEnd()];
+  if (inspection.tokens.length > 0) {
+    const shown = inspection.tokens.length < inspection.found - 1 ? ` (${inspection.tokens.length} of ${inspection.found - 1} shown)` : '';
+    lines.push('', paint('bold', `Other tokens, newest first${shown}`), ...inspection.tokens.map((t) => otherLine(t, paint)));
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 function indent(text: string): string {

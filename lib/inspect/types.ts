@@ -8,7 +8,17 @@ import type { TwilioErrorCode } from '../twilio';
 export type Severity = 'error' | 'warning' | 'info';
 
 /** Findings that have no Twilio error code of their own. */
-export type FindingName = 'clock_skew' | 'jti_missing' | 'jti_mismatch' | 'secret_in_token' | 'internal_error';
+export type FindingName =
+  | 'clock_skew'
+  | 'jti_missing'
+  | 'jti_mismatch'
+  | 'secret_in_token'
+  | 'internal_error'
+  // What pasted text is when it holds no Access Token (each also names the Twilio error it would get, `twilioCode`).
+  | 'auth_token_pasted'
+  | 'sid_pasted'
+  | 'capability_token'
+  | 'not_a_token';
 
 export type FindingCode = TwilioErrorCode | FindingName;
 
@@ -24,6 +34,8 @@ export interface Finding {
   message: string;
   /** What to do about it. */
   hint: string;
+  /** For a finding named by this service (`sid_pasted`): the Twilio error such input gets. */
+  twilioCode?: TwilioErrorCode;
 }
 
 /**
@@ -104,7 +116,37 @@ export interface InspectionReport {
 }
 
 export interface InspectOptions {
+  /** inspectText: put each token's text in its report (`token`), for a local surface that shows or shares it. */
+  keepTokens?: boolean;
   expect?: Expectations;
   /** The clock, in milliseconds since the epoch; defaults to Date.now(). */
   now?: number;
 }
+
+/** A token found in pasted text, inspected: the report, where it was found, and when a HAR saw it sent. */
+export type FoundTokenReport = InspectionReport & {
+  /** `X-Twilio-Token header of a curl command`, `HAR entry 12: POST https://...`, `JSON field accessToken`. */
+  source: string;
+  /** From a HAR: the first and last time the token was sent, and how many times. */
+  seen?: { first: string; last: string; count: number };
+  /** The token itself: only when asked for (the page and the CLI keep it on the machine; POST /inspect never echoes it). */
+  token?: string;
+};
+
+/** What POST /inspect, `npm run inspect` and the page answer for pasted text holding tokens. */
+export type TextInspection = FoundTokenReport & {
+  /** Distinct JWT-shaped strings found. */
+  found: number;
+  /** The reports of the others (at most 20): newest first. */
+  tokens: FoundTokenReport[];
+};
+
+/** Pasted text holding no JWT-shaped string: what it looks like instead, and nothing else. */
+export interface NoTokenInspection {
+  valid: false;
+  found: 0;
+  source: string;
+  findings: Finding[];
+}
+
+export type PasteInspection = TextInspection | NoTokenInspection;

@@ -15,6 +15,30 @@ export const SID_PREFIXES = {
 
 export type SidPrefix = keyof typeof SID_PREFIXES;
 
+/**
+ * Other resources whose SIDs people paste where a token belongs (from Twilio's OpenAPI specs),
+ * to say what a pasted SID is. Display only: configuration never takes these.
+ */
+const OTHER_SID_KINDS: Readonly<Record<string, string>> = {
+  PN: 'Phone Number',
+  CA: 'Call',
+  CF: 'Conference',
+  MG: 'Messaging Service',
+  SM: 'Message',
+  MM: 'Message (MMS)',
+  RM: 'Video Room',
+  US: 'Conversations User',
+  CH: 'Conversation',
+  WS: 'TaskRouter Workspace',
+  WK: 'TaskRouter Worker',
+  WQ: 'TaskRouter TaskQueue',
+  FW: 'Studio Flow',
+  ZH: 'Serverless Function or Asset',
+  ZB: 'Serverless Build',
+  ZD: 'Serverless Deployment',
+  VA: 'Verify Service',
+};
+
 const SID_SHAPE = /^([A-Z]{2})([0-9a-fA-F]{32})$/;
 
 /** Not a type guard: for a string, `false` must not narrow it to `never`. */
@@ -32,7 +56,8 @@ export function sidPrefixOf(value: unknown): string | undefined {
 
 /** What a SID prefix names (`Account`), or undefined for a prefix we do not know. */
 export function sidKind(prefix: string): string | undefined {
-  return Object.prototype.hasOwnProperty.call(SID_PREFIXES, prefix) ? SID_PREFIXES[prefix as SidPrefix] : undefined;
+  if (Object.prototype.hasOwnProperty.call(SID_PREFIXES, prefix)) return SID_PREFIXES[prefix as SidPrefix];
+  return Object.prototype.hasOwnProperty.call(OTHER_SID_KINDS, prefix) ? OTHER_SID_KINDS[prefix] : undefined;
 }
 
 /** A readable "ACxxxxxxxx..." example for messages: shows the shape, never a value. */
@@ -48,9 +73,10 @@ export function describeSidProblem(value: string, prefix: SidPrefix): string {
   const other = sidPrefixOf(value);
   if (other !== undefined && other !== prefix) {
     const kind = sidKind(other);
-    return kind
-      ? `holds ${withArticle(kind)} SID (${other}...) where ${withArticle(SID_PREFIXES[prefix])} SID (${prefix}...) belongs`
-      : `starts with ${other} where ${withArticle(SID_PREFIXES[prefix])} SID starts with ${prefix}`;
+    const wanted = withArticle(SID_PREFIXES[prefix]);
+    if (Object.prototype.hasOwnProperty.call(SID_PREFIXES, other))
+      return `holds ${withArticle(kind!)} SID (${other}...) where ${wanted} SID (${prefix}...) belongs`;
+    return `starts with ${other}${kind ? ` (${withArticle(kind)} SID)` : ''} where ${wanted} SID starts with ${prefix}`;
   }
   if (!value.startsWith(prefix)) {
     return `must start with ${prefix} (${withArticle(SID_PREFIXES[prefix])} SID looks like ${sidExample(prefix)})`;

@@ -9,9 +9,12 @@ import { SignJWT } from 'jose';
 import type { Browser, BrowserContext, BrowserContextOptions, Page, Request } from 'playwright-core';
 import { DEMO_CONFIG } from '../../lib/demo';
 import { describeWithChromium, launchChromium, outputPath } from '../support/browser';
-import { demoVars } from '../support/env';
+import { demoVars, TEST_SECRET } from '../support/env';
 import { expectedPayload, verifyTwilioToken } from '../support/jwt';
 import { startServer, type TestServer } from '../support/runtime';
+import { harOfVoiceSession } from '../inspect/devtools-formats';
+import { PASTES, pasteTokens, type PasteTokens } from '../inspect/pastes';
+import { sign, twilioPayload } from '../inspect/support';
 
 const PASSCODE = 'correct-horse-battery-staple';
 const PHONE: BrowserContextOptions = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -92,6 +95,37 @@ async function submitForm(
 }
 
 const text = (page: Page, selector: string): Promise<string> => page.locator(selector).innerText();
+
+interface PageAnswer {
+  found: number;
+  valid: boolean;
+  source?: string;
+  errorCodes: string[];
+  iat?: number;
+}
+
+/** What the page shows for the inspected text: count, verdict, source, error codes, the chosen token's iat. */
+function readAnswer(page: Page): Promise<PageAnswer> {
+  return page.evaluate(() => {
+    const report = document.querySelector<HTMLElement>('#paste-report')!;
+    const source = document.querySelector<HTMLElement>('#paste-source')!;
+    const verdict = report.querySelector('[data-testid="verdict"]')?.textContent ?? '';
+    const payload = report.querySelectorAll('.json pre')[1]?.textContent;
+    let iat: number | undefined;
+    try {
+      iat = payload !== undefined ? (JSON.parse(payload) as { iat?: number }).iat : undefined;
+    } catch {
+      iat = undefined;
+    }
+    return {
+      found: Number(report.dataset.found),
+      valid: verdict.startsWith('No errors'),
+      source: source.hidden ? undefined : source.textContent.replace(/^Found in: /, '').replace(/\.$/, ''),
+      errorCodes: [...report.querySelectorAll<HTMLElement>('.finding[data-severity="error"]')].map((f) => f.dataset.code!),
+      iat,
+    };
+  });
+}
 
 /** The JWT's three parts: none may appear in any request, whole or alone. */
 const partsOf = (token: string): string[] => [token, ...token.split('.').filter((part) => part.length >= 16)];
@@ -184,11 +218,15 @@ describeWithChromium('the browser page in Chromium', () => {
     expect(JSON.parse(await text(page, '#minted-report .json:nth-of-type(1) pre'))).toEqual(header);
     expect(JSON.parse(await text(page, '#minted-report .json:nth-of-type(2) pre'))).toEqual(payload);
 
-    // No secret in the browser: the signature is unknown, reported as info 20107, and the token is otherwise clean.
+    // No secret in the browser: the signature is unknown, reported as info 20107. The one error: this
+    // server runs the demo configuration, whose tokens Twilio rejects (20103), and the page says so.
     await expect(page.locator('#minted-report .finding[data-code="20107"][data-severity="info"]').count()).resolves.toBe(1);
-    await expect(page.locator('#minted-report .finding[data-severity="error"]').count()).resolves.toBe(0);
+    await expect(page.locator('#minted-report .finding[data-severity="error"]').count()).resolves.toBe(1);
+    await expect(text(page, '#minted-report .finding[data-code="20103"][data-severity="error"] .finding-message')).resolves.toMatch(
+      /demo configuration/,
+    );
     await expect(text(page, '#minted-report .facts')).resolves.toContain('Not checked here');
-    await expect(text(page, '#minted-head [data-testid="verdict"]')).resolves.toBe('No errors');
+    await expect(text(page, '#minted-head [data-testid="verdict"]')).resolves.toBe('1 error');
     await expect(text(page, '#minted-head .pill')).resolves.toBe('Active');
     await expect(page.locator('#minted-report time[datetime]').count()).resolves.toBe(2);
 
@@ -245,16 +283,18 @@ describeWithChromium('the browser page in Chromium', () => {
     await expect(text(page, '#paste-report .pill')).resolves.toBe('Expired');
     await expect(text(page, '#paste-report .countdown-value')).resolves.toBe('1 h ago');
     await expect(text(page, '#paste-report .countdown-label')).resolves.toBe('since it expired');
-    await expect(text(page, '#paste-report [data-testid="verdict"]')).resolves.toBe('1 error');
+    // 20104, and 20103: it names the demo configuration's account and key.
+    await expect(text(page, '#paste-report [data-testid="verdict"]')).resolves.toBe('2 errors');
     await expect(page.locator('#paste-report .finding[data-code="20107"][data-severity="info"]').count()).resolves.toBe(1);
     await expect(text(page, '#paste-report .grant[data-grant="voice"]')).resolves.toContain(
       `Place outgoing calls through TwiML App ${DEMO_CONFIG.OUTGOING_SID}`,
     );
     await page.screenshot({ path: outputPath('page-desktop-inspect.png'), fullPage: true });
 
-    // Garbage is explained, not thrown: 20160 for something that is not a JWT.
+    // Garbage is explained, not thrown: not_a_token, with the 20160 Twilio would answer.
     await page.fill('#paste-input', 'not-a-token');
-    await page.waitForSelector('#paste-report .finding[data-code="20160"]');
+    await page.waitForSelector('#paste-report .finding[data-code="not_a_token"]');
+    await expect(text(page, '#paste-report .finding[data-code="not_a_token"] .finding-code')).resolves.toBe('not_a_token (Twilio 20160)');
     await page.click('#paste-clear');
     await expect(page.locator('#paste-empty').isVisible()).resolves.toBe(true);
 
@@ -397,6 +437,145 @@ describeWithChromium('the browser page in Chromium', () => {
       expect(request.postData ?? '').not.toContain(PASSCODE);
       await expect(request.headers.then((h) => h.authorization)).resolves.toBe(`Bearer ${PASSCODE}`);
     }
+  });
+
+  describe('inspecting what people paste (issue 12)', () => {
+    let tokens: PasteTokens;
+    beforeAll(async () => {
+      tokens = await pasteTokens();
+      for (const t of [tokens.live, ...tokens.history.map((h) => h.token)]) tokensSeen.add(t);
+    });
+
+    /** Pastes text into the textarea as a person does (clipboard, Ctrl+V) and returns what the page shows. */
+    async function inspectInPage(page: Page, pasted: string): Promise<PageAnswer> {
+      await page.click('#paste-clear');
+      await page.waitForFunction(() => document.querySelector<HTMLElement>('#paste-report')?.dataset.found === '');
+      await page.evaluate((t) => navigator.clipboard.writeText(t), pasted);
+      await page.focus('#paste-input');
+      await page.keyboard.press('Control+V');
+      await page.waitForFunction(() => document.querySelector<HTMLElement>('#paste-report')?.dataset.found !== '');
+      return readAnswer(page);
+    }
+
+    test('every paste of the corpus: the right verdict, source and chosen token, and no request', async () => {
+      const page = await openPage();
+      const before = recorded.length;
+      for (const paste of PASTES) {
+        const answer = await inspectInPage(page, paste.text(tokens));
+        const context = `${paste.name}: ${JSON.stringify(answer)}`;
+        expect([context, answer.found]).toEqual([context, paste.expect.found]);
+        expect([context, answer.valid]).toEqual([context, paste.expect.valid]);
+        if (paste.expect.source !== undefined) expect(answer.source).toMatch(paste.expect.source);
+        if (paste.expect.codes !== undefined)
+          expect([context, [...new Set(answer.errorCodes)]]).toEqual([context, paste.expect.codes.map(String)]);
+        if (paste.expect.chosen !== undefined) {
+          const chosen = paste.expect.chosen === 'live' ? tokens.live : tokens.history[tokens.history.length - 1]!.token;
+          expect([context, answer.iat]).toEqual([context, JSON.parse(Buffer.from(chosen.split('.')[1]!, 'base64url').toString()).iat]);
+        }
+      }
+      expect(recorded.slice(before)).toEqual([]);
+    });
+
+    test('a HAR of several MB, dropped and picked: read in the page, a list of its tokens to pick from, nothing uploaded', async () => {
+      const page = await openPage();
+      const before = recorded.length;
+      const har = harOfVoiceSession(tokens.history, { bigImageBytes: 5_000_000 });
+      expect(har.length).toBeGreaterThan(5_000_000);
+
+      // Dropped on the section, as a file from the desktop would be.
+      await page.evaluate((content) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([content], 'session.har', { type: 'application/json' }));
+        const zone = document.getElementById('inspect')!;
+        zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }, har);
+      await page.waitForFunction(() => document.querySelector<HTMLElement>('#paste-report')?.dataset.found === '3');
+      await expect(text(page, '#paste-file-status')).resolves.toMatch(/^session\.har \(\d\.\d MB\), read in this browser, not uploaded\.$/);
+      const dropped = await readAnswer(page);
+      expect(dropped).toMatchObject({
+        found: 3,
+        valid: true,
+        source: expect.stringMatching(/^HAR entry \d+: POST https:\/\/eventgw\.twilio\.com\/v4\/EndpointEvents, X-Twilio-Token header$/),
+      });
+
+      // The list: newest first, the first one shown; picking the oldest shows its report.
+      await expect(text(page, '#paste-choices-title')).resolves.toMatch(/^3 tokens found\./);
+      const choices = page.locator('#paste-choices-list button.choice');
+      await expect(choices.count()).resolves.toBe(3);
+      await expect(choices.nth(0).getAttribute('aria-pressed')).resolves.toBe('true');
+      await expect(choices.nth(0).innerText()).resolves.toMatch(/^Valid/);
+      await expect(choices.nth(2).innerText()).resolves.toMatch(/^Invalid\s+alice · expired 1 h 1 min ago · sent /);
+      await choices.nth(2).click();
+      await expect(choices.nth(2).getAttribute('aria-pressed')).resolves.toBe('true');
+      await expect(text(page, '#paste-report .pill')).resolves.toBe('Expired');
+      const oldest = await readAnswer(page);
+      expect(oldest.iat).toBe(JSON.parse(Buffer.from(tokens.history[0]!.token.split('.')[1]!, 'base64url').toString()).iat);
+
+      // Picked through the file input too.
+      await page.click('#paste-clear');
+      await page.setInputFiles('#paste-file', { name: 'other.har', mimeType: 'application/json', buffer: Buffer.from(har) });
+      await page.waitForFunction(() => document.querySelector<HTMLElement>('#paste-report')?.dataset.found === '3');
+      await page.screenshot({ path: outputPath('page-desktop-har.png'), fullPage: true });
+
+      expect(recorded.slice(before)).toEqual([]);
+    });
+
+    test('on a phone, a paste brings the verdict into view', async () => {
+      const page = await openPage(PHONE);
+      await page.locator('#paste-input').scrollIntoViewIfNeeded();
+      await page.evaluate((t) => navigator.clipboard.writeText(`X-Twilio-Token: ${t}`), tokens.live);
+      await page.focus('#paste-input');
+      await page.keyboard.press('Control+V');
+      await page.waitForFunction(() => document.querySelector<HTMLElement>('#paste-report')?.dataset.found === '1');
+      const box = await page.locator('#paste-report [data-testid="verdict"]').boundingBox();
+      expect(box).not.toBeNull();
+      expect(box!.y).toBeGreaterThanOrEqual(0);
+      expect(box!.y + box!.height).toBeLessThanOrEqual(667);
+      await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('paste-title');
+      await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(375);
+      await page.screenshot({ path: outputPath('page-phone-inspect.png') });
+    });
+
+    test('the findings follow the countdown: "expired 15 s ago" beside "15 s ago"', async () => {
+      const page = await openPage(DESKTOP, server, { fakeClock: true });
+      const now = await page.evaluate(() => Date.now());
+      const token = await sign(twilioPayload(Math.floor(now / 1000), { age: 3605, ttl: 3600 }));
+      tokensSeen.add(token);
+      await page.fill('#paste-input', token);
+      await page.clock.runFor(200);
+      await page.waitForSelector('#paste-report .finding[data-code="20104"]');
+      for (const wait of [0, 10_000, 50_000]) {
+        await page.clock.runFor(wait);
+        const countdown = await text(page, '#paste-report .countdown-value');
+        const finding = await text(page, '#paste-report .finding[data-code="20104"] .finding-message');
+        expect(finding).toContain(`The token expired ${countdown}`);
+      }
+      await expect(text(page, '#paste-report .countdown-value')).resolves.toBe('1 min ago');
+    });
+
+    test('Copy report for support: a live token without its signature, an expired one whole, never a secret', async () => {
+      const page = await openPage();
+      await inspectInPage(page, `X-Twilio-Token: ${tokens.live}`);
+      await page.click('#copy-report');
+      await page.waitForFunction(() => document.querySelector('#copy-report-status')?.textContent !== '');
+      const live = await page.evaluate(() => navigator.clipboard.readText());
+      const [header, payload, signature] = tokens.live.split('.') as [string, string, string];
+      expect(live).toMatch(/^# Twilio Access Token report\n/);
+      expect(live).toContain(`${header}.${payload}.\n`);
+      expect(live).not.toContain(signature);
+      expect(live).toContain('Found in: X-Twilio-Token header in the pasted text.');
+      expect(live).toMatch(/It is live until \S+ \(\d+ min from now\)/);
+      expect(live).not.toContain(TEST_SECRET);
+
+      const expired = tokens.history[0]!.token;
+      await inspectInPage(page, expired);
+      await page.click('#copy-report');
+      await page.waitForFunction(() => document.querySelector('#copy-report-status')?.textContent !== '');
+      const whole = await page.evaluate(() => navigator.clipboard.readText());
+      expect(whole).toContain(`It expired, so it is shared whole:\n\n\`\`\`\n${expired}\n`);
+      expect(whole).toContain('20104');
+    });
   });
 
   test('no request left the page origin, none carried a token or any part of one, and the console stayed clean', async () => {

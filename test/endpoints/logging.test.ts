@@ -309,6 +309,7 @@ describe('/inspect request log lines', () => {
       valid: answer.json.valid,
       signature: 'valid',
       findings: answer.json.findings.map((f: { code: unknown }) => String(f.code)),
+      found: 1,
       ms: MS,
     });
   });

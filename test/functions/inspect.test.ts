@@ -2,7 +2,7 @@
  * The /inspect function as the runtime calls it: the real Twilio.Response, the event shape of
  * @twilio/runtime-handler (params + request.headers), the deployment's own configuration.
  */
-import { handleInspect } from '../../lib/endpoints/inspect';
+import { handleInspect, MAX_PASTE_CHARS } from '../../lib/endpoints/inspect';
 import { MAX_TOKEN_CHARS } from '../../lib/inspect';
 import { realVars, REAL_LOOKING, TEST_SECRET } from '../support/env';
 import { findingKeys, sign, twilioPayload, twilioToken } from '../inspect/support';
@@ -66,6 +66,7 @@ describe('functions/inspect handler', () => {
       valid: true,
       signature: 'valid',
       findings: [],
+      found: 1,
       ms: expect.any(Number),
     });
     expectNoTokenIn(logs[0]!, token);
@@ -98,12 +99,18 @@ describe('functions/inspect handler', () => {
     expect(json.findings.map((f: { code: unknown }) => f.code)).toContain('secret_in_token');
   });
 
-  test('garbage is a 200 report with 20160, and the log still holds no input', async () => {
+  test('garbage is a 200 answer saying it is not a token (Twilio would answer 20160), and the log still holds no input', async () => {
     const { status, json } = await call(vars(), withHeaders({ token: 'not-a-token-at-all-but-long-enough' }));
     expect(status).toBe(200);
-    expect(findingKeys(json as never)).toEqual(['error 20160 token']);
+    // Issue 12: what the text is instead, not an empty report around a 20160.
+    expect(json).toEqual({
+      valid: false,
+      found: 0,
+      source: 'the pasted text',
+      findings: [expect.objectContaining({ code: 'not_a_token', severity: 'error', field: 'token', twilioCode: 20160 })],
+    });
     expect(logs[0]).not.toContain('not-a-token');
-    expect(JSON.parse(logs[0]!)).toMatchObject({ alg: 'absent', valid: false, findings: ['20160'] });
+    expect(JSON.parse(logs[0]!)).toMatchObject({ alg: 'absent', valid: false, found: 0, findings: ['not_a_token'] });
   });
 
   test.each([
@@ -112,7 +119,7 @@ describe('functions/inspect handler', () => {
     ['a blank token', 400, 'missing_token', { token: '   ' }],
     ['the token sent twice', 400, 'invalid_token', { token: ['a.b.c', 'd.e.f'] }],
     ['a number', 400, 'invalid_token', { token: 42 }],
-    ['a token over the size limit', 400, 'invalid_token', { token: 'a'.repeat(MAX_TOKEN_CHARS + 1) }],
+    ['text over the size limit (256 KB)', 400, 'invalid_token', { token: 'a'.repeat(MAX_PASTE_CHARS + 1) }],
   ])('%s: %i %s with field token', async (_, status, code, params) => {
     const { status: got, json } = await call(vars(), withHeaders(params));
     expect(got).toBe(status);
@@ -129,8 +136,8 @@ describe('functions/inspect handler', () => {
     expect(findingKeys(json as never)).toEqual(['error 20101 payload']);
   });
 
-  test('a token at the size limit is still inspected', async () => {
-    const { status } = await call(vars(), withHeaders({ token: 'a'.repeat(MAX_TOKEN_CHARS) }));
+  test('text at the size limit is still inspected', async () => {
+    const { status } = await call(vars(), withHeaders({ token: 'a'.repeat(MAX_PASTE_CHARS) }));
     expect(status).toBe(200);
   });
 

@@ -18,7 +18,7 @@ import {
   requestValue,
   ABSENT,
 } from './arbitraries';
-import { expectOrigin } from './oracle';
+import { expectOrigin, expectParamShape } from './oracle';
 import {
   assertErrorBody,
   assertJsonHeaders,
@@ -38,8 +38,10 @@ import { REAL_LOOKING, TEST_SECRET } from '../support/env';
 
 jest.setTimeout(FUZZ_TEST_TIMEOUT_MS);
 
-const LOG_KEYS = ['time', 'path', 'status', 'outcome', 'origin', 'alg', 'valid', 'signature', 'findings', 'field', 'detail', 'ms'];
-/** What lib/inspect accepts at most; longer input is refused before decoding. */
+const LOG_KEYS = ['time', 'path', 'status', 'outcome', 'origin', 'alg', 'valid', 'signature', 'findings', 'found', 'field', 'detail', 'ms'];
+/** What /inspect reads at most (issue 12: pasted text, HAR files); longer input is refused before reading. */
+const MAX_PASTE_CHARS = 256 * 1024;
+/** The old per-token limit, still a length worth generating around. */
 const MAX_TOKEN_CHARS = 16 * 1024;
 
 const VARS = { ...REAL_LOOKING, DOMAIN_NAME, ALLOWED_ORIGINS: ALLOWED_ORIGIN, AUTH_MODE: 'none' };
@@ -180,16 +182,32 @@ async function materialize(input: Input): Promise<Input> {
 }
 
 const FINDING_KEYS = 'code,field,hint,message,severity';
+/** Findings this service names itself also carry the Twilio error such input gets. */
+const NAMED_FINDING_KEYS = 'code,field,hint,message,severity,twilioCode';
 
 function checkReport(answer: Answer, input: Input): void {
   const report = answer.json as Record<string, any>;
   const keys = Object.keys(report);
-  for (const key of ['valid', 'findings', 'grants', 'times', 'signature', 'checkedAgainst'])
+  if (report.found === 0) {
+    // Issue 12: text with no JWT in it: what it is instead, and nothing else.
+    same(keys.sort(), ['findings', 'found', 'source', 'valid']);
+    same(report.valid, false);
+    if (input.verdict !== 'junk') throw new Error(`a ${input.verdict} token was not found in its own text`);
+    if (report.findings.length !== 1 || Object.keys(report.findings[0]).sort().join() !== NAMED_FINDING_KEYS)
+      throw new Error(`no-token findings ${JSON.stringify(report.findings).slice(0, 200)}`);
+    if (!['auth_token_pasted', 'sid_pasted', 'not_a_token'].includes(report.findings[0].code))
+      throw new Error(`no-token code ${report.findings[0].code}`);
+    return;
+  }
+  for (const key of ['valid', 'findings', 'grants', 'times', 'signature', 'checkedAgainst', 'source', 'found', 'tokens'])
     if (!keys.includes(key)) throw new Error(`report without ${key}`);
+  if (typeof report.found !== 'number' || report.found !== report.tokens.length + 1)
+    throw new Error(`found ${report.found} with ${report.tokens.length} other reports`);
   if (typeof report.valid !== 'boolean' || !['valid', 'invalid', 'unknown'].includes(report.signature))
     throw new Error(`report verdict ${report.valid} / ${report.signature}`);
   for (const finding of report.findings as Record<string, unknown>[]) {
-    if (Object.keys(finding).sort().join() !== FINDING_KEYS) throw new Error(`finding shape ${JSON.stringify(finding).slice(0, 200)}`);
+    const shape = Object.keys(finding).sort().join();
+    if (shape !== FINDING_KEYS && shape !== NAMED_FINDING_KEYS) throw new Error(`finding shape ${JSON.stringify(finding).slice(0, 200)}`);
     if (!['error', 'warning', 'info'].includes(finding.severity as string)) throw new Error(`finding severity ${String(finding.severity)}`);
     if (finding.code === 'internal_error') throw new Error(`the inspector crashed on this input: ${String(finding.message)}`);
   }
@@ -251,11 +269,18 @@ describe('/inspect under generated garbage tokens', () => {
         }
         assertJsonHeaders(answer);
         same(answer.headers['Access-Control-Allow-Origin'], cors.origin);
+        const shape = expectParamShape(event, ['token', 'passcode']);
+        if (shape !== undefined) {
+          const error = assertErrorBody(answer);
+          if (answer.status !== shape.status || !shape.accepted.includes(`${error.code} ${error.field}`))
+            throw new Error(`${answer.status} ${error.code} ${error.field}, expected one of ${shape.accepted.join(' | ')}`);
+          return;
+        }
         const token = input.token;
         const missing = token === undefined || token === null || (typeof token === 'string' && token.trim() === '');
         const expectedError = missing
           ? 'missing_token'
-          : typeof token !== 'string' || token.length > MAX_TOKEN_CHARS
+          : typeof token !== 'string' || token.length > MAX_PASTE_CHARS
             ? 'invalid_token'
             : undefined;
         if (expectedError !== undefined) {
@@ -265,7 +290,7 @@ describe('/inspect under generated garbage tokens', () => {
         }
         same(answer.status, 200);
         checkReport(answer, input);
-        same([line.valid, line.signature], [answer.json.valid, answer.json.signature]);
+        same([line.valid, line.signature, line.found], [answer.json.valid, answer.json.signature, answer.json.found]);
       }),
       fuzzOptions(),
     );

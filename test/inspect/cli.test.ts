@@ -1,10 +1,15 @@
 /** The inspect CLI through main(): argument parsing, env files, output formats, exit codes. */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main, type CliIo } from '../../cli/inspect';
 import { DEMO_CONFIG } from '../../lib/demo';
-import { REAL_LOOKING, TEST_SECRET } from '../support/env';
+import { handleInspect } from '../../lib/endpoints/inspect';
+import { REAL_LOOKING, realVars, TEST_SECRET } from '../support/env';
+import { harOfVoiceSession } from './devtools-formats';
+import { expectPasteAnswer } from './paste-answer';
+import { PASTES, pasteTokens, type PasteTokens } from './pastes';
 import { sign, twilioPayload, twilioToken } from './support';
 
 const ESC = '\u001b[';
@@ -144,7 +149,11 @@ describe('npm run inspect', () => {
     ['no token and a terminal on stdin', [], undefined, /no token given/],
     ['empty stdin', [], '  \n', /stdin was empty/],
     ['an unknown option', ['--verbose', 'x.y.z'], undefined, /unknown option "--verbose"/],
-    ['two tokens', ['a.b.c', 'd.e.f'], undefined, /one token at a time/],
+    ['text and --file', ['--file', 'x.har', 'a.b.c'], undefined, /the text or --file, not both/],
+    ['--file without a name', ['--file'], undefined, /--file needs a file name/],
+    ['--file with a missing file', ['--no-env', '--file', 'nope.har'], undefined, /cannot read "nope\.har": no such file/],
+    ['--file with a folder', ['--no-env', '--file', '.'], undefined, /cannot read "\.": it is a folder/],
+    ['--json with --report', ['--json', '--report', 'a.b.c'], undefined, /two different outputs/],
     ['--env without a file', ['--env'], undefined, /--env needs a file name/],
     ['--env with a missing file', ['--env', 'nope.env', 'a.b.c'], undefined, /env file nope\.env not found/],
     ['--env with --no-env', ['--env', 'x', '--no-env', 'a.b.c'], undefined, /contradict/],
@@ -174,3 +183,141 @@ describe('npm run inspect', () => {
     expect(stdout).not.toContain('\u009b');
   });
 });
+
+describe('npm run inspect: what people paste (issue 12)', () => {
+  let tokens: PasteTokens;
+  beforeAll(async () => {
+    tokens = await pasteTokens();
+  });
+
+  test.each(PASTES.map((paste) => [paste.name, paste] as const))('%s, piped in: --json', async (_, paste) => {
+    writeEnv('.env', REAL_ENV);
+    const { code, stdout } = await run(['--json'], { stdin: paste.text(tokens) });
+    const answer = JSON.parse(stdout);
+    expectPasteAnswer(answer, paste, tokens);
+    expect(code).toBe(paste.expect.valid ? 0 : 1);
+    expect(answer.token).toBeUndefined();
+  });
+
+  test('--json is the same answer POST /inspect gives for the same text and clock', async () => {
+    writeEnv('.env', REAL_ENV);
+    const now = Date.now();
+    for (const paste of PASTES) {
+      const text = paste.text(tokens);
+      let stdout = '';
+      const io: CliIo = {
+        stdout: { write: (t: string) => (stdout += t) },
+        stderr: { write: () => true },
+        stdinIsTTY: false,
+        readStdin: () => Promise.resolve(text),
+        env: {},
+        cwd: dir,
+        now: () => now,
+      };
+      await main(['--json'], io);
+      const http = await handleInspect(realVars(), { token: text }, { now: () => now, log: () => {} });
+      expect(http.status).toBe(200);
+      expect(JSON.parse(stdout)).toEqual(JSON.parse(JSON.stringify(http.body)));
+    }
+  });
+
+  test('--file reads a HAR; the text names where the token was found and lists the others newest first', async () => {
+    writeEnv('.env', REAL_ENV);
+    writeFileSync(path.join(dir, 'session.har'), harOfVoiceSession(tokens.history));
+    const { code, stdout } = await run(['--file', 'session.har']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /^Found 3 tokens; this one is from HAR entry \d+: POST https:\/\/eventgw\.twilio\.com\/v4\/EndpointEvents, X-Twilio-Token header\.\nVALID {2}identity "alice"/,
+    );
+    const others = stdout.slice(stdout.indexOf('Other tokens, newest first')).split('\n').slice(1, 3);
+    expect(others).toEqual([
+      expect.stringMatching(/^ {2}INVALID identity "alice", expired 1 min ago, sent \S+ to \S+; HAR entry \d+: POST /),
+      expect.stringMatching(/^ {2}INVALID identity "alice", expired 1 h 1 min ago, sent /),
+    ]);
+  });
+
+  test('text with no token: NO TOKEN, the finding with its Twilio code, exit 1', async () => {
+    const { code, stdout } = await run(['--no-env'], { stdin: '4f1d8a2c9b7e6f5a3c2d1e0f9a8b7c6d\n' });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /^NO TOKEN {2}the pasted text holds no Access Token\n\n {2}error {3}auth_token_pasted \(Twilio 20160\) token\n +This is an Auth Token/,
+    );
+  });
+
+  test('an unquoted header line arrives as two arguments and still works', async () => {
+    writeEnv('.env', REAL_ENV);
+    const { code, stdout } = await run(['X-Twilio-Token:', tokens.live]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Found in X-Twilio-Token header in the pasted text\./);
+  });
+});
+
+describe('npm run inspect -- --report', () => {
+  test('a live token: the decoded parts, findings and times; the token without its signature, and when it can be shared', async () => {
+    writeEnv('.env', REAL_ENV);
+    const live = twilioToken();
+    const { code, stdout } = await run(['--report'], { stdin: `X-Twilio-Token: ${live}` });
+    expect(code).toBe(0);
+    const [header, payload, signature] = live.split('.') as [string, string, string];
+    expect(stdout).not.toContain(signature);
+    expect(stdout).toContain(`\`\`\`\n${header}.${payload}.\n\`\`\``);
+    expect(stdout).toMatch(
+      /It is live until \S+ \((59 min|1 h) from now\): anyone holding it could act as "alice" until then\. It is safe to share whole after that\./,
+    );
+    expect(stdout).toContain('**Verdict: VALID**, 0 errors, 0 warnings');
+    expect(stdout).toContain('"cty": "twilio-fpa;v=1"');
+    expect(stdout).toContain('- expires (exp): ');
+    expect(stdout).not.toContain(TEST_SECRET);
+  });
+
+  test('an expired token is shared whole, with its findings and Twilio codes', async () => {
+    writeEnv('.env', REAL_ENV);
+    const expired = await sign(twilioPayload(Math.floor(Date.now() / 1000), { age: 4 * 3600 }));
+    const { code, stdout } = await run(['--report', expired]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`It expired, so it is shared whole:\n\n\`\`\`\n${expired}\n\`\`\``);
+    expect(stdout).toMatch(/- error 20104 \(Twilio 20104: [^)]*, https:\/\/www\.twilio\.com\/docs\/api\/errors\/20104\) at `payload\.exp`/);
+  });
+
+  test('no token: says so, with the finding', async () => {
+    const { stdout } = await run(['--report', '--no-env', 'SK' + 'ab'.repeat(16)]);
+    expect(stdout).toContain('No token was found in the text.');
+    expect(stdout).toContain('- error sid_pasted (Twilio 20160');
+  });
+});
+
+describe('the real command', () => {
+  const cli = path.resolve(__dirname, '..', '..', 'dist', 'cli', 'inspect.js');
+
+  test('piped into a reader that leaves at once (| true): no EPIPE crash, the verdict is the exit code', async () => {
+    const tokens = await pasteTokens();
+    writeFileSync(path.join(dir, 'session.har'), harOfVoiceSession(tokens.history));
+    const { stderr, stdout } = await runShell(
+      `set -o pipefail; node ${JSON.stringify(cli)} --no-env --file session.har | true; echo "exit=$?"`,
+      dir,
+    );
+    expect(stderr).toBe('');
+    expect(stdout).toBe('exit=0\n');
+  });
+
+  test('a 40 MB HAR with a 256 MB heap: read once, answered', async () => {
+    const tokens = await pasteTokens();
+    writeFileSync(path.join(dir, 'big.har'), harOfVoiceSession(tokens.history, { bigImageBytes: 40_000_000 }));
+    const { stdout, stderr } = await runShell(
+      `node --max-old-space-size=256 ${JSON.stringify(cli)} --no-env --json --file big.har; echo "exit=$?"`,
+      dir,
+    );
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/exit=0\n$/);
+    expect(JSON.parse(stdout.replace(/exit=0\n$/, ''))).toMatchObject({ found: 3, valid: true });
+  });
+});
+
+function runShell(script: string, cwd: string): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile('bash', ['-c', script], { cwd, maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {
+      if (error !== null) reject(new Error(`${error.message}\n${stderr}`));
+      else resolve({ stdout, stderr });
+    });
+  });
+}

@@ -494,12 +494,16 @@ describe('the report', () => {
     expect(report).toMatchObject({ valid: true, signature: 'unknown', checkedAgainst: { secretKnown: false } });
   });
 
-  test('a demo token checked against the demo configuration is valid, with a note that Twilio will refuse it', async () => {
+  test('a demo token checked against the demo configuration is not valid: Twilio refuses it (20103), and the finding says it is the demo configuration', async () => {
     const minted = await handleToken(demoVars(), { identity: 'alice', grants: 'voice,chat' }, { log: () => {} });
     const token = (minted.body as { token: string }).token;
     const report = await inspectToken(token, { expect: expectationsFromConfig(loadConfig(demoVars())) });
-    expect(findingKeys(report)).toEqual(['info 20103 payload.sub']);
-    expect(report).toMatchObject({ valid: true, signature: 'valid' });
+    expect(findingKeys(report)).toEqual(['error 20103 payload.sub']);
+    expect(report.findings[0]).toMatchObject({
+      message: expect.stringMatching(/demo configuration/),
+      hint: expect.stringMatching(/\.env\.local/),
+    });
+    expect(report).toMatchObject({ valid: false, signature: 'valid' });
     expect(JSON.stringify(report)).not.toContain(DEMO_CONFIG.API_SECRET);
   });
 

@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { realVars, TEST_SECRET } from '../support/env';
 import { startServer, type TestServer } from '../support/runtime';
+import { expectPasteAnswer } from './paste-answer';
+import { PASTES, pasteTokens, type PasteTokens } from './pastes';
 import { findingKeys, sign, twilioPayload } from './support';
 
 const built = path.resolve(__dirname, '..', '..', 'dist', 'functions', 'inspect.js');
@@ -75,5 +77,47 @@ describe('/inspect over HTTP', () => {
     expect(await res.json()).toEqual({
       error: { code: 'missing_token', field: 'token', message: expect.stringContaining('token is required') },
     });
+  });
+});
+
+describe('POST /inspect: what people paste (issue 12)', () => {
+  let tokens: PasteTokens;
+  beforeAll(async () => {
+    tokens = await pasteTokens();
+  });
+
+  test.each(PASTES.map((paste) => [paste.name, paste] as const))('%s', async (_, paste) => {
+    const text = paste.text(tokens);
+    const res = await postJson({ token: text });
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    const answer = JSON.parse(body);
+    expectPasteAnswer(answer, paste, tokens);
+    // POST /inspect never echoes a token, not even the one it chose.
+    expect(answer.token).toBeUndefined();
+    for (const t of [tokens.live, ...tokens.history.map((h) => h.token)]) expect(body).not.toContain(t.split('.')[2]);
+    expect(body).not.toContain(TEST_SECRET);
+  });
+
+  test('a HAR with a refresh history answers the chosen report, the others in tokens, and logs how many were found', async () => {
+    const paste = PASTES.find((p) => p.name.startsWith('a HAR of a session'))!;
+    const res = await postJson({ token: paste.text(tokens) });
+    const answer = await res.json();
+    expect(answer.found).toBe(3);
+    expect(answer.tokens).toHaveLength(2);
+    for (const other of answer.tokens)
+      expect(Object.keys(other)).toEqual(expect.arrayContaining(['valid', 'source', 'seen', 'findings', 'times']));
+    const line = server.logs.filter((l) => l.includes('"/inspect"')).pop()!;
+    expect(JSON.parse(line.slice(line.indexOf('{')))).toMatchObject({ found: 3, valid: true });
+  });
+
+  test('text over 256 KB is a 400 invalid_token that points to the page and the CLI', async () => {
+    const res = await postJson({ token: `X-Twilio-Token: ${tokens.live}\n${'x'.repeat(256 * 1024)}` });
+    expect(res.status).toBe(400);
+    const { error } = await res.json();
+    expect(error).toMatchObject({ code: 'invalid_token', field: 'token' });
+    expect(error.message).toMatch(/256 KB/);
+    expect(error.message).toMatch(/npm run inspect -- --file/);
+    expect(error.message).toMatch(/page/);
   });
 });

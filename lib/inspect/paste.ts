@@ -1,0 +1,90 @@
+/**
+ * Inspecting pasted text: find the tokens in it (extract.ts), choose the one to report first,
+ * inspect each, and say what the text is when it holds none. What POST /inspect, `npm run
+ * inspect` and the page's "Inspect a token" answer.
+ */
+import { sidKind } from '../twilio';
+import { classifyLookalike, findTokenCandidates, type Candidate } from './extract';
+import { FindingList } from './findings';
+import { inspectToken } from './token-report';
+import type { FoundTokenReport, InspectionReport, InspectOptions, NoTokenInspection, PasteInspection } from './types';
+
+/** The other tokens reported besides the chosen one. */
+export const MAX_OTHER_TOKENS = 20;
+
+const lastSeen = (candidate: Candidate): string => candidate.seen[candidate.seen.length - 1] ?? '';
+
+/**
+ * The token to report first: one from an X-Twilio-Token header (what the SDKs send Twilio), then a
+ * Twilio Access Token, then any JWT; among equals the most recently sent (a HAR), else the last
+ * in the text (DevTools lists requests oldest first).
+ */
+function preferred(a: Candidate, b: Candidate): number {
+  return a.preference - b.preference || lastSeen(b).localeCompare(lastSeen(a)) || b.order - a.order;
+}
+
+const issuedAt = (report: InspectionReport): number => report.times.issuedAt?.epochSeconds ?? Number.NEGATIVE_INFINITY;
+
+/** Newest first: by when a HAR last saw it sent, else by its iat. */
+function newestFirst(a: FoundTokenReport, b: FoundTokenReport): number {
+  return (b.seen?.last ?? '').localeCompare(a.seen?.last ?? '') || issuedAt(b) - issuedAt(a);
+}
+
+function noToken(input: string): NoTokenInspection {
+  const findings = new FindingList();
+  const hint =
+    'Copy the Access Token itself (it starts with eyJ): in Chrome DevTools, Network, click a request to eventgw.twilio.com, then in Headers right-click X-Twilio-Token and Copy value; or paste the whole request, a curl command or a HAR file.';
+  const lookalike = classifyLookalike(input);
+  if (lookalike.kind === 'auth_token') {
+    findings.error(
+      'auth_token_pasted',
+      'token',
+      'This is an Auth Token (32 lowercase hex digits), not an Access Token: it is a password for your whole Twilio account.',
+      'Rotate it if you shared it (Console > Account > API keys & tokens > Auth Tokens), and never paste it where a token is asked for. ' +
+        hint,
+      20160,
+    );
+  } else if (lookalike.kind === 'sid') {
+    const kind = sidKind(lookalike.prefix);
+    findings.error(
+      'sid_pasted',
+      'token',
+      `This is ${kind !== undefined ? `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind} SID` : 'a Twilio SID'} (${lookalike.prefix}...), an identifier, not an Access Token.`,
+      hint,
+      20160,
+    );
+  } else {
+    findings.error(
+      'not_a_token',
+      'token',
+      'The text holds no JWT: a Twilio Access Token is three base64url parts joined by dots, starting eyJ.',
+      hint,
+      20160,
+    );
+  }
+  return { valid: false, found: 0, source: 'the pasted text', findings: findings.items };
+}
+
+async function inspectCandidate(candidate: Candidate, opts: InspectOptions): Promise<FoundTokenReport> {
+  const report = await inspectToken(candidate.token, opts);
+  const seen =
+    candidate.seen.length > 0 ? { first: candidate.seen[0]!, last: lastSeen(candidate), count: candidate.seen.length } : undefined;
+  return {
+    ...report,
+    source: candidate.source,
+    ...(seen !== undefined ? { seen } : {}),
+    ...(opts.keepTokens === true ? { token: candidate.token } : {}),
+  };
+}
+
+/** Inspects whatever was pasted: every token found in it (the preferred one first), or what the text is instead. */
+export async function inspectText(input: string, opts: InspectOptions = {}): Promise<PasteInspection> {
+  const text = typeof input === 'string' ? input : '';
+  const candidates = findTokenCandidates(text).sort(preferred);
+  if (candidates.length === 0) return noToken(text);
+  const [chosen, ...others] = candidates.slice(0, MAX_OTHER_TOKENS + 1);
+  const report = await inspectCandidate(chosen!, opts);
+  const tokens: FoundTokenReport[] = [];
+  for (const other of others) tokens.push(await inspectCandidate(other, opts));
+  return { ...report, found: candidates.length, tokens: tokens.sort(newestFirst) };
+}
