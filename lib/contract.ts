@@ -2,7 +2,7 @@
  * The service's HTTP contract as types: what /token answers, and the error body of every
  * function. Shared by the functions and their browser clients; browser-safe.
  */
-import type { GrantName } from './twilio';
+import type { GrantName, TwilioRegion } from './twilio';
 
 export type { ErrorBody, ErrorCode } from './errors';
 
@@ -14,4 +14,6 @@ export interface TokenAnswer {
   ttl: number;
   /** ISO-8601 UTC of the token's `exp`. */
   expiresAt: string;
+  /** The token's region (its `twr`), only when TWILIO_REGION is set: the SDKs must be told it (edge / region options). */
+  region?: TwilioRegion;
 }

@@ -20,6 +20,41 @@ function swapIntoPlace() {
   fs.rmSync(old, { recursive: true, force: true });
 }
 
+/**
+ * The browser token client (lib/token-client) as one ES module, and a plugin that hands it to
+ * functions/token-client.js.ts as `virtual:token-client` ({code, etag}): the function file stays
+ * self-contained, as deployed functions must be.
+ */
+async function tokenClientPlugin() {
+  const { outputFiles } = await esbuild.build({
+    entryPoints: [path.join(root, 'lib', 'token-client', 'index.ts')],
+    bundle: true,
+    write: false,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2020',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  const bundled = outputFiles[0];
+  if (bundled === undefined) throw new Error('esbuild gave no output for lib/token-client');
+  const code = `// Twilio Access Token client: see the README of this service, "The browser token client".\n${bundled.text}`;
+  const etag = `"${require('node:crypto').createHash('sha256').update(code).digest('base64url').slice(0, 27)}"`;
+  /** @type {import('esbuild').Plugin} */
+  const plugin = {
+    name: 'virtual-token-client',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^virtual:token-client$/ }, () => ({ path: 'token-client', namespace: 'virtual' }));
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'virtual' }, () => ({
+        contents: `export default ${JSON.stringify({ code, etag })};`,
+        loader: 'js',
+      }));
+    },
+  };
+  return plugin;
+}
+
 async function build() {
   fs.rmSync(dist, { recursive: true, force: true });
   const functionsDir = path.join(root, 'functions');
@@ -29,6 +64,7 @@ async function build() {
     .map((f) => path.join(functionsDir, f));
   await esbuild.build({
     entryPoints,
+    plugins: [await tokenClientPlugin()],
     outdir: path.join(dist, 'functions'),
     bundle: true,
     platform: 'node',

@@ -2,20 +2,25 @@
  * The page: mint a token through this service's /token, inspect it locally, watch it expire,
  * refresh it automatically; and inspect pasted tokens without sending them anywhere.
  */
-import { inspectToken, type InspectionReport } from '../../lib/inspect';
-import { fetchToken, requestBody, type MintedToken, type TokenError } from './api';
+import { inspectToken } from '../../lib/inspect';
+import {
+  createTokenClient,
+  type CurrentToken,
+  type TokenClient,
+  type TokenClientError,
+  type TokenClientStatus,
+} from '../../lib/token-client';
+import { planRefresh, retryBaseSeconds } from '../../lib/token-client/schedule';
+import { requestBody } from './api';
 import { copyText } from './clipboard';
 import { byId, h, localClock } from './dom';
 import { renderFormRules, TokenFormView } from './form';
-import { Refresher, type FetchOutcome, type RefreshState } from './refresh';
 import { PasteView } from './paste';
 import { ReportView } from './report';
-import { formatClock, isRetryable } from './schedule';
+import { describeRule, formatClock } from './schedule';
 
 interface MintedState {
-  minted: MintedToken;
-  /** The request that produced it: refreshes ask for the same token again. */
-  body: Record<string, unknown>;
+  minted: CurrentToken;
   view: ReportView;
 }
 
@@ -54,13 +59,14 @@ export function startPage(): void {
   const refreshLog = byId('refresh-log', HTMLParagraphElement);
 
   let current: MintedState | undefined;
-  let inFlight: AbortController | undefined;
+  /** The token client of the last form submission: it mints, refreshes and reports (lib/token-client, as apps use it). */
+  let client: TokenClient | undefined;
+  let lastRefreshAt: number | undefined;
 
-  async function showMinted(minted: MintedToken, body: Record<string, unknown>, report?: InspectionReport): Promise<void> {
+  async function showMinted(minted: CurrentToken): Promise<void> {
     // No secret in the browser: the signature is reported as unknown (info 20107), the rest is checked.
-    const inspected = report ?? (await inspectToken(minted.token));
-    const view = new ReportView(inspected, { idPrefix: 'minted' });
-    current = { minted, body, view };
+    const view = new ReportView(await inspectToken(minted.token), { idPrefix: 'minted' });
+    current = { minted, view };
     resultTitle.textContent = minted.identity !== '' ? `Token for ${minted.identity}` : 'Token';
     renderTokenParts(tokenText, minted.token);
     // Status and countdown above the token, the details below it.
@@ -83,62 +89,72 @@ export function startPage(): void {
     });
   }
 
-  /**
-   * Posts /token; on success shows the token and returns its arrival, on failure the error. A
-   * request from the form replaces one under way; a refresh never cancels the form's request.
-   */
-  async function mint(
-    body: Record<string, unknown>,
-    from: 'form' | 'refresh',
-  ): Promise<{ ok: true; receivedAt: number; lifetimeSeconds: number; minted: MintedToken } | { ok: false; error: TokenError }> {
-    if (from === 'refresh' && inFlight !== undefined)
-      return { ok: false, error: { code: 'aborted', message: 'A token request is already under way.' } };
-    inFlight?.abort();
-    const controller = new AbortController();
-    inFlight = controller;
-    const credential = form.credential();
-    const result = await fetchToken(body, credential, controller.signal);
-    if (inFlight === controller) inFlight = undefined;
-    if (!result.ok) return result;
-    const receivedAt = Date.now();
-    form.rememberCredential(credential);
-    const report = await inspectToken(result.minted.token);
-    await showMinted(result.minted, body, report);
-    const lifetimeSeconds = report.times.lifetimeSeconds ?? result.minted.ttl;
-    return { ok: true, receivedAt, lifetimeSeconds, minted: result.minted };
+  function refreshReason(status: Readonly<TokenClientStatus>): string {
+    if (status.rule === 'retry') return `retry ${status.failures} after a failed refresh, ${retryBaseSeconds(status.failures)} s backoff`;
+    if (status.rule === null || status.lifetimeSeconds === null) return '';
+    return describeRule(planRefresh(status.lifetimeSeconds), status.lifetimeSeconds);
   }
 
-  const refresher = new Refresher(
-    async (): Promise<FetchOutcome> => {
-      if (current === undefined) return { ok: false, retryable: false, message: 'There is no token to refresh.' };
-      const outcome = await mint(current.body, 'refresh');
-      if (outcome.ok) return { ok: true, receivedAt: outcome.receivedAt, lifetimeSeconds: outcome.lifetimeSeconds };
-      if (outcome.error.code === 'aborted') return { ok: false, aborted: true, retryable: false, message: outcome.error.message };
-      const retryable = isRetryable(outcome.error.status);
-      if (!retryable) form.showError(outcome.error);
-      return { ok: false, retryable, message: outcome.error.message };
-    },
-    (state) => renderRefresh(state),
-  );
-
-  function renderRefresh(state: Readonly<RefreshState>): void {
-    if (refreshToggle.checked !== state.enabled) refreshToggle.checked = state.enabled;
+  function renderRefresh(): void {
+    const status = client?.status;
+    const enabled = refreshToggle.checked;
     let next: string;
-    if (state.inFlight) next = 'Fetching a new token…';
-    else if (!state.enabled)
+    if (status?.fetching === true && current !== undefined) next = 'Fetching a new token…';
+    else if (!enabled)
       next = 'Off. When on, the next token is fetched at 80% of the lifetime or 60\u00a0s before expiry, whichever is earlier.';
-    else if (state.nextAt !== undefined)
-      next = `Next refresh at ${localClock(state.nextAt)} (in ${formatClock(Math.ceil(Math.max(0, state.nextAt - Date.now()) / 1000))}), ${state.reason ?? ''}.`;
+    else if (status?.nextRefreshAt != null)
+      next = `Next refresh at ${localClock(status.nextRefreshAt)} (in ${formatClock(Math.ceil(Math.max(0, status.nextRefreshAt - Date.now()) / 1000))}), ${refreshReason(status)}.`;
     else next = 'On.';
     if (refreshNext.textContent !== next) refreshNext.textContent = next;
-    refreshNext.dataset.state = state.inFlight ? 'fetching' : state.enabled ? (state.failures > 0 ? 'retrying' : 'scheduled') : 'off';
+    refreshNext.dataset.state =
+      status?.fetching === true ? 'fetching' : enabled ? ((status?.failures ?? 0) > 0 ? 'retrying' : 'scheduled') : 'off';
     let log = '';
-    if (state.stoppedBecause !== undefined) log = `Refresh stopped: ${state.stoppedBecause}`;
-    else if (state.failures > 0) log = `Refresh failed: ${state.lastError ?? 'unknown error'}`;
-    else if (state.refreshed > 0 && state.lastRefreshAt !== undefined)
-      log = `Refreshed ${state.refreshed} time${state.refreshed === 1 ? '' : 's'}, last at ${localClock(state.lastRefreshAt)}.`;
+    const refreshed = Math.max(0, (status?.received ?? 0) - 1);
+    if (status?.stopped === true && status.lastError !== null) log = `Refresh stopped: ${status.lastError.message}`;
+    else if (status !== undefined && status.failures > 0 && status.lastError !== null) log = `Refresh failed: ${status.lastError.message}`;
+    else if (refreshed > 0 && lastRefreshAt !== undefined)
+      log = `Refreshed ${refreshed} time${refreshed === 1 ? '' : 's'}, last at ${localClock(lastRefreshAt)}.`;
     if (refreshLog.textContent !== log) refreshLog.textContent = log;
-    refreshLog.classList.toggle('is-error', state.failures > 0 || state.stoppedBecause !== undefined);
+    refreshLog.classList.toggle('is-error', status !== undefined && (status.failures > 0 || status.stopped));
+  }
+
+  /** A token client for what the form asks; the previous one is stopped (its request under way aborted). */
+  function startClient(body: Record<string, unknown>, credential: string | undefined): TokenClient {
+    client?.stop();
+    lastRefreshAt = undefined;
+    const next = createTokenClient({
+      // Relative, so the page works wherever the service serves it.
+      url: 'token',
+      grants: body.grants as string[],
+      identity: body.identity as string,
+      // As typed when it is not a number: the service's invalid_ttl names what was sent.
+      ttl: body.ttl as number | undefined,
+      room: body.room as string | undefined,
+      incomingAllow: body.incomingAllow as boolean | undefined,
+      getAuthorization: () => (credential !== undefined && credential !== '' ? `Bearer ${credential}` : undefined),
+      autoRefresh: refreshToggle.checked,
+    });
+    let first = true;
+    next.on('token', (_token, minted) => {
+      if (client !== next) return;
+      if (!first) lastRefreshAt = Date.now();
+      first = false;
+      void showMinted(minted);
+      renderRefresh();
+    });
+    next.on('status', () => {
+      if (client === next) renderRefresh();
+    });
+    next.on('error', (error) => {
+      // A refresh refused for a reason only a person can fix: say why, where the form says it, and turn refreshing off.
+      if (client !== next || first) return;
+      form.showError(error);
+      refreshToggle.checked = false;
+      next.setAutoRefresh(false);
+      renderRefresh();
+    });
+    client = next;
+    return next;
   }
 
   form.form.addEventListener('submit', (event) => {
@@ -146,24 +162,31 @@ export function startPage(): void {
     void (async () => {
       form.clearErrors();
       form.setBusy(true);
-      const body = requestBody(form.read());
-      const outcome = await mint(body, 'form');
-      form.setBusy(false);
-      if (outcome.ok) {
-        refresher.tokenReceived(outcome.receivedAt, outcome.lifetimeSeconds);
+      const credential = form.credential();
+      const started = startClient(requestBody(form.read()), credential);
+      try {
+        const token = await started.getToken();
+        if (client !== started) return;
+        form.rememberCredential(credential);
+        if (current?.minted.token !== token && started.current !== null) await showMinted(started.current);
         // On a phone the result is below the form: bring it to the top of the screen, and keyboard focus there.
         if (resultTitle.getBoundingClientRect().top > window.innerHeight * 0.4) resultTitle.scrollIntoView({ block: 'start' });
         resultTitle.focus({ preventScroll: true });
-        announce(`Token for ${outcome.minted.identity} ready; ${current?.view.report.times.summary ?? ''}.`);
-      } else if (outcome.error.code !== 'aborted') {
-        form.showError(outcome.error);
+        announce(`Token for ${started.current?.identity ?? ''} ready; ${current?.view.report.times.summary ?? ''}.`);
+      } catch (error) {
+        if (client !== started) return;
+        started.stop();
+        form.showError(error as TokenClientError);
+      } finally {
+        if (client === started || client === undefined) form.setBusy(false);
       }
+      renderRefresh();
     })();
   });
 
-  refreshToggle.addEventListener('change', () => refresher.setEnabled(refreshToggle.checked));
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible') refresher.wake();
+  refreshToggle.addEventListener('change', () => {
+    client?.setAutoRefresh(refreshToggle.checked);
+    renderRefresh();
   });
 
   copyButton.addEventListener('click', () => {
@@ -188,7 +211,7 @@ export function startPage(): void {
     current?.view.tick(now);
     rejudgeMinted(now);
     pasteView.tick(now);
-    renderRefresh(refresher.current);
+    renderRefresh();
     window.setTimeout(tick, 1000 - (Date.now() % 1000) + 5);
   };
   tick();

@@ -19,7 +19,7 @@ const FIELD_TARGETS: Record<string, string> = {
 };
 
 /** Codes that are about the service or the caller's standing, not one input: a banner says them. */
-const BANNER_TITLES: Partial<Record<TokenError['code'], string>> = {
+const BANNER_TITLES: Partial<Record<string, string>> = {
   config_error: 'The service is misconfigured',
   origin_not_allowed: 'This page may not call the service',
   unauthorized: 'The service needs a passcode or sign-in token',

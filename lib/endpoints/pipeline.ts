@@ -42,7 +42,8 @@ export interface EndpointDeps {
 
 const defaultLog = (line: string): void => console.log(line);
 
-function originRefusal(origin: string): ServiceError {
+/** The 403 for an Origin outside the policy: names the fix for a real origin, says less for a forged one. */
+export function originRefusal(origin: string): ServiceError {
   const shown = JSON.stringify(origin.slice(0, 200));
   return isWellFormedOrigin(origin) || origin === 'null'
     ? new ServiceError(

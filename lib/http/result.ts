@@ -5,7 +5,8 @@ import { own } from '../text';
 export interface HttpResult {
   status: number;
   headers: Record<string, string>;
-  body?: object;
+  /** An object for JSON answers; a string for anything else (the token client's JavaScript). */
+  body?: object | string;
 }
 
 /** Request headers as the runtime hands them over: lower-case names, repeated headers as arrays. */

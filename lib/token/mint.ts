@@ -45,5 +45,14 @@ export function mintToken(request: TokenRequest, config: ServiceConfig, Token?: 
   );
   for (const grant of grants) accessToken.addGrant(grant);
   const token = accessToken.toJwt();
-  return { token, identity: request.identity, grants: request.grants, ttl, expiresAt: new Date(expOf(token) * 1000).toISOString() };
+  const answer: MintedToken = {
+    token,
+    identity: request.identity,
+    grants: request.grants,
+    ttl,
+    expiresAt: new Date(expOf(token) * 1000).toISOString(),
+  };
+  // The SDKs do not read twr: the app passes the region on (sdkOptionsForRegion in /token-client.js).
+  if (config.region !== undefined) answer.region = config.region;
+  return answer;
 }

@@ -97,6 +97,7 @@ export async function checkTokenAnswer(answer: Answer, expected: Expectation, op
           grants: expected.grants,
           ttl: expected.ttl,
           expiresAt: new Date((iat + expected.ttl) * 1000).toISOString(),
+          ...(expected.region !== undefined ? { region: expected.region } : {}),
         },
       },
     );

@@ -31,6 +31,8 @@ export type Expectation =
       ttl: number;
       header: Record<string, unknown>;
       payloadGrants: Record<string, unknown>;
+      /** In the answer when TWILIO_REGION is set. */
+      region?: string;
     }
   /**
    * `accepted`: each a correct "code field"; `status` may list several when the order of two checks is
@@ -262,5 +264,6 @@ export function expectTokenAnswer(event: Record<string, unknown>, config: ModelC
     ttl: ttl.ttl ?? config.defaultTtl,
     header: { alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1', ...(config.region !== undefined ? { twr: config.region } : {}) },
     payloadGrants: payloadGrants(identity, granted, room.room, incoming.allow, config),
+    ...(config.region !== undefined ? { region: config.region } : {}),
   };
 }

@@ -73,7 +73,7 @@ export interface Answer {
   headers: Record<string, unknown>;
   /** The body as it goes on the wire. */
   raw: string;
-  /** The parsed body; undefined when the body is empty. */
+  /** The parsed body; undefined when the body is empty or not JSON. */
   json: any;
   logs: string[];
 }
@@ -82,7 +82,9 @@ function toAnswer(response: RuntimeResponse, logs: string[]): Answer {
   // serialize() is what the runtime sends: it JSON-encodes application/json bodies itself.
   const { statusCode, headers, body } = response.serialize();
   const raw = typeof body === 'string' ? body : body === undefined || body === null ? '' : JSON.stringify(body);
-  return { status: statusCode, headers, raw, json: raw === '' ? undefined : JSON.parse(raw), logs };
+  const type = headers['Content-Type'];
+  const isJson = typeof type === 'string' && type.startsWith('application/json');
+  return { status: statusCode, headers, raw, json: raw === '' || !isJson ? undefined : JSON.parse(raw), logs };
 }
 
 /** A pipeline result (lib/endpoints) through the runtime's Response, as the function sends it. */

@@ -60,6 +60,8 @@ describe('mintToken', () => {
     const { header, payload } = await verifyTwilioToken(minted.token, TEST_SECRET);
     expect(header).toEqual({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1', twr: 'au1' });
     expect(payload.exp! - payload.iat!).toBe(60);
+    // The SDKs do not read twr: the answer names the region for the app (the token client's sdkOptionsForRegion).
+    expect(minted.region).toBe('au1');
     expect(payload.grants).toEqual({
       identity: 'bob',
       voice: { outgoing: { application_sid: REAL_LOOKING.OUTGOING_SID } },
