@@ -1,22 +1,26 @@
 /**
- * npm run deploy [-- --env FILE] [-- --dry-run] [-- twilio-run deploy flags]
- * Refuses to upload the demo configuration or one the doctor fails, then runs
- * `twilio-run deploy` on the built dist/. Real values live in the untracked .env.local (see
- * .env.example); a bare `twilio serverless:deploy` also reads .env.local, per .twilioserverlessrc.
+ * npm run deploy [-- --env FILE] [-- --dry-run [--json]] [-- twilio-run deploy flags]
+ * Reads the env file with twilio-run's own parser, refuses the demo configuration, an ambiguous
+ * secret or SID (a line other tools read differently) and a configuration the doctor fails,
+ * prints the plan twilio-run's own code computes (functions, assets, dependencies, runtime,
+ * variable names, credentials), then runs `twilio-run deploy` on the built dist/. `--dry-run`
+ * stops after the plan. Real values live in the untracked .env.local (see .env.example).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { blockingIssues } from '../lib/config/env-issues';
 import { isDemoCredentials } from '../lib/demo';
 import { runDoctor } from '../lib/doctor';
 import { formatChecklist } from '../lib/doctor/print';
 import { wantsColor } from '../lib/terminal';
-import { chooseEnvFile, EnvFileError, readEnvFile } from './lib/env-file';
+import { deployPlan, formatPlan } from './lib/deploy-plan';
+import { chooseEnvFile, EnvFileError, readEnvFileChecked } from './lib/env-file';
 
 class Refused extends Error {}
 
-/** `--env FILE` / `--env=FILE` taken out of the arguments; the rest pass through to twilio-run deploy. */
-function takeEnvArgument(args: string[]): string | undefined {
-  const i = args.findIndex((arg) => arg === '--env' || arg.startsWith('--env='));
+/** `--name VALUE` / `--name=VALUE` taken out of the arguments. */
+function takeOption(args: string[], name: string): string | undefined {
+  const i = args.findIndex((arg) => arg === name || arg.startsWith(`${name}=`));
   if (i < 0) return undefined;
   const arg = args[i] as string;
   const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[i + 1];
@@ -24,11 +28,17 @@ function takeEnvArgument(args: string[]): string | undefined {
   return value;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const root = path.resolve(__dirname, '..', '..');
-  const passThrough = argv.filter((arg) => arg !== '--dry-run');
-  const dryRun = passThrough.length !== argv.length;
-  const named = takeEnvArgument(passThrough);
+function takeFlag(args: string[], name: string): boolean {
+  const i = args.indexOf(name);
+  if (i >= 0) args.splice(i, 1);
+  return i >= 0;
+}
+
+export async function main(argv: readonly string[], root = path.resolve(__dirname, '..', '..')): Promise<number> {
+  const passThrough = [...argv];
+  const dryRun = takeFlag(passThrough, '--dry-run');
+  const json = takeFlag(passThrough, '--json');
+  const named = takeOption(passThrough, '--env');
   const missing = `Copy .env.example to .env.local, fill in your Account SID, API key and secret, TwiML App and service SIDs, then run npm run deploy again.`;
   let envFile;
   try {
@@ -38,23 +48,41 @@ async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
   if (envFile === undefined) throw new Refused(missing);
-  const vars = readEnvFile(envFile.path);
+  const { vars, issues } = readEnvFileChecked(envFile.path);
   if (isDemoCredentials(vars)) {
     throw new Refused(
       `${envFile.shown} holds the demo configuration (fake SIDs and the demo secret). Tokens signed with it are rejected by Twilio. Put your real values in .env.local.`,
     );
   }
-  const report = await runDoctor(vars, { source: envFile.shown });
-  process.stdout.write(formatChecklist(report, { color: wantsColor(process.stdout, process.env) }));
+  const log = (text: string): void => void (json ? process.stderr : process.stdout).write(text);
+  const report = await runDoctor(vars, { source: envFile.shown, envIssues: issues });
+  log(formatChecklist(report, { color: wantsColor(process.stdout, process.env) }));
+  const ambiguous = blockingIssues(issues);
+  if (ambiguous.length > 0) {
+    const lines = ambiguous.map((i) => `  ${envFile.shown} line ${i.line}: ${i.message}\n    fix: ${i.fix}`).join('\n');
+    throw new Refused(
+      `twilio-run would upload a secret or SID other tools read differently, so what the doctor checked may not be what runs:\n${lines}`,
+    );
+  }
   if (!report.ok) throw new Refused('the configuration doctor found problems (above). Fix them, or see README "Troubleshooting".');
 
-  const command = [require.resolve('twilio-run/bin/twilio-run.js'), 'deploy', '--env', envFile.path, ...passThrough];
-  process.stdout.write(`Deploying dist/ with configuration from ${envFile.shown}\n`);
+  const args = ['--cwd', root, '--env', envFile.path, ...passThrough];
+  const plan = await deployPlan(args, vars);
+  if (json) process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+  else log(`\n${formatPlan(plan, root)}`);
+  if (!plan.credentials.usable) throw new Refused(plan.credentials.problem ?? 'no credentials to upload with');
+  if (plan.functions.length === 0)
+    throw new Refused('there is no built function in dist/functions: run npm run build (npm run deploy does).');
   if (dryRun) {
-    process.stdout.write(`(dry run) would run: twilio-run ${command.slice(1).join(' ')}\n`);
+    log('\n(dry run) nothing was uploaded.\n');
     return 0;
   }
-  return spawnSync(process.execPath, command, { cwd: root, stdio: 'inherit' }).status ?? 1;
+  log(`\nDeploying dist/ with configuration from ${envFile.shown}\n`);
+  const child = spawn(process.execPath, [require.resolve('twilio-run/bin/twilio-run.js'), 'deploy', ...args], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
 }
 
 if (require.main === module) {

@@ -8,7 +8,7 @@ import { runDoctor } from '../lib/doctor';
 import { isLoopbackBaseUrl } from '../lib/doctor/online/client';
 import { formatChecklist } from '../lib/doctor/print';
 import { wantsColor } from '../lib/terminal';
-import { chooseEnvFile, EnvFileError, readEnvFile, type EnvFile } from './lib/env-file';
+import { chooseEnvFile, EnvFileError, readEnvFileChecked, type EnvFile } from './lib/env-file';
 
 export interface DoctorIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -103,7 +103,8 @@ export async function main(argv: readonly string[], io: DoctorIo): Promise<numbe
     return EXIT_USAGE;
   }
 
-  const report = await runDoctor(readEnvFile(file.path), { source: file.shown, online: args.online, onlineOptions: { apiBaseUrl } });
+  const { vars, issues } = readEnvFileChecked(file.path);
+  const report = await runDoctor(vars, { source: file.shown, envIssues: issues, online: args.online, onlineOptions: { apiBaseUrl } });
   if (args.json) {
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {

@@ -11,7 +11,8 @@ import { ServiceError } from '../lib/errors';
 import { expectationsFromConfig, expectationsFromVars, inspectText, supportReport, type Expectations } from '../lib/inspect';
 import { formatPaste } from '../lib/inspect/print';
 import { wantsColor } from '../lib/terminal';
-import { chooseEnvFile, EnvFileError, readEnvFile } from './lib/env-file';
+import { blockingIssues } from '../lib/config/env-issues';
+import { chooseEnvFile, EnvFileError, readEnvFileChecked } from './lib/env-file';
 
 export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -137,9 +138,11 @@ function readExpectations(args: CliArgs, io: CliIo): LoadedExpectations {
     throw error;
   }
   if (file === undefined) return { expectations: {}, source: 'nothing (no .env.local or .env here)', notes: [] };
-  const vars = readEnvFile(file.path);
+  const { vars, issues } = readEnvFileChecked(file.path);
+  // An ambiguous secret or SID is the usual cause of a 20107/20103 the file seems not to explain.
+  const ambiguous = blockingIssues(issues).map((i) => `${file.shown} line ${i.line}: ${i.message} Fix: ${i.fix}`);
   try {
-    return { expectations: expectationsFromConfig(loadConfig(vars)), source: file.shown, notes: [] };
+    return { expectations: expectationsFromConfig(loadConfig(vars)), source: file.shown, notes: ambiguous };
   } catch (error) {
     if (!(error instanceof ServiceError)) throw error;
     // Still judge what can be judged: the well-formed variables of a half-finished file.
@@ -149,6 +152,7 @@ function readExpectations(args: CliArgs, io: CliIo): LoadedExpectations {
       expectations,
       source: file.shown,
       notes: [
+        ...ambiguous,
         `${file.shown} is not a complete configuration (${named.join(', ')}); checking against its well-formed variables only. npm run doctor explains.`,
       ],
     };

@@ -17,3 +17,12 @@ export interface TokenAnswer {
   /** The token's region (its `twr`), only when TWILIO_REGION is set: the SDKs must be told it (edge / region options). */
   region?: TwilioRegion;
 }
+
+/** One entry of what /products answers: whether this deployment can mint the grant. */
+export interface ProductAnswer {
+  grant: GrantName;
+  title: string;
+  configured: boolean;
+  /** When not configured: the variable to set. */
+  needs?: string;
+}

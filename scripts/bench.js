@@ -115,7 +115,7 @@ async function buildVariants(dir) {
       bundle: true,
       platform: 'node',
       format: 'cjs',
-      target: 'node20',
+      target: 'node22',
       packages: 'external',
       outfile: out,
       logLevel: 'error',

@@ -3,6 +3,7 @@
  * (lib/token-client), the same module apps import from /token-client.js; the credential travels
  * in the Authorization header (never the URL, where it would land in history and access logs).
  */
+import type { ProductAnswer } from '../../lib/contract';
 import type { TokenClientError } from '../../lib/token-client';
 import type { GrantName } from '../../lib/twilio';
 
@@ -30,4 +31,16 @@ export function requestBody(form: TokenForm): Record<string, unknown> {
   if (form.grants.includes('video') && form.room !== '') body.room = form.room;
   if (form.grants.includes('voice')) body.incomingAllow = form.incomingAllow;
   return body;
+}
+
+/** What this deployment can mint (/products), or undefined when it cannot say (an older deployment, offline). */
+export async function fetchProducts(): Promise<ProductAnswer[] | undefined> {
+  try {
+    const res = await fetch('products', { headers: { Accept: 'application/json' }, cache: 'no-store' });
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as { products?: ProductAnswer[] };
+    return Array.isArray(body.products) ? body.products : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -11,7 +11,7 @@ import {
   type TokenClientStatus,
 } from '../../lib/token-client';
 import { planRefresh, retryBaseSeconds } from '../../lib/token-client/schedule';
-import { requestBody } from './api';
+import { fetchProducts, requestBody } from './api';
 import { copyText } from './clipboard';
 import { byId, h, localClock } from './dom';
 import { renderFormRules, TokenFormView } from './form';
@@ -46,6 +46,7 @@ function renderTokenParts(container: HTMLElement, token: string): void {
 export function startPage(): void {
   renderFormRules();
   const form = new TokenFormView();
+  void fetchProducts().then((products) => products !== undefined && form.applyProducts(products));
   const resultEmpty = byId('result-empty', HTMLParagraphElement);
   const resultBody = byId('result-body', HTMLDivElement);
   const resultTitle = byId('result-title', HTMLHeadingElement);

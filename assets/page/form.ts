@@ -4,6 +4,7 @@
  */
 import { formatDuration } from '../../lib/inspect';
 import { GRANT_NAMES, MAX_TOKEN_LIFETIME_SECONDS, PRODUCTS, type GrantName } from '../../lib/twilio';
+import type { ProductAnswer } from '../../lib/contract';
 import type { TokenError, TokenForm } from './api';
 import { byId, h } from './dom';
 
@@ -102,6 +103,27 @@ export class TokenFormView {
       this.auth.value = stored;
       this.revealAuth(false);
     }
+  }
+
+  /**
+   * The defaults follow what the deployment can mint: a product it is not configured for is
+   * marked so and not selected (it stays selectable, to see the service's config_error).
+   */
+  applyProducts(products: readonly ProductAnswer[]): void {
+    for (const product of products) {
+      const box = this.grantBoxes.find((b) => b.value === product.grant);
+      const label = box?.closest('label');
+      if (box === undefined || label === null || label === undefined || product.configured) continue;
+      box.checked = false;
+      box.dataset.configured = 'false';
+      label.title = `Not configured on this service${product.needs !== undefined ? `: set ${product.needs}` : ''}`;
+      label.append(h('span', { class: 'check-note', text: ' (not configured)' }));
+    }
+    if (!this.grantBoxes.some((b) => b.checked)) {
+      const first = this.grantBoxes.find((b) => b.dataset.configured !== 'false');
+      if (first !== undefined) first.checked = true;
+    }
+    this.syncDependentFields();
   }
 
   private syncDependentFields(): void {

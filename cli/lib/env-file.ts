@@ -6,6 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { EnvIssue } from '../../lib/config/env-issues';
+import { scanEnvText } from './env-scan';
 
 export class EnvFileError extends Error {}
 
@@ -41,6 +43,20 @@ function twilioRunDotenv(): DotenvParse {
     parse = (require(require.resolve('dotenv', { paths: [twilioRun] })) as { parse: DotenvParse }).parse;
   }
   return parse;
+}
+
+export interface EnvReading {
+  /** The variables, exactly as twilio-run reads them. */
+  vars: Record<string, string>;
+  /** Lines other tools read differently (lib/config/env-issues.ts). */
+  issues: EnvIssue[];
+}
+
+/** An env file as twilio-run reads it, and what in it other tools would read differently. */
+export function readEnvFileChecked(file: string): EnvReading {
+  const text = readFileSync(file, 'utf8');
+  const vars = twilioRunDotenv()(text);
+  return { vars, issues: scanEnvText(text, vars) };
 }
 
 /** The variables of an env file, exactly as twilio-run reads them. */

@@ -33,6 +33,9 @@ export function formatChecklist(report: DoctorReport, opts: PrintOptions): strin
     lines.push(`  ${paint(label.style, label.text)}  ${paint('bold', printable(check.title))}: ${printable(check.detail)}`);
     if (check.fix !== undefined && check.status !== 'pass') lines.push(`        ${paint('dim', `fix: ${printable(check.fix)}`)}`);
   }
+  if (report.notCheckedOffline !== undefined && report.notCheckedOffline.length > 0) {
+    lines.push('', `Not checked offline: ${report.notCheckedOffline.join('; ')}. Run npm run doctor -- --online to ask Twilio.`);
+  }
   const { pass, warn, fail, skip } = report.summary;
   const counts = [plural(fail, 'failure'), plural(warn, 'warning'), `${pass} passed`, `${skip} skipped`].join(', ');
   lines.push('');

@@ -33,6 +33,8 @@ export interface DoctorReport {
   /** Where the variables came from (a file name), when known. */
   source?: string;
   online: boolean;
+  /** Offline only: what could not be checked without asking Twilio (`--online` does). */
+  notCheckedOffline?: string[];
   /** Set when the online checks asked a stand-in of the REST API instead of Twilio (tests). */
   apiBaseUrl?: string;
   summary: DoctorSummary;

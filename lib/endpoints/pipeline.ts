@@ -30,6 +30,8 @@ export interface Endpoint {
   params: readonly string[];
   /** The answer body of a success (200). */
   handle(input: EndpointInput): object | Promise<object>;
+  /** false: no caller authentication (an answer the page needs before anyone signs in). Default true. */
+  authenticate?: boolean;
 }
 
 export interface EndpointDeps {
@@ -78,7 +80,8 @@ async function answer(
     }
     const config = loadConfig(vars);
     checkParams(event, endpoint.params);
-    const caller = await authenticateCaller(vars, config, headers, event, deps.auth);
+    const caller: Caller =
+      endpoint.authenticate === false ? { mode: 'none' } : await authenticateCaller(vars, config, headers, event, deps.auth);
     const body = await endpoint.handle({ config, event, caller, log });
     return { result: jsonResult(200, body, corsHeaders), outcome: 'ok' };
   } catch (error) {

@@ -132,7 +132,7 @@ describe('output', () => {
     const result = await run(['--json']);
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout);
-    expect(Object.keys(report)).toEqual(['ok', 'source', 'online', 'summary', 'checks']);
+    expect(Object.keys(report)).toEqual(['ok', 'source', 'online', 'notCheckedOffline', 'summary', 'checks']);
     expect(report.ok).toBe(false);
     expect(report.online).toBe(false);
     expect(report.summary).toEqual({ pass: 18, warn: 0, fail: 1, skip: 0 });

@@ -122,7 +122,8 @@ test.each<[string, Record<string, string | undefined>, Record<string, CheckStatu
   [
     'voice not configured at all',
     { OUTGOING_SID: undefined, PUSH_CREDENTIAL_SID: undefined },
-    { outgoing_sid: 'skip', 'selftest.voice': 'skip' },
+    // The page and the tutorial lead with Voice: a warning, not a silent skip.
+    { outgoing_sid: 'warn', 'selftest.voice': 'skip' },
   ],
   ['OUTGOING_SID holds a service SID', { OUTGOING_SID: REAL_LOOKING.CHAT_SERVICE_SID }, { outgoing_sid: 'fail', ...REFUSED }],
   ["OUTGOING_SID the demo's all-zero SID", { OUTGOING_SID: DEMO_CONFIG.OUTGOING_SID }, { outgoing_sid: 'fail' }],
@@ -156,7 +157,13 @@ test.each<[string, Record<string, string | undefined>, Record<string, CheckStatu
   ],
   // Region, origins, lifetimes.
   ['TWILIO_REGION unknown', { TWILIO_REGION: 'eu1' }, { twilio_region: 'fail', ...REFUSED }],
-  ['TWILIO_REGION in capitals is fine', { TWILIO_REGION: 'IE1' }, {}],
+  [
+    'TWILIO_REGION in capitals is read (and warned about as ie1: Video needs US1 keys)',
+    { TWILIO_REGION: 'IE1' },
+    { twilio_region: 'warn' },
+  ],
+  ['TWILIO_REGION us1 is plain', { TWILIO_REGION: 'us1' }, {}],
+  ['TWILIO_REGION au1: one key signs every grant, and Video refuses non-US1 keys', { TWILIO_REGION: 'au1' }, { twilio_region: 'warn' }],
   ['ALLOWED_ORIGINS entry with a trailing slash', { ALLOWED_ORIGINS: 'https://app.example.com/' }, { allowed_origins: 'fail', ...REFUSED }],
   ['ALLOWED_ORIGINS entry with a path', { ALLOWED_ORIGINS: 'https://app.example.com/chat' }, { allowed_origins: 'fail', ...REFUSED }],
   ['ALLOWED_ORIGINS entry without a scheme', { ALLOWED_ORIGINS: 'app.example.com' }, { allowed_origins: 'fail', ...REFUSED }],

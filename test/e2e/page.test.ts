@@ -38,6 +38,8 @@ let server: TestServer;
 /** Passcode mode, and no Conversations service configured (chat -> config_error). */
 let locked: TestServer;
 const contexts: BrowserContext[] = [];
+/** Origins of servers a single test started: their pages' requests are theirs. */
+const otherOrigins = new Set<string>();
 
 async function newContext(options: BrowserContextOptions): Promise<BrowserContext> {
   const context = await browser.newContext({ ...options, permissions: ['clipboard-read', 'clipboard-write'] });
@@ -444,6 +446,29 @@ describeWithChromium('the browser page in Chromium', () => {
     }
   });
 
+  test('the grants offered by default follow what the deployment can mint (/products)', async () => {
+    const noVoice = await startServer(demoVars({ OUTGOING_SID: undefined }));
+    otherOrigins.add(new URL(noVoice.url).origin);
+    try {
+      const page = await openPage(DESKTOP, noVoice);
+      await page.waitForSelector('#grant-choices .check-note');
+      await expect(page.locator('#grant-voice').isChecked()).resolves.toBe(false);
+      await expect(page.locator('#grant-video').isChecked()).resolves.toBe(true);
+      await expect(text(page, 'label:has(#grant-voice)')).resolves.toMatch(/^Voice\s+\(not configured\)$/);
+      await expect(page.locator('label:has(#grant-voice)').getAttribute('title')).resolves.toBe(
+        'Not configured on this service: set OUTGOING_SID',
+      );
+      // Still selectable: the service's own config_error explains it.
+      await page.check('#grant-voice');
+      await fillForm(page, { identity: 'alice', grants: ['voice'] });
+      const answer = await submitForm(page);
+      expect(answer.status).toBe(500);
+      expect((answer.body as { error: { code: string } }).error.code).toBe('config_error');
+    } finally {
+      await noVoice.close();
+    }
+  });
+
   describe('inspecting what people paste (issue 12)', () => {
     let tokens: PasteTokens;
     beforeAll(async () => {
@@ -585,7 +610,7 @@ describeWithChromium('the browser page in Chromium', () => {
 
   test('no request left the page origin, none carried a token or any part of one, and the console stayed clean', async () => {
     expect(browserErrors).toEqual([]);
-    const origins = new Set([server.url, locked.url].map((u) => new URL(u).origin));
+    const origins = new Set([...[server.url, locked.url].map((u) => new URL(u).origin), ...otherOrigins]);
     expect(recorded.length).toBeGreaterThan(10);
     expect(recorded.filter((r) => new URL(r.url).pathname === '/token' && r.method === 'POST').length).toBeGreaterThan(5);
     expect(recorded.filter((r) => !origins.has(new URL(r.url).origin)).map((r) => r.url)).toEqual([]);

@@ -41,7 +41,14 @@ export function checkOutgoingSid(vars: DoctorVars): CheckResult {
         fix,
       );
     }
-    return row(id, title, 'skip', 'Voice is not configured: /token answers config_error for grants=voice.', `to enable voice: ${fix}`);
+    // Voice is what the tutorial and the page lead with: say it, even to a Video-only deployment.
+    return row(
+      id,
+      title,
+      'warn',
+      'Voice is not configured: /token answers config_error for grants=voice, and the page marks Voice "not configured" and selects another product by default.',
+      `to enable voice: ${fix}; if this deployment is not for Voice, nothing to do`,
+    );
   }
   const problem = sidProblem(
     'OUTGOING_SID',

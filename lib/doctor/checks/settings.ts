@@ -24,12 +24,16 @@ export function checkRegion(vars: DoctorVars): CheckResult {
       `TWILIO_REGION=us1 (or ie1, au1; legacy ${TWILIO_REGIONS.filter((r) => !isApiRegion(r)).join(', ')}), or leave it empty for us1`,
     );
   }
+  if (region === 'us1') return row(id, title, 'pass', 'Tokens carry twr=us1.');
   if (isApiRegion(region)) {
-    const keyNote =
-      region === 'us1'
-        ? ''
-        : ` The API key must be one created in ${region.toUpperCase()} (keys belong to one region; a US1 key gives 20103 there), and Video keys must come from US1.`;
-    return row(id, title, 'pass', `Tokens carry twr=${region}.${keyNote}`);
+    // One API key signs every grant here, and Twilio Video accepts only US1 keys.
+    return row(
+      id,
+      title,
+      'warn',
+      `Tokens carry twr=${region}, so API_KEY must be a key created in ${region.toUpperCase()} (keys belong to one region; a US1 key gives 20103 there). Video accepts only US1 keys, and this service signs every grant with that one key: its Video tokens will be refused.`,
+      `If you need Video, leave TWILIO_REGION empty (us1, with a US1 key), or run a second deployment with a US1 key for Video; otherwise do not request the video grant.`,
+    );
   }
   return row(id, title, 'pass', `Tokens carry twr=${region}, a legacy Voice region; the API key and REST API stay in us1.`);
 }

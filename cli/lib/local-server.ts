@@ -1,0 +1,211 @@
+/**
+ * The local server of npm start and npm run dev: Twilio's own development runtime
+ * (@twilio/runtime-handler, the package the deployed service runs) serving the built functions
+ * and assets of dist/ in one process (no fork per request), on the configuration of the env
+ * file, behind the checks of local-front.ts. Listens on 127.0.0.1 unless told otherwise.
+ * No entry point here: cli/serve.ts and cli/dev.ts are the commands.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { LocalDevelopmentServer, type RouteInfo } from '@twilio/runtime-handler/dev';
+import { fsHelpers } from '@twilio-labs/serverless-api';
+import { loadAuthConfig } from '../../lib/config/auth';
+import { ServiceError } from '../../lib/errors';
+import { isHarmless } from '../../lib/config/env-issues';
+import { chooseEnvFile, EnvFileError, readEnvFileChecked } from './env-file';
+import { localFront } from './local-front';
+
+export interface LocalServerOptions {
+  /** The configuration the functions get as `context`. */
+  env: Record<string, string | undefined>;
+  /** The project root: dist/functions and dist/assets are served from under it. */
+  root: string;
+  functionsFolder?: string;
+  assetsFolder?: string;
+  port?: number;
+  host?: string;
+  /** Serve these routes instead of what the folders hold (the bench adds its baselines). */
+  routes?: RouteInfo;
+  /** Re-read each function file on every request (npm run dev); off: loaded once, as deployed. */
+  live?: boolean;
+}
+
+export interface LocalServer {
+  url: string;
+  port: number;
+  routes: RouteInfo;
+  /** Lists the folders again and serves what they hold now (a function added or removed). */
+  refreshRoutes(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The functions and assets of the built folders, listed the way twilio-run lists them. */
+export async function listRoutes(root: string, functionsFolder = 'dist/functions', assetsFolder = 'dist/assets'): Promise<RouteInfo> {
+  return await fsHelpers.getListOfFunctionsAndAssets(root, { functionsFolderNames: [functionsFolder], assetsFolderNames: [assetsFolder] });
+}
+
+/** Twilio's development runtime, in-process: no fork per request, no reload. */
+function developmentRuntime(root: string, env: LocalServerOptions['env'], routes: RouteInfo, live = false): LocalDevelopmentServer {
+  return new LocalDevelopmentServer(0, {
+    baseDir: root,
+    env,
+    port: 0,
+    url: '',
+    detailedLogs: false,
+    live,
+    logs: false,
+    legacyMode: false,
+    appName: 'twilio-token-service',
+    forkProcess: false,
+    routes,
+    enableDebugLogs: false,
+  });
+}
+
+/**
+ * The globals the runtime gives a function before requiring it (`Twilio` with its Response
+ * class, `Runtime`, `Functions`), installed by the runtime's own constructor.
+ */
+export function installRuntimeGlobals(root: string): void {
+  developmentRuntime(root, {}, { functions: [], assets: [] });
+}
+
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  let routes = options.routes ?? (await listRoutes(options.root, options.functionsFolder, options.assetsFolder));
+  const host = options.host ?? '127.0.0.1';
+  const runtime = developmentRuntime(options.root, options.env, routes, options.live);
+  let port = 0;
+  const functionPaths = new Set(routes.functions.map((fn) => fn.path));
+  const front = localFront({ env: options.env, port: () => port, host, functionPaths }, runtime.getApp());
+  const http: Server = createServer(front);
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, host, () => resolve());
+  });
+  port = (http.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  // The runtime derives DOMAIN_NAME from config.url on every request: point it at the real port.
+  (runtime as unknown as { config: { url: string } }).config.url = `http://localhost:${port}`;
+  return {
+    url,
+    port,
+    get routes() {
+      return routes;
+    },
+    refreshRoutes: async () => {
+      if (options.routes !== undefined) return;
+      routes = await listRoutes(options.root, options.functionsFolder, options.assetsFolder);
+      runtime.update(routes);
+      functionPaths.clear();
+      for (const fn of routes.functions) functionPaths.add(fn.path);
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        http.closeAllConnections();
+        http.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+const USAGE = `Usage: npm start [-- options]
+
+Serves the built functions and assets (dist/) on this machine with Twilio's development runtime.
+
+Options:
+  --port N       listen on port N (default 3000)
+  --host ADDR    listen on ADDR (default 127.0.0.1: this machine only; 0.0.0.0 for your network,
+                 e.g. to try the page on a phone: then protect it with AUTH_MODE)
+  --env FILE     the configuration (default: .env.local if it exists, else .env)
+  -h, --help     show this help
+`;
+
+interface ServeArgs {
+  port: number;
+  host: string;
+  envFile?: string;
+  help: boolean;
+}
+
+class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[]): ServeArgs {
+  const args: ServeArgs = { port: 3000, host: '127.0.0.1', help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const value = (): string => {
+      const next = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
+      if (next === undefined || next === '') throw new UsageError(`${arg.split('=')[0]} needs a value`);
+      return next;
+    };
+    if (arg === '-h' || arg === '--help') args.help = true;
+    else if (arg === '--port' || arg === '-p' || arg.startsWith('--port=')) {
+      const port = Number(value());
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number from 0 to 65535');
+      args.port = port;
+    } else if (arg === '--host' || arg.startsWith('--host=')) args.host = value();
+    else if (arg === '--env' || arg.startsWith('--env=')) args.envFile = value();
+    else throw new UsageError(`unknown ${arg.startsWith('-') ? 'option' : 'argument'} ${JSON.stringify(arg.slice(0, 40))}`);
+  }
+  return args;
+}
+
+export interface StartedServer {
+  server: LocalServer;
+  /** Where to reach it: http://localhost:PORT on loopback. */
+  base: string;
+}
+
+/**
+ * npm start and npm run dev: the arguments, the env file (with its ambiguities said), the local
+ * server, and what it serves printed. `name` prefixes messages; `live` re-reads functions per request.
+ */
+export async function startFromArgs(
+  argv: readonly string[],
+  { name, live }: { name: string; live: boolean },
+): Promise<StartedServer | number> {
+  let args: ServeArgs;
+  let envFile;
+  try {
+    args = parseArgs(argv);
+    if (args.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    envFile = chooseEnvFile(process.cwd(), args.envFile);
+    if (envFile === undefined) throw new UsageError('no .env.local or .env here; copy .env.example to .env.local, or pass --env FILE');
+  } catch (error) {
+    if (!(error instanceof UsageError || error instanceof EnvFileError)) throw error;
+    process.stderr.write(`${name}: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  // dist/cli/<command>.js: the project is two folders up.
+  const root = path.resolve(__dirname, '..', '..');
+  const { vars: env, issues } = readEnvFileChecked(envFile.path);
+  // What other tools would read differently: said at start, so a surprise later has a known cause.
+  for (const issue of issues.filter((i) => !isHarmless(i)))
+    process.stderr.write(`${name}: warning: ${envFile.shown} line ${issue.line}: ${issue.message} Fix: ${issue.fix}\n`);
+  const server = await startLocalServer({ env, root, port: args.port, host: args.host, live });
+  const base = isLoopback(args.host) ? `http://localhost:${server.port}` : server.url;
+  process.stdout.write(`Using configuration from ${envFile.shown}\n\nServing on ${base}\n`);
+  if (!isLoopback(args.host) && authModeOf(env) === 'none') {
+    process.stderr.write(
+      `\nWarning: listening on ${args.host} with AUTH_MODE none: anyone on your network can get tokens for any identity. Set AUTH_MODE=passcode or jwt in ${envFile.shown}, or leave out --host.\n\n`,
+    );
+  }
+  for (const fn of server.routes.functions) process.stdout.write(`  function ${base}${fn.path}\n`);
+  for (const asset of server.routes.assets) process.stdout.write(`  asset    ${base}${asset.path}\n`);
+  return { server, base };
+}
+
+const isLoopback = (host: string): boolean => ['127.0.0.1', '::1', 'localhost'].includes(host.toLowerCase());
+
+/** The caller authentication this local server runs with (none when unset, as locally it is). */
+function authModeOf(env: Record<string, string>): string {
+  try {
+    return loadAuthConfig(env, { isLocal: true }).mode;
+  } catch (error) {
+    if (error instanceof ServiceError) return 'misconfigured';
+    throw error;
+  }
+}

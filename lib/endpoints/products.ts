@@ -1,0 +1,33 @@
+/**
+ * `/products`: which grants this deployment can mint, so a page offers (and selects by default)
+ * only what works. No caller authentication: the page asks before anyone signs in, and the answer
+ * names products and variable names, never a value.
+ */
+import type { ConfigVars } from '../config/schema';
+import type { ProductAnswer } from '../contract';
+import type { HttpResult } from '../http/result';
+import { isProductConfigured } from '../token/grants';
+import { GRANT_NAMES, PRODUCTS } from '../twilio';
+import { runEndpoint, type EndpointDeps } from './pipeline';
+
+export type { ProductAnswer } from '../contract';
+
+export function handleProducts(vars: ConfigVars, event: Record<string, unknown>, deps: EndpointDeps = {}): Promise<HttpResult> {
+  return runEndpoint(
+    {
+      path: '/products',
+      params: [],
+      authenticate: false,
+      handle: ({ config }) => ({
+        products: GRANT_NAMES.map((grant): ProductAnswer => {
+          const configured = isProductConfigured(grant, config);
+          const variable = PRODUCTS[grant].variable?.name;
+          return { grant, title: PRODUCTS[grant].title, configured, ...(!configured && variable !== undefined ? { needs: variable } : {}) };
+        }),
+      }),
+    },
+    vars,
+    event,
+    deps,
+  );
+}
