@@ -11,6 +11,7 @@ import { DEMO_CONFIG } from '../../lib/demo';
 import { describeWithChromium, launchChromium, outputPath } from '../support/browser';
 import { demoVars, TEST_SECRET } from '../support/env';
 import { expectedPayload, verifyTwilioToken } from '../support/jwt';
+import { fakeDateOnly } from '../support/clock';
 import { startServer, type TestServer } from '../support/runtime';
 import { harOfVoiceSession } from '../inspect/devtools-formats';
 import { PASTES, pasteTokens, type PasteTokens } from '../inspect/pastes';
@@ -321,21 +322,7 @@ describeWithChromium('the browser page in Chromium', () => {
   test('automatic refresh fetches the next token before expiry, and backs off when a fetch fails', async () => {
     // Time moves for the page and the server together: Playwright's clock in the page, jest's fake Date in
     // this process (where the in-process server mints), so tokens minted "seconds apart" differ as they would.
-    jest.useFakeTimers({
-      doNotFake: [
-        'hrtime',
-        'nextTick',
-        'performance',
-        'queueMicrotask',
-        'setImmediate',
-        'clearImmediate',
-        'setInterval',
-        'clearInterval',
-        'setTimeout',
-        'clearTimeout',
-      ],
-      now: Date.now(),
-    });
+    fakeDateOnly(Date.now());
     const moveTime = (ms: number): Promise<void> => {
       jest.setSystemTime(Date.now() + ms);
       return page.clock.runFor(ms);

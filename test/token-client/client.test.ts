@@ -15,6 +15,7 @@ import {
 } from '../../lib/token-client/client';
 import { sdkOptionsForRegion } from '../../lib/token-client/region';
 import { planRefresh, retryBaseSeconds, retryDelaySeconds } from '../../lib/token-client/schedule';
+import { fakeDateOnly } from '../support/clock';
 import { realVars, TEST_SECRET } from '../support/env';
 import { verifyTwilioToken } from '../support/jwt';
 
@@ -130,22 +131,7 @@ const unavailable = (): Reply => ({ ...ok });
 
 const realNow = Date.now;
 // Only Date is faked (the server core mints with it); timers stay real, the client gets FakeEnvironment's.
-beforeEach(() =>
-  jest.useFakeTimers({
-    doNotFake: [
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-    ],
-  }),
-);
+beforeEach(() => fakeDateOnly());
 afterEach(() => jest.useRealTimers());
 
 describe('the refresh rules (pure)', () => {
