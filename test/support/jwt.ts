@@ -1,5 +1,6 @@
 /** Independent verification of minted tokens with jose (not the library that signed them). */
 import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import { REAL_LOOKING, TEST_SECRET } from './env';
 
 export async function verifyTwilioToken(
   token: string,
@@ -29,4 +30,20 @@ export function expectedPayload(p: {
     exp: p.iat + p.ttl,
     grants: p.grants,
   };
+}
+
+/**
+ * Verifies a token of the real-looking test configuration (REAL_LOOKING, TEST_SECRET) with jose
+ * and compares its payload whole: exactly `grants` (identity included), `ttl` seconds.
+ */
+export async function expectRealLookingToken(
+  token: string,
+  grants: Record<string, unknown>,
+  ttl = 3600,
+): Promise<{ header: Record<string, unknown>; payload: JWTPayload & Record<string, unknown> }> {
+  const verified = await verifyTwilioToken(token, TEST_SECRET);
+  expect(verified.payload).toEqual(
+    expectedPayload({ accountSid: REAL_LOOKING.ACCOUNT_SID, apiKey: REAL_LOOKING.API_KEY, iat: verified.payload.iat!, ttl, grants }),
+  );
+  return verified;
 }
