@@ -9,5 +9,7 @@ import { toTwilioResponse } from '../lib/http/result';
  * origin and on ALLOWED_ORIGINS (the file is named token-client.js.ts so the path keeps `.js`).
  */
 export const handler: ServerlessFunctionSignature = (context, event, callback) => {
-  callback(null, toTwilioResponse(handleTokenClientScript(context, event as Record<string, unknown>, script), Twilio.Response));
+  handleTokenClientScript(context, event as Record<string, unknown>, script)
+    .then((result) => callback(null, toTwilioResponse(result, Twilio.Response)))
+    .catch((error: unknown) => callback(error as Error));
 };

@@ -2,7 +2,8 @@
  * The service's HTTP contract as types: what /token answers, and the error body of every
  * function. Shared by the functions and their browser clients; browser-safe.
  */
-import type { GrantName, TwilioRegion } from './twilio';
+import type { GrantName } from './products';
+import type { TwilioRegion } from './twilio';
 
 export type { ErrorBody, ErrorCode } from './errors';
 

@@ -3,6 +3,8 @@
  * is. Tokens minted with it are well-formed JWTs that Twilio rejects (20103/20107), which is the
  * point: a fresh clone works without an account and can never be mistaken for production.
  */
+import { readVar, type ConfigVars } from './config/schema';
+
 export const DEMO_CONFIG = {
   ACCOUNT_SID: 'AC00000000000000000000000000000000',
   API_KEY: 'SK00000000000000000000000000000000',
@@ -14,10 +16,12 @@ export const DEMO_CONFIG = {
 const ALL_ZERO_SID = /^[A-Z]{2}0{32}$/;
 
 /** True when any credential is one of the demo placeholders. */
-export function isDemoCredentials(vars: Record<string, unknown>): boolean {
+export function isDemoCredentials(vars: ConfigVars): boolean {
+  const apiKey = readVar(vars, 'API_KEY');
+  const accountSid = readVar(vars, 'ACCOUNT_SID');
   return (
-    vars.API_SECRET === DEMO_CONFIG.API_SECRET ||
-    (typeof vars.API_KEY === 'string' && ALL_ZERO_SID.test(vars.API_KEY)) ||
-    (typeof vars.ACCOUNT_SID === 'string' && ALL_ZERO_SID.test(vars.ACCOUNT_SID))
+    readVar(vars, 'API_SECRET') === DEMO_CONFIG.API_SECRET ||
+    (apiKey !== undefined && ALL_ZERO_SID.test(apiKey)) ||
+    (accountSid !== undefined && ALL_ZERO_SID.test(accountSid))
   );
 }

@@ -22,6 +22,9 @@ export const ERROR_STATUS = {
   origin_not_allowed: 403,
   identity_mismatch: 403,
   grant_not_allowed: 403,
+  // A verified sign-in token lacks a claim a product takes its values from, or holds one of the wrong shape.
+  missing_claim: 403,
+  invalid_claim: 403,
   // Answered by the local server only: the deployed runtime does not tell a function the method or Host.
   host_not_allowed: 403,
   method_not_allowed: 405,

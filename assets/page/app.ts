@@ -11,7 +11,7 @@ import {
   type TokenClientStatus,
 } from '../../lib/token-client';
 import { planRefresh, retryBaseSeconds } from '../../lib/token-client/schedule';
-import { fetchProducts, requestBody } from './api';
+import { fetchProducts, requestBody, type TokenRequestBody } from './api';
 import { copyText } from './clipboard';
 import { byId, h, localClock } from './dom';
 import { renderFormRules, TokenFormView } from './form';
@@ -120,18 +120,15 @@ export function startPage(): void {
   }
 
   /** A token client for what the form asks; the previous one is stopped (its request under way aborted). */
-  function startClient(body: Record<string, unknown>, credential: string | undefined): TokenClient {
+  function startClient(body: TokenRequestBody, credential: string | undefined): TokenClient {
     client?.stop();
     lastRefreshAt = undefined;
     const next = createTokenClient({
-      // Relative, so the page works wherever the service serves it.
-      url: 'token',
-      grants: body.grants as string[],
-      identity: body.identity as string,
+      ...body,
       // As typed when it is not a number: the service's invalid_ttl names what was sent.
       ttl: body.ttl as number | undefined,
-      room: body.room as string | undefined,
-      incomingAllow: body.incomingAllow as boolean | undefined,
+      // Relative, so the page works wherever the service serves it.
+      url: 'token',
       getAuthorization: () => (credential !== undefined && credential !== '' ? `Bearer ${credential}` : undefined),
       autoRefresh: refreshToggle.checked,
     });

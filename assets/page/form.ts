@@ -2,19 +2,19 @@
  * The "Get a token" form: reads what the person chose, keeps grant-specific options enabled
  * only with their grant, and puts the service's errors next to the field they are about.
  */
-import { formatDuration } from '../../lib/inspect';
-import { GRANT_NAMES, MAX_TOKEN_LIFETIME_SECONDS, PRODUCTS, type GrantName } from '../../lib/twilio';
 import type { ProductAnswer } from '../../lib/contract';
+import { formatDuration } from '../../lib/inspect';
+import { GRANT_NAMES, PRODUCT_PARAMS, productOf, type GrantName, type ProductParam } from '../../lib/products';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '../../lib/twilio';
 import type { TokenError, TokenForm } from './api';
 import { byId, h } from './dom';
 
-/** `error.field` from /token -> the id of the input (or group) it is about. */
+/** `error.field` from /token -> the id of the input (or group) it is about; a product option's id is its name. */
 const FIELD_TARGETS: Record<string, string> = {
   identity: 'identity',
   grants: 'grants',
   ttl: 'ttl',
-  room: 'room',
-  incomingAllow: 'incoming',
+  ...Object.fromEntries(PRODUCT_PARAMS.map(({ name }) => [name, name])),
   Authorization: 'auth',
   passcode: 'auth',
 };
@@ -53,15 +53,37 @@ function storeCredential(value: string | undefined): void {
   }
 }
 
-/** The grant checkboxes and the TTL limit come from lib/twilio's tables, not from the HTML: call before TokenFormView. */
+/** One product option's field: its control (id = the parameter's name), hint and error line. */
+function optionField(param: ProductParam): HTMLDivElement {
+  const described = { 'aria-describedby': `${param.name}-hint ${param.name}-error` };
+  const hint = h('p', { class: 'hint', text: param.hint, attrs: { id: `${param.name}-hint` } });
+  const error = h('p', { class: 'field-error', attrs: { id: `${param.name}-error` } });
+  if (param.input === 'checkbox') {
+    const box = h('input', { attrs: { type: 'checkbox', id: param.name, ...described } });
+    box.checked = param.checked === true;
+    const label = h('label', { class: 'check' }, box, h('span', { text: param.label }));
+    return h('div', { class: 'field', attrs: { id: `${param.name}-field` } }, label, hint, error);
+  }
+  const input = h('input', {
+    attrs: { type: 'text', id: param.name, autocomplete: 'off', spellcheck: 'false', placeholder: param.placeholder ?? '', ...described },
+  });
+  const label = h('label', { text: param.label, attrs: { for: param.name } });
+  return h('div', { class: 'field', attrs: { id: `${param.name}-field` } }, label, input, hint, error);
+}
+
+/**
+ * The grant checkboxes, each product's options and the TTL limit come from lib/products and
+ * lib/twilio, not from the HTML: call before TokenFormView.
+ */
 export function renderFormRules(): void {
   byId('grant-choices', HTMLDivElement).replaceChildren(
     ...GRANT_NAMES.map((grant) => {
       const box = h('input', { attrs: { type: 'checkbox', id: `grant-${grant}`, value: grant, 'aria-describedby': 'grants-error' } });
       box.checked = grant === 'voice';
-      return h('label', { class: 'check' }, box, h('span', { text: PRODUCTS[grant].title }));
+      return h('label', { class: 'check' }, box, h('span', { text: productOf(grant).title }));
     }),
   );
+  byId('product-options', HTMLDivElement).replaceChildren(...GRANT_NAMES.flatMap((grant) => productOf(grant).params.map(optionField)));
   byId('ttl-hint', HTMLParagraphElement).textContent =
     `Seconds, 1 to ${MAX_TOKEN_LIFETIME_SECONDS} (Twilio's ${formatDuration(MAX_TOKEN_LIFETIME_SECONDS)} limit). Empty: the service's default.`;
 }
@@ -71,10 +93,13 @@ export class TokenFormView {
   private readonly identity = byId('identity', HTMLInputElement);
   private readonly grantBoxes = GRANT_NAMES.map((grant) => byId(`grant-${grant}`, HTMLInputElement));
   private readonly ttl = byId('ttl', HTMLInputElement);
-  private readonly room = byId('room', HTMLInputElement);
-  private readonly roomField = byId('room-field', HTMLDivElement);
-  private readonly incoming = byId('incoming', HTMLInputElement);
-  private readonly incomingField = byId('incoming-field', HTMLDivElement);
+  /** Each product option's control, with the grant it belongs to. */
+  private readonly options = PRODUCT_PARAMS.map(({ grant, name }) => ({
+    grant,
+    name,
+    control: byId(name, HTMLInputElement),
+    field: byId(`${name}-field`, HTMLDivElement),
+  }));
   private readonly authField = byId('auth-field', HTMLDivElement);
   private readonly auth = byId('auth', HTMLInputElement);
   private readonly authReveal = byId('auth-reveal', HTMLButtonElement);
@@ -126,14 +151,14 @@ export class TokenFormView {
     this.syncDependentFields();
   }
 
+  /** A product's options are enabled only with its grant (the service refuses them otherwise). */
   private syncDependentFields(): void {
     const grants = this.selectedGrants();
-    const video = grants.includes('video');
-    const voice = grants.includes('voice');
-    this.room.disabled = !video;
-    this.roomField.classList.toggle('is-disabled', !video);
-    this.incoming.disabled = !voice;
-    this.incomingField.classList.toggle('is-disabled', !voice);
+    for (const option of this.options) {
+      const enabled = grants.includes(option.grant);
+      option.control.disabled = !enabled;
+      option.field.classList.toggle('is-disabled', !enabled);
+    }
   }
 
   private selectedGrants(): GrantName[] {
@@ -145,8 +170,9 @@ export class TokenFormView {
       identity: this.identity.value,
       grants: this.selectedGrants(),
       ttl: this.ttl.value,
-      room: this.room.value,
-      incomingAllow: this.incoming.checked,
+      params: Object.fromEntries(
+        this.options.map(({ name, control }) => [name, control.type === 'checkbox' ? control.checked : control.value]),
+      ),
     };
   }
 
@@ -231,7 +257,8 @@ export class TokenFormView {
       this.setFieldError('auth', error.message).focus();
       return;
     }
-    if (target !== undefined && !(target === 'room' && this.room.disabled) && !(target === 'incoming' && this.incoming.disabled)) {
+    const disabledOption = this.options.some((option) => option.name === target && option.control.disabled);
+    if (target !== undefined && !disabledOption) {
       this.setFieldError(target, error.message).focus();
       return;
     }

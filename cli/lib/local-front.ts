@@ -12,7 +12,7 @@ import type { ConfigVars } from '../../lib/config/schema';
 import { readCorsSettings } from '../../lib/config/service';
 import { ServiceError } from '../../lib/errors';
 import { requestLogLine } from '../../lib/endpoints/log';
-import { corsHeadersFor, isOriginAllowed } from '../../lib/http/cors';
+import { applyCors } from '../../lib/http/cors';
 import { jsonResult } from '../../lib/http/result';
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -146,9 +146,8 @@ export function localFront(options: FrontOptions, next: (req: IncomingMessage, r
     const url = new URL(req.url ?? '/', 'http://local');
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
     const refuse = (error: ServiceError, extra: Record<string, string> = {}): void => {
-      const settings = readCorsSettings({ ...options.env, DOMAIN_NAME: `localhost:${options.port()}` });
-      const allowed = origin === undefined || isOriginAllowed(origin, settings);
-      const result = jsonResult(error.status, error.toBody(), { ...corsHeadersFor(origin, allowed), ...extra });
+      const cors = applyCors(req.headers, readCorsSettings({ ...options.env, DOMAIN_NAME: `localhost:${options.port()}` }));
+      const result = jsonResult(error.status, error.toBody(), { ...cors.headers, ...extra });
       const body = JSON.stringify(result.body);
       res.writeHead(result.status, { ...result.headers, 'Content-Length': String(Buffer.byteLength(body)) }).end(body);
       log(

@@ -2,7 +2,8 @@ import type { JWTPayload, JWTVerifyGetKey, JWTVerifyOptions, RemoteJWKSetOptions
 import { JWKS_ALGORITHMS, SECRET_ALGORITHMS, type JwtAuthConfig } from '../config/auth';
 import { ServiceError } from '../errors';
 import { own } from '../text';
-import { GRANT_LIST, grantByName, identityProblems, TOKEN_CONTENT_TYPE, type GrantName } from '../twilio';
+import { GRANT_LIST, grantByName, identityProblems, type GrantName } from '../products';
+import { TOKEN_CONTENT_TYPE } from '../twilio';
 import { unauthorized } from './credentials';
 
 type Jose = typeof import('jose');
@@ -77,6 +78,8 @@ function describeKeySetFailure(error: unknown): string {
 export interface VerifiedCaller {
   identity: string;
   allowedGrants?: GrantName[];
+  /** Every claim of the verified token, for the products that read server-only values from them. */
+  claims: Readonly<Record<string, unknown>>;
 }
 
 /** Verifies the caller's JWT and reads its identity and optional grant policy. */
@@ -173,7 +176,7 @@ export async function verifyCallerJwt(
     throw describeVerificationFailure(lib, error, token, config);
   }
   checkLifetime(payload, config, Math.floor(Date.now() / 1000));
-  return { identity: identityFrom(payload, config.identityClaim), allowedGrants: grantPolicyFrom(payload) };
+  return { identity: identityFrom(payload, config.identityClaim), allowedGrants: grantPolicyFrom(payload), claims: payload };
 }
 
 function tokenAlgorithm(lib: Jose, token: string): string | undefined {

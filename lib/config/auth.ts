@@ -5,8 +5,8 @@
  */
 import { HMAC_ALGORITHMS } from '../twilio';
 import { isLocalHost } from './origins';
-import { readVar, VARIABLES, type ConfigVars } from './schema';
-import { configErrorFor, problem, readSeconds, secretProblem, type ConfigProblem } from './service';
+import { configErrorFor, isClaimName, problem, readSeconds, secretProblem, type ConfigProblem } from './read';
+import { readVar, VARIABLES, type ConfigVars, type VariableName } from './schema';
 import { trivialWeakness } from './strength';
 
 export type AuthMode = 'none' | 'passcode' | 'jwt';
@@ -43,15 +43,13 @@ export interface JwtAuthConfig {
 
 export type AuthConfig = { mode: 'none' } | { mode: 'passcode'; passcode: string } | JwtAuthConfig;
 
-/** The variables this module reads. */
-export const AUTH_VARIABLES: readonly string[] = VARIABLES.filter((spec) => spec.group === 'Caller authentication').map(
+/** The variables of caller authentication. */
+export const AUTH_VARIABLES: readonly VariableName[] = VARIABLES.filter((spec) => spec.group === 'Caller authentication').map(
   (spec) => spec.name,
 );
 
 /** Visible ASCII only: the passcode travels in an HTTP header, which browsers refuse to send with other characters. */
 const HEADER_SAFE = /^[\x21-\x7e]+$/;
-/** Claim names are JSON keys; namespaced ones (https://example.com/username) are common with Auth0. */
-const CLAIM_NAME = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * Reads the AUTH_* variables. `isLocal` (a local server) is the one place where an unset
@@ -65,7 +63,9 @@ export function loadAuthConfig(vars: ConfigVars, { isLocal }: { isLocal: boolean
 
   const rawMode = readVar(vars, 'AUTH_MODE');
   if (rawMode === undefined) {
-    const credentialVariables = ['APP_PASSCODE', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL'].filter((name) => readVar(vars, name) !== undefined);
+    const credentialVariables = (['APP_PASSCODE', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL'] as const).filter(
+      (name) => readVar(vars, name) !== undefined,
+    );
     if (credentialVariables.length > 0) {
       // A secret without a mode means someone meant to lock the service and forgot the switch.
       problems.push(
@@ -135,10 +135,10 @@ export function loadAuthConfig(vars: ConfigVars, { isLocal }: { isLocal: boolean
   if (secret !== undefined && jwksUrl !== undefined) {
     const message =
       'AUTH_JWT_SECRET and AUTH_JWKS_URL are both set; set exactly one (the secret for HS256 tokens from your own backend, the JWKS URL for an identity provider)';
-    problems.push({ variables: ['AUTH_JWT_SECRET', 'AUTH_JWKS_URL'], message });
+    problems.push({ variables: ['AUTH_JWT_SECRET', 'AUTH_JWKS_URL'], message, publicMessage: message });
   } else if (secret === undefined && jwksUrl === undefined) {
     const message = "AUTH_MODE=jwt needs AUTH_JWT_SECRET (HS256/384/512 tokens) or AUTH_JWKS_URL (your identity provider's key set)";
-    problems.push({ variables: ['AUTH_JWT_SECRET', 'AUTH_JWKS_URL'], message });
+    problems.push({ variables: ['AUTH_JWT_SECRET', 'AUTH_JWKS_URL'], message, publicMessage: message });
   } else if (secret !== undefined) {
     const bytes = new TextEncoder().encode(secret).length;
     const weakness = trivialWeakness(secret);
@@ -195,7 +195,7 @@ export function loadAuthConfig(vars: ConfigVars, { isLocal }: { isLocal: boolean
   const maxTokenAge = readSeconds(vars, 'AUTH_MAX_TOKEN_AGE', { min: 60, max: MAX_MAX_TOKEN_AGE }, DEFAULT_MAX_TOKEN_AGE, problems);
 
   const identityClaim = readVar(vars, 'AUTH_IDENTITY_CLAIM') ?? DEFAULT_IDENTITY_CLAIM;
-  if (!CLAIM_NAME.test(identityClaim)) {
+  if (!isClaimName(identityClaim)) {
     problems.push(
       problem(
         'AUTH_IDENTITY_CLAIM',

@@ -3,7 +3,7 @@
  * template of `.env.local`) and the README's configuration table. `npm run docs` writes them;
  * a test fails when one is out of date.
  */
-import { VARIABLES, type VariableGroup, type VariableSpec } from './schema';
+import { formatOf, VARIABLES, type VariableGroup, type VariableSpec } from './schema';
 
 /** Variables env files set: not the runtime's DOMAIN_NAME, not legacy names. */
 const inEnvFiles = (spec: VariableSpec): boolean => spec.group !== 'Set by the runtime' && spec.legacy !== true;
@@ -33,7 +33,7 @@ function groups(specs: readonly VariableSpec[]): [VariableGroup, VariableSpec[]]
 function envEntry(spec: VariableSpec): string {
   const lines = [
     `# description: ${spec.description}`,
-    `# format: ${spec.format}`,
+    `# format: ${formatOf(spec)}`,
     ...(spec.where !== undefined ? [`# where: ${spec.where}`] : []),
     `# required: ${spec.required}`,
     ...(spec.default !== undefined ? [`# default: ${spec.default}`] : []),
@@ -65,7 +65,7 @@ const cell = (text: string): string =>
 export function renderConfigTable(): string {
   const rows = VARIABLES.map((spec) => {
     const name = `\`${spec.name}\`${spec.secret ? ' (secret)' : ''}`;
-    return `| ${name} | ${cell(spec.required)} | ${cell(spec.default ?? '')} | ${cell(`${spec.description} Format: ${spec.format}.`)} |`;
+    return `| ${name} | ${cell(spec.required)} | ${cell(spec.default ?? '')} | ${cell(`${spec.description} Format: ${formatOf(spec)}.`)} |`;
   });
   return ['| variable | required | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }

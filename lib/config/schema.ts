@@ -1,11 +1,13 @@
 /**
  * Every configuration variable, declared once: what it is, how it looks, when it is required,
- * its default, and whether it is a secret. The functions' parsers (service.ts, auth.ts), the
- * doctor's rows, the inspector's expectations, the tracked `.env` and the README's
- * configuration table are derived from this list (scripts/docs.js writes the last two; a test
- * checks they are current).
+ * its default, and whether it is a secret. The functions' parsers (service.ts, auth.ts and the
+ * product modules in lib/products), the doctor's rows, the inspector's expectations, the tracked
+ * `.env` and the README's configuration table are derived from this list (`npm run docs`, in
+ * cli/docs.ts, writes the documents; a test checks they are current). Variable names are typed
+ * from it: a misspelt name does not compile.
  */
-import { DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, TWILIO_REGIONS, type SidPrefix } from '../twilio';
+import { DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_LIFETIME_SECONDS } from '../twilio/token';
+import type { SidPrefix } from '../twilio/sids';
 
 export type VariableGroup =
   'Twilio credentials' | 'Products' | 'Tokens' | 'Browsers' | 'Caller authentication' | 'Set by the runtime' | 'Deploy only';
@@ -16,8 +18,8 @@ export interface VariableSpec {
   name: string;
   group: VariableGroup;
   kind: VariableKind;
+  /** A SID variable's prefix: the only place it is written (its format is derived from it). */
   sidPrefix?: SidPrefix;
-  choices?: readonly string[];
   /** When it must be set, in words: `always`, `for voice`, `when deployed`, ... */
   required: string;
   /** The value used when it is empty, in words (`3600`, `sub`); absent when there is none. */
@@ -25,8 +27,8 @@ export interface VariableSpec {
   /** Never printed, logged or described to callers (its length neither). */
   secret: boolean;
   description: string;
-  /** How a value looks. */
-  format: string;
+  /** How a value looks; for a SID variable, what it takes besides `<prefix> + 32 hex digits`. */
+  format?: string;
   /** Where to find or how to make a value. */
   where?: string;
   /** The value in the tracked demo `.env`; absent leaves it empty there. */
@@ -37,9 +39,7 @@ export interface VariableSpec {
   legacy?: true;
 }
 
-const sidFormat = (prefix: SidPrefix): string => `${prefix} + 32 hex digits`;
-
-export const VARIABLES: readonly VariableSpec[] = [
+const DECLARED = [
   {
     name: 'ACCOUNT_SID',
     group: 'Twilio credentials',
@@ -48,7 +48,6 @@ export const VARIABLES: readonly VariableSpec[] = [
     required: 'always (the runtime sets it when deployed)',
     secret: false,
     description: 'Your Twilio Account SID: the account the tokens are for (their sub).',
-    format: sidFormat('AC'),
     where: 'Account Info on the Twilio Console dashboard, https://console.twilio.com',
     demo: 'AC00000000000000000000000000000000',
     example: 'ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
@@ -61,7 +60,6 @@ export const VARIABLES: readonly VariableSpec[] = [
     required: 'always',
     secret: false,
     description: 'The API key whose secret signs the tokens (their iss): a Standard or Main key of ACCOUNT_SID, not a Restricted one.',
-    format: sidFormat('SK'),
     where: 'Console > Account > API keys & tokens, https://console.twilio.com/us1/account/keys-credentials/api-keys',
     demo: 'SK00000000000000000000000000000000',
     example: 'SKxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
@@ -85,7 +83,6 @@ export const VARIABLES: readonly VariableSpec[] = [
     required: 'for voice',
     secret: false,
     description: "The TwiML App for the voice grant's outgoing calls.",
-    format: sidFormat('AP'),
     where: 'Console > Voice > TwiML Apps, https://console.twilio.com/us1/develop/voice/manage/twiml-apps',
     demo: 'AP00000000000000000000000000000000',
     example: 'APxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
@@ -98,7 +95,6 @@ export const VARIABLES: readonly VariableSpec[] = [
     required: 'for chat',
     secret: false,
     description: 'The Conversations (Chat) service for the chat grant. Wins over SERVICE_SID.',
-    format: sidFormat('IS'),
     where: 'Console > Conversations > Manage > Services, https://console.twilio.com/us1/develop/conversations/manage/services',
     demo: 'IS00000000000000000000000000000000',
     example: 'ISxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
@@ -112,7 +108,6 @@ export const VARIABLES: readonly VariableSpec[] = [
     secret: false,
     description:
       "The old tutorials' name for the chat service. A deployed runtime fills it with its own Serverless service SID (ZS...), which is ignored and never put in a token: use CHAT_SERVICE_SID.",
-    format: sidFormat('IS'),
     legacy: true,
   },
   {
@@ -124,7 +119,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     default: 'default',
     secret: false,
     description: "The Sync service for the sync grant; `default` is the account's default Sync service.",
-    format: `${sidFormat('IS')}, or default`,
+    format: 'or default',
     where: 'Console > Sync > Services',
     demo: 'default',
     example: 'default',
@@ -137,13 +132,22 @@ export const VARIABLES: readonly VariableSpec[] = [
     required: 'no',
     secret: false,
     description: 'A Push Credential added to voice grants, for incoming-call notifications on mobile.',
-    format: sidFormat('CR'),
+  },
+  {
+    name: 'TASKROUTER_WORKSPACE_SID',
+    group: 'Products',
+    kind: 'sid',
+    sidPrefix: 'WS',
+    required: 'for taskrouter',
+    secret: false,
+    description: "The TaskRouter Workspace of the taskrouter grant's workers (TaskRouter JS SDK, Flex).",
+    where: 'Console > TaskRouter > Workspaces, https://console.twilio.com/us1/develop/taskrouter/workspaces',
+    demo: 'WS00000000000000000000000000000000',
   },
   {
     name: 'TWILIO_REGION',
     group: 'Products',
     kind: 'choice',
-    choices: TWILIO_REGIONS,
     required: 'no',
     default: 'us1 (no twr header)',
     secret: false,
@@ -188,7 +192,6 @@ export const VARIABLES: readonly VariableSpec[] = [
     name: 'AUTH_MODE',
     group: 'Caller authentication',
     kind: 'choice',
-    choices: ['none', 'passcode', 'jwt'],
     required: 'when deployed',
     default: 'none, locally only',
     secret: false,
@@ -276,6 +279,27 @@ export const VARIABLES: readonly VariableSpec[] = [
     format: 'a claim name, e.g. sub, email or https://example.com/username',
   },
   {
+    name: 'AUTH_WORKER_CLAIM',
+    group: 'Caller authentication',
+    kind: 'text',
+    required: 'no',
+    default: 'twilio_worker_sid',
+    secret: false,
+    description:
+      'With AUTH_MODE=jwt, the app JWT claim holding the TaskRouter Worker SID of a taskrouter grant (the worker parameter is then refused).',
+    format: 'a claim name, e.g. twilio_worker_sid',
+  },
+  {
+    name: 'AUTH_VOICE_PARAMS',
+    group: 'Caller authentication',
+    kind: 'text',
+    required: 'no',
+    secret: false,
+    description:
+      "With AUTH_MODE=jwt, app JWT claims copied into the voice grant's outgoing parameters, which your TwiML App receives with each call as trusted values. Never from a request parameter.",
+    format: 'comma list of claim names, e.g. tenant,plan',
+  },
+  {
     name: 'DOMAIN_NAME',
     group: 'Set by the runtime',
     kind: 'text',
@@ -294,18 +318,35 @@ export const VARIABLES: readonly VariableSpec[] = [
     format: '32 hexadecimal digits',
     where: 'the Console dashboard',
   },
-];
+] as const satisfies readonly VariableSpec[];
 
-const BY_NAME = new Map(VARIABLES.map((spec) => [spec.name, spec]));
+/** A declared variable's name: every reader takes one, so a misspelt name does not compile. */
+export type VariableName = (typeof DECLARED)[number]['name'];
 
-export function variableSpec(name: string): VariableSpec {
-  const spec = BY_NAME.get(name);
-  if (spec === undefined) throw new Error(`${name} is not a declared configuration variable`);
-  return spec;
+export const VARIABLES: readonly (VariableSpec & { name: VariableName })[] = DECLARED;
+
+const BY_NAME: ReadonlyMap<string, VariableSpec> = new Map(VARIABLES.map((spec) => [spec.name, spec]));
+
+export function variableSpec(name: VariableName): VariableSpec {
+  return BY_NAME.get(name)!;
 }
 
-/** The variables whose values must never be shown. */
-export const SECRET_VARIABLES: readonly string[] = VARIABLES.filter((spec) => spec.secret).map((spec) => spec.name);
+/** Whether a name (from an env file, say) is a declared variable. */
+export const isVariableName = (name: string): name is VariableName => BY_NAME.has(name);
+
+/** The SID prefix of a SID variable; a variable of another kind is a programming error. */
+export function sidPrefixOfVariable(name: VariableName): SidPrefix {
+  const prefix = variableSpec(name).sidPrefix;
+  if (prefix === undefined) throw new Error(`${name} is not a SID variable`);
+  return prefix;
+}
+
+/** How a value looks, for documents and messages: a SID variable's shape comes from its prefix. */
+export function formatOf(spec: VariableSpec): string {
+  if (spec.sidPrefix === undefined) return spec.format ?? '';
+  const shape = `${spec.sidPrefix} + 32 hex digits`;
+  return spec.format === undefined ? shape : `${shape}, ${spec.format}`;
+}
 
 /** The variables the functions read from `context`; everything is an optional string there. */
 export type ConfigVars = Readonly<Record<string, unknown>>;
@@ -314,7 +355,7 @@ export type ConfigVars = Readonly<Record<string, unknown>>;
  * A variable's value as every reader sees it: an own string property, trimmed, with empty
  * meaning unset. The one reader of configuration values in the project.
  */
-export function readVar(vars: ConfigVars, name: string): string | undefined {
+export function readVar(vars: ConfigVars, name: VariableName): string | undefined {
   const value = Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined;
   if (typeof value !== 'string') return undefined;
   const trimmed = value.trim();

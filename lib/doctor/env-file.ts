@@ -5,6 +5,7 @@
  * their own.
  */
 import { blockingIssues, isHarmless, type EnvIssue } from '../config/env-issues';
+import { isVariableName } from '../config/schema';
 import { JUDGED_ELSEWHERE } from './offline';
 import type { CheckResult, CheckStatus } from './types';
 
@@ -15,7 +16,7 @@ const worse = (a: CheckStatus, b: CheckStatus): CheckStatus => (RANK[a] >= RANK[
 function rowFor(checks: CheckResult[], variable: string): CheckResult | undefined {
   const own = checks.find((c) => c.title === variable || c.title.startsWith(`${variable} `) || c.id === variable.toLowerCase());
   if (own !== undefined) return own;
-  const elsewhere = JUDGED_ELSEWHERE[variable];
+  const elsewhere = isVariableName(variable) ? JUDGED_ELSEWHERE[variable] : undefined;
   const judge = elsewhere !== undefined ? /^the (\w+) row/.exec(elsewhere)?.[1] : undefined;
   return judge !== undefined ? checks.find((c) => c.title === judge || c.title.startsWith(`${judge} `)) : undefined;
 }

@@ -3,36 +3,32 @@
  * declares them (so each mistake lands on the variable to fix), then lib/config's verdict on
  * the whole, then the mint-and-inspect self-test. No network.
  */
-import { VARIABLES } from '../config/schema';
+import { VARIABLES, type VariableName } from '../config/schema';
+import { GRANT_NAMES, productOf } from '../products';
 import { checkAccountSid, checkApiKey, checkApiSecret, checkDemoConfig } from './checks/credentials';
-import { checkChatServiceSid, checkOutgoingSid, checkPushCredentialSid, checkServiceSid, checkSyncServiceSid } from './checks/grants';
 import { checkConfigLoads, loadServiceConfig, runSelfTest } from './checks/selftest';
-import { checkAllowedOrigins, checkAuthMode, checkRegion, checkTtls } from './checks/settings';
+import { checkAllowedOrigins, checkAuthMode, checkMaxTtl, checkRegion, checkTtl } from './checks/settings';
 import type { CheckResult, DoctorVars } from './types';
 
 type VariableCheck = (vars: DoctorVars) => CheckResult[];
 
-/** The rows each variable gets. */
-const ROWS: Readonly<Record<string, VariableCheck>> = {
+/** The rows each variable gets: the service's own, and each product's (its module's doctorRows). */
+const ROWS: Readonly<Partial<Record<VariableName, VariableCheck>>> = {
   ACCOUNT_SID: (vars) => [checkAccountSid(vars)],
   API_KEY: (vars) => [checkApiKey(vars)],
   // The demo row follows the credentials it is about.
   API_SECRET: (vars) => [checkApiSecret(vars), checkDemoConfig(vars)],
-  OUTGOING_SID: (vars) => [checkOutgoingSid(vars)],
-  CHAT_SERVICE_SID: (vars) => [checkChatServiceSid(vars)],
-  SERVICE_SID: (vars) => [checkServiceSid(vars)],
-  SYNC_SERVICE_SID: (vars) => [checkSyncServiceSid(vars)],
-  PUSH_CREDENTIAL_SID: (vars) => [checkPushCredentialSid(vars)],
   TWILIO_REGION: (vars) => [checkRegion(vars)],
   ALLOWED_ORIGINS: (vars) => [checkAllowedOrigins(vars)],
-  TOKEN_TTL: (vars) => [checkTtls(vars)[0]!],
-  TOKEN_MAX_TTL: (vars) => [checkTtls(vars)[1]!],
+  TOKEN_TTL: (vars) => [checkTtl(vars)],
+  TOKEN_MAX_TTL: (vars) => [checkMaxTtl(vars)],
   // lib/config reads the AUTH_* variables together, and so does their row.
   AUTH_MODE: (vars) => [checkAuthMode(vars)],
+  ...(Object.assign({}, ...GRANT_NAMES.map((grant) => productOf(grant).doctorRows)) as Partial<Record<VariableName, VariableCheck>>),
 };
 
 /** Variables without a row of their own, and where they are judged. */
-export const JUDGED_ELSEWHERE: Readonly<Record<string, string>> = {
+export const JUDGED_ELSEWHERE: Readonly<Partial<Record<VariableName, string>>> = {
   APP_PASSCODE: 'the AUTH_MODE row',
   AUTH_JWT_SECRET: 'the AUTH_MODE row',
   AUTH_JWKS_URL: 'the AUTH_MODE row',
@@ -51,7 +47,7 @@ export function variableChecks(vars: DoctorVars): CheckResult[] {
 }
 
 /** Every declared variable has a row or is judged in another (a test holds the schema to it). */
-export const unjudgedVariables = (): string[] =>
+export const unjudgedVariables = (): VariableName[] =>
   VARIABLES.map((spec) => spec.name).filter((name) => ROWS[name] === undefined && JUDGED_ELSEWHERE[name] === undefined);
 
 export async function runOfflineChecks(vars: DoctorVars): Promise<CheckResult[]> {

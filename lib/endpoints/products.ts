@@ -4,10 +4,10 @@
  * names products and variable names, never a value.
  */
 import type { ConfigVars } from '../config/schema';
+import { isProductConfigured } from '../config/service';
 import type { ProductAnswer } from '../contract';
 import type { HttpResult } from '../http/result';
-import { isProductConfigured } from '../token/grants';
-import { GRANT_NAMES, PRODUCTS } from '../twilio';
+import { GRANT_NAMES, productOf } from '../products';
 import { runEndpoint, type EndpointDeps } from './pipeline';
 
 export type { ProductAnswer } from '../contract';
@@ -20,9 +20,9 @@ export function handleProducts(vars: ConfigVars, event: Record<string, unknown>,
       authenticate: false,
       handle: ({ config }) => ({
         products: GRANT_NAMES.map((grant): ProductAnswer => {
+          const { title, requires } = productOf(grant);
           const configured = isProductConfigured(grant, config);
-          const variable = PRODUCTS[grant].variable?.name;
-          return { grant, title: PRODUCTS[grant].title, configured, ...(!configured && variable !== undefined ? { needs: variable } : {}) };
+          return { grant, title, configured, ...(!configured && requires !== undefined ? { needs: requires.variable } : {}) };
         }),
       }),
     },

@@ -1,6 +1,7 @@
 /** `/token`: event -> typed request -> grants -> signed token, as JSON. */
 import type { Caller } from '../auth';
 import type { ConfigVars } from '../config/schema';
+import type { ServiceConfig } from '../config/service';
 import { ServiceError } from '../errors';
 import type { HttpResult } from '../http/result';
 import type { AccessTokenClass } from '../token/grants';
@@ -9,9 +10,9 @@ import { param, parseTokenRequest, TOKEN_PARAMS, type TokenRequest } from '../to
 import { runEndpoint, type EndpointDeps, type EndpointInput } from './pipeline';
 
 /** The caller's verified identity replaces the param; its rule failures say where the identity came from. */
-function parseRequestFor(caller: Caller, event: Record<string, unknown>, maxTtl: number): TokenRequest {
+function parseRequestFor(caller: Caller, event: Record<string, unknown>, config: ServiceConfig): TokenRequest {
   try {
-    return parseTokenRequest(event, maxTtl, caller.identity);
+    return parseTokenRequest(event, config, caller);
   } catch (error) {
     if (caller.identity !== undefined && error instanceof ServiceError && error.field === 'identity') {
       throw new ServiceError(error.code, `The identity from your sign-in token cannot be used: ${error.message}`, error.field);
@@ -34,7 +35,7 @@ function mint({ config, event, log, caller }: EndpointInput, AccessToken: Access
       );
     }
   }
-  const request = parseRequestFor(caller, event, config.maxTtl);
+  const request = parseRequestFor(caller, event, config);
   log.grants = request.grants;
   if (caller.allowedGrants !== undefined) {
     const allowed = caller.allowedGrants;

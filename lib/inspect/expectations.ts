@@ -1,66 +1,94 @@
 /** What tokens minted by a deployment must look like, from its configuration. */
-import type { ConfigVars } from '../config/schema';
+import type { ConfigVars, VariableName } from '../config/schema';
+import { variableSpec } from '../config/schema';
 import { readServiceVariables, type ServiceConfig } from '../config/service';
+import { GRANT_NAMES, productOf, type ProductSettings } from '../products';
 import { DEFAULT_REGION } from '../twilio';
-import type { CheckedAgainst, Expectations } from './types';
+import { own } from '../text';
+import type { CheckedAgainst, Expectations, ProductExpectations } from './types';
 
 /** What tokens minted by a deployment with this configuration must look like. */
-export function expectationsFromConfig(config: ServiceConfig): Expectations {
+export function expectationsFromConfig(
+  config: Pick<ServiceConfig, 'accountSid' | 'apiKey' | 'apiSecret' | 'region' | 'products'>,
+): Expectations {
   return {
     accountSid: config.accountSid,
     apiKey: config.apiKey,
     secret: config.apiSecret,
-    outgoingApplicationSid: config.outgoingApplicationSid,
-    chatServiceSid: config.chatServiceSid,
-    syncServiceSid: config.syncServiceSid,
-    pushCredentialSid: config.pushCredentialSid,
     // The service mints without twr unless TWILIO_REGION is set; no twr means us1.
     region: config.region ?? DEFAULT_REGION,
+    products: config.products,
   };
 }
 
-/** The variable each expectation comes from. */
-const SOURCES: Readonly<Record<keyof Expectations, readonly string[]>> = {
-  accountSid: ['ACCOUNT_SID'],
-  apiKey: ['API_KEY'],
-  secret: ['API_SECRET'],
-  outgoingApplicationSid: ['OUTGOING_SID'],
-  chatServiceSid: ['CHAT_SERVICE_SID', 'SERVICE_SID'],
-  syncServiceSid: ['SYNC_SERVICE_SID'],
-  pushCredentialSid: ['PUSH_CREDENTIAL_SID'],
-  region: ['TWILIO_REGION'],
-};
-
-export const EXPECTATION_KEYS = Object.keys(SOURCES) as readonly (keyof Expectations)[];
+/** The variables expectations come from: the credentials, the region and every product's SIDs. */
+const SOURCES: readonly VariableName[] = [
+  'ACCOUNT_SID',
+  'API_KEY',
+  'API_SECRET',
+  'TWILIO_REGION',
+  ...GRANT_NAMES.flatMap((grant) => productOf(grant).variables.filter((name) => variableSpec(name).sidPrefix !== undefined)),
+];
 
 /**
  * Expectations from raw variables when the configuration as a whole does not load: every
  * variable that is well-formed is used, every one that is set but malformed is named in
  * `ignored` (names only, never values).
  */
-export function expectationsFromVars(vars: ConfigVars): { expectations: Expectations; ignored: string[] } {
+export function expectationsFromVars(vars: ConfigVars): { expectations: Expectations; ignored: VariableName[] } {
   const { values, problems } = readServiceVariables(vars);
   const bad = new Set(problems.flatMap((p) => p.variables));
-  const candidates: Expectations = {
-    ...expectationsFromConfig(values as ServiceConfig),
+  const expectations = sanitizeExpectations({
+    accountSid: values.accountSid,
+    apiKey: values.apiKey,
+    secret: values.apiSecret,
     region: bad.has('TWILIO_REGION') ? undefined : (values.region ?? DEFAULT_REGION),
-  };
-  const expectations: Expectations = {};
-  const ignored: string[] = [];
-  for (const [key, sources] of Object.entries(SOURCES) as [keyof Expectations, readonly string[]][]) {
-    const value = candidates[key];
-    if (value !== undefined) expectations[key] = value;
-    else ignored.push(...sources.filter((name) => bad.has(name)));
+    products: values.products,
+  });
+  return { expectations, ignored: SOURCES.filter((name) => bad.has(name)) };
+}
+
+/** Only non-empty strings count; anything else (a page passing form values, say) is dropped. */
+function strings(raw: unknown): Record<string, string> {
+  const clean: Record<string, string> = {};
+  if (typeof raw !== 'object' || raw === null) return clean;
+  for (const key of Object.keys(raw)) {
+    const value = own(raw, key);
+    if (typeof value === 'string' && value !== '') clean[key] = value;
   }
-  return { expectations, ignored };
+  return clean;
+}
+
+/** Expectations as the engine trusts them: strings only, in the known places. */
+export function sanitizeExpectations(raw: Expectations | undefined): Expectations {
+  if (typeof raw !== 'object' || raw === null) return {};
+  const { accountSid, apiKey, secret, region } = strings(raw);
+  const products: ProductExpectations = {};
+  const given = own(raw, 'products');
+  for (const grant of GRANT_NAMES) {
+    const settings = typeof given === 'object' && given !== null ? strings(own(given, grant)) : {};
+    if (Object.keys(settings).length > 0) (products as Record<string, object>)[grant] = settings;
+  }
+  return {
+    ...(accountSid !== undefined ? { accountSid } : {}),
+    ...(apiKey !== undefined ? { apiKey } : {}),
+    ...(secret !== undefined ? { secret } : {}),
+    ...(region !== undefined ? { region } : {}),
+    ...(Object.keys(products).length > 0 ? { products } : {}),
+  };
 }
 
 /** The expectations with the secret reduced to a flag: safe to show, log or send. */
 export function describeExpectations(expect: Expectations): CheckedAgainst {
-  const { secret, ...rest } = expect;
-  const checked: CheckedAgainst = { secretKnown: typeof secret === 'string' && secret !== '' };
-  for (const [key, value] of Object.entries(rest) as [keyof typeof rest, unknown][]) {
-    if (typeof value === 'string') checked[key] = value;
+  const checked: CheckedAgainst = { secretKnown: typeof expect.secret === 'string' && expect.secret !== '' };
+  if (expect.accountSid !== undefined) checked.accountSid = expect.accountSid;
+  if (expect.apiKey !== undefined) checked.apiKey = expect.apiKey;
+  if (expect.region !== undefined) checked.region = expect.region;
+  for (const grant of GRANT_NAMES) {
+    const settings = expect.products?.[grant];
+    if (settings !== undefined) Object.assign(checked, productOf(grant).describeSettings(settings));
   }
   return checked;
 }
+
+export type { ProductSettings };

@@ -1,197 +1,27 @@
 import {
-  describeSidProblem,
-  GRANT_NAMES,
+  grantByPayloadKey,
   identityProblems,
-  isSid,
+  KNOWN_PAYLOAD_KEYS,
   MISTAKEN_PAYLOAD_KEYS,
-  OTHER_PAYLOAD_KEYS,
+  productOf,
   PRODUCTS,
-  productByPayloadKey,
-  sidPrefixOf,
+  GRANT_NAMES,
   type GrantName,
-  type SidPrefix,
-} from '../twilio';
+} from '../products';
 import { describeClaim, FindingList, isRecord, own, shown } from './findings';
 import type { Expectations, GrantSummary } from './types';
 
-/** Grant keys Twilio knows, with the product each one unlocks. */
-const KNOWN_PAYLOAD_KEYS: Readonly<Record<string, string>> = {
-  ...Object.fromEntries(GRANT_NAMES.map((grant) => [PRODUCTS[grant].payloadKey, PRODUCTS[grant].title])),
-  ...OTHER_PAYLOAD_KEYS,
-};
-
-const ZS_HINT =
-  'ZS... is the SID of the Functions service itself, which the runtime puts in SERVICE_SID; set CHAT_SERVICE_SID to your Conversations service SID (IS...).';
-
 interface GrantContext {
-  expect: Expectations;
   findings: FindingList;
 }
 
-/**
- * A SID inside a grant: present when required, the right prefix, and the expected one. Returns
- * the SID when it is well-formed.
- */
-function checkGrantSid(
-  ctx: GrantContext,
-  grant: Record<string, unknown>,
-  path: string,
-  key: string,
-  prefix: SidPrefix,
-  what: string,
-  opts: { required?: string; expected?: string; expectedName?: string; alsoAllow?: string },
-): string | undefined {
-  const field = `payload.grants.${path}.${key}`;
-  const value = own(grant, key);
-  if (value === undefined) {
-    if (opts.required !== undefined) ctx.findings.error(20106, field, `The ${path} grant has no ${key} (${what}).`, opts.required);
-    return undefined;
-  }
-  if (typeof value !== 'string' || (value !== opts.alsoAllow && !isSid(value, prefix))) {
-    const problem = typeof value === 'string' ? describeSidProblem(value, prefix) : `must be a string, got ${describeClaim(value)}`;
-    ctx.findings.error(
-      20106,
-      field,
-      `${path}.${key} ${problem}.`,
-      sidPrefixOf(value) === 'ZS'
-        ? ZS_HINT
-        : `Put the ${what} (${prefix} + 32 hex digits${opts.alsoAllow ? ` or "${opts.alsoAllow}"` : ''}) in this grant.`,
-    );
-    return undefined;
-  }
-  if (opts.expected !== undefined && value !== opts.expected) {
-    ctx.findings.warning(
-      20106,
-      field,
-      `${path}.${key} is ${value}, not the expected ${opts.expected}.`,
-      `Tokens from this deployment use ${opts.expectedName ?? 'its configured SID'}; a SID from another account fails when the SDK uses it.`,
-    );
-  }
-  return value;
-}
-
-function checkVoice(ctx: GrantContext, voice: Record<string, unknown>, identity: string | undefined): string[] {
-  const abilities: string[] = [];
-  let incomingAllowed = false;
-  const incoming = own(voice, 'incoming');
-  if (incoming !== undefined) {
-    if (!isRecord(incoming)) {
-      ctx.findings.error(
-        20106,
-        'payload.grants.voice.incoming',
-        `voice.incoming must be an object like {"allow": true}, got ${describeClaim(incoming)}.`,
-        'Mint with VoiceGrant({incomingAllow: true}).',
-      );
-    } else {
-      const allow = own(incoming, 'allow');
-      if (allow !== undefined && typeof allow !== 'boolean') {
-        ctx.findings.error(
-          20106,
-          'payload.grants.voice.incoming.allow',
-          `voice.incoming.allow must be true or false, got ${describeClaim(allow)}.`,
-          'Convert request text to a boolean before minting: "false" is a string, and Boolean("false") is true.',
-        );
-      }
-      incomingAllowed = allow === true;
-    }
-  }
-  if (incomingAllowed)
-    abilities.push(
-      identity !== undefined
-        ? `Receive incoming calls to client:${identity}`
-        : 'Receive incoming calls (but the token has no identity to call)',
-    );
-
-  const outgoing = own(voice, 'outgoing');
-  if (outgoing !== undefined) {
-    if (!isRecord(outgoing)) {
-      ctx.findings.error(
-        20106,
-        'payload.grants.voice.outgoing',
-        `voice.outgoing must be an object like {"application_sid": "AP..."}, got ${describeClaim(outgoing)}.`,
-        'Mint with VoiceGrant({outgoingApplicationSid: "AP..."}).',
-      );
-    } else {
-      const app = checkGrantSid(ctx, outgoing, 'voice.outgoing', 'application_sid', 'AP', 'TwiML App SID', {
-        required: 'Set outgoingApplicationSid to your TwiML App SID (AP...); Device.connect() needs it to know which Voice URL to call.',
-        expected: ctx.expect.outgoingApplicationSid,
-        expectedName: 'its OUTGOING_SID',
-      });
-      if (app !== undefined) abilities.push(`Place outgoing calls through TwiML App ${app}`);
-    }
-  } else if (!incomingAllowed) {
-    ctx.findings.error(
-      20106,
-      'payload.grants.voice',
-      'The voice grant allows neither incoming nor outgoing calls.',
-      'Add outgoing.application_sid (a TwiML App, AP...) and/or incoming.allow: true.',
-    );
-  } else if (ctx.expect.outgoingApplicationSid !== undefined) {
-    ctx.findings.warning(
-      20106,
-      'payload.grants.voice.outgoing',
-      'The voice grant has no outgoing.application_sid: this token receives calls but Device.connect() fails.',
-      'Mint with outgoingApplicationSid set to your TwiML App SID (OUTGOING_SID) unless the client only receives calls.',
-    );
-  }
-  const push = checkGrantSid(ctx, voice, 'voice', 'push_credential_sid', 'CR', 'Push Credential SID', {
-    expected: ctx.expect.pushCredentialSid,
-    expectedName: 'its PUSH_CREDENTIAL_SID',
-  });
-  if (push !== undefined) abilities.push(`Get incoming-call push notifications through Push Credential ${push}`);
-  if (abilities.length === 0) abilities.push('Nothing usable: see the findings');
-  return abilities;
-}
-
-function checkVideo(ctx: GrantContext, video: Record<string, unknown>): string[] {
-  const room = own(video, 'room');
-  if (room === undefined) return ['Join any Video room'];
-  if (typeof room !== 'string' || room === '') {
-    ctx.findings.error(
-      20106,
-      'payload.grants.video.room',
-      `video.room must be a room name or RM... SID, got ${describeClaim(room)}.`,
-      'Leave room out to allow any room, or set it to one room name.',
-    );
-    return ['Nothing usable: see the findings'];
-  }
-  return [`Join only the Video room ${shown(room, 80)}`];
-}
-
-function checkChat(ctx: GrantContext, chat: Record<string, unknown>): string[] {
-  const abilities: string[] = [];
-  const service = checkGrantSid(ctx, chat, 'chat', 'service_sid', 'IS', 'Conversations service SID', {
-    required: 'Set CHAT_SERVICE_SID to your Conversations service SID (IS...); the Conversations SDK cannot connect without it.',
-    expected: ctx.expect.chatServiceSid,
-    expectedName: 'its CHAT_SERVICE_SID',
-  });
-  if (service !== undefined) abilities.push(`Use Conversations in service ${service}`);
-  const push = checkGrantSid(ctx, chat, 'chat', 'push_credential_sid', 'CR', 'Push Credential SID', {
-    expected: ctx.expect.pushCredentialSid,
-    expectedName: 'its PUSH_CREDENTIAL_SID',
-  });
-  if (push !== undefined) abilities.push(`Get message push notifications through Push Credential ${push}`);
-  if (abilities.length === 0) abilities.push('Nothing usable: see the findings');
-  return abilities;
-}
-
-function checkSync(ctx: GrantContext, sync: Record<string, unknown>): string[] {
-  const service = checkGrantSid(ctx, sync, 'data_sync', 'service_sid', 'IS', 'Sync service SID', {
-    required: 'Set the Sync service SID (IS...) or "default" for the account\'s default Sync service.',
-    expected: ctx.expect.syncServiceSid,
-    expectedName: 'its SYNC_SERVICE_SID',
-    alsoAllow: 'default',
-  });
-  if (service === undefined) return ['Nothing usable: see the findings'];
-  return [
-    `Read and write Sync documents, lists, maps and streams in ${service === 'default' ? 'the default Sync service' : `service ${service}`}`,
-  ];
-}
+const PAYLOAD_KEYS = GRANT_NAMES.map((grant) => PRODUCTS[grant].payloadKey).join(', ');
+const GRANT_CLASSES = GRANT_NAMES.map((grant) => PRODUCTS[grant].grantClass).join(', ');
 
 /** The identity rules /token enforces (lib/twilio), reported as warnings with the SDK error they lead to. */
 function checkIdentityRules(ctx: GrantContext, identity: string, payloadKeys: string[]): void {
   const field = 'payload.grants.identity';
-  const grants = payloadKeys.map((key) => productByPayloadKey(key)?.grant).filter((grant): grant is GrantName => grant !== undefined);
+  const grants = payloadKeys.map(grantByPayloadKey).filter((grant): grant is GrantName => grant !== undefined);
   for (const problem of identityProblems(identity, grants)) {
     if (problem.grant === undefined) {
       ctx.findings.warning(
@@ -202,8 +32,7 @@ function checkIdentityRules(ctx: GrantContext, identity: string, payloadKeys: st
       );
       continue;
     }
-    const rule = PRODUCTS[problem.grant].identity;
-    const title = PRODUCTS[problem.grant].title;
+    const { identity: rule, title } = productOf(problem.grant);
     const hint =
       rule?.pattern !== undefined
         ? `The ${title} SDK fails with ${problem.sdkError} on such identities; use ${rule.patternRule ?? 'allowed characters'} only.`
@@ -224,7 +53,7 @@ export function checkGrants(
       20106,
       'payload.grants',
       'The token has no grants claim: it lets its holder do nothing.',
-      'Add a grant for the product the client uses (VoiceGrant, VideoGrant, ChatGrant, SyncGrant).',
+      `Add a grant for the product the client uses (${GRANT_CLASSES}).`,
     );
     return { summaries: [] };
   }
@@ -237,7 +66,7 @@ export function checkGrants(
     );
     return { summaries: [] };
   }
-  const ctx: GrantContext = { expect, findings };
+  const ctx: GrantContext = { findings };
   const products = Object.keys(raw).filter((key) => key !== 'identity' && Object.prototype.hasOwnProperty.call(KNOWN_PAYLOAD_KEYS, key));
 
   let identity: string | undefined;
@@ -286,8 +115,8 @@ export function checkGrants(
     findings.error(
       20106,
       'payload.grants',
-      'The grants name no product (voice, video, chat, data_sync): the token lets its holder do nothing.',
-      'Add a grant for the product the client uses (VoiceGrant, VideoGrant, ChatGrant, SyncGrant).',
+      `The grants name no product (${PAYLOAD_KEYS}): the token lets its holder do nothing.`,
+      `Add a grant for the product the client uses (${GRANT_CLASSES}).`,
     );
   }
 
@@ -305,23 +134,11 @@ export function checkGrants(
       summaries.push({ key, product, abilities: ['Nothing usable: see the findings'] });
       continue;
     }
-    let abilities: string[];
-    switch (key) {
-      case 'voice':
-        abilities = checkVoice(ctx, grant, identity);
-        break;
-      case 'video':
-        abilities = checkVideo(ctx, grant);
-        break;
-      case 'chat':
-        abilities = checkChat(ctx, grant);
-        break;
-      case 'data_sync':
-        abilities = checkSync(ctx, grant);
-        break;
-      default:
-        abilities = [`Use ${product} (this grant is not analysed)`];
-    }
+    const ours = grantByPayloadKey(key);
+    const abilities =
+      ours === undefined
+        ? [`Use ${product} (this grant is not analysed)`]
+        : productOf(ours).checkGrant({ findings, expected: expect.products?.[ours] ?? {}, identity }, grant);
     summaries.push({ key, product, abilities });
   }
   return { identity, summaries };

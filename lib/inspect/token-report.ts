@@ -3,7 +3,7 @@
  */
 import { checkHeader, checkIssuer } from './claims';
 import { cleanInput, decodeToken } from './decode';
-import { describeExpectations, EXPECTATION_KEYS } from './expectations';
+import { describeExpectations, sanitizeExpectations } from './expectations';
 import { FindingList, own } from './findings';
 import { checkGrants } from './grant-checks';
 import { checkSignature } from './signature';
@@ -47,17 +47,6 @@ export async function inspectToken(input: string, opts: InspectOptions = {}): Pr
       checkedAgainst: describeExpectations(expect),
     };
   }
-}
-
-/** Only string fields count; anything else (a page passing form values, say) is ignored. */
-function sanitizeExpectations(raw: Expectations | undefined): Expectations {
-  const clean: Expectations = {};
-  if (typeof raw !== 'object' || raw === null) return clean;
-  for (const key of EXPECTATION_KEYS) {
-    const value = own(raw, key);
-    if (typeof value === 'string' && value !== '') clean[key] = value;
-  }
-  return clean;
 }
 
 function unknownTimes(now: number): TokenTimes {

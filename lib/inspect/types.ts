@@ -3,6 +3,7 @@
  * browser page and the config doctor. Everything here is plain JSON-serialisable data.
  */
 
+import type { ProductSettings } from '../products';
 import type { TwilioErrorCode } from '../twilio';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -47,17 +48,25 @@ export interface Expectations {
   apiKey?: string;
   /** The API key secret; used only to verify the signature, never copied into a report. */
   secret?: string;
-  outgoingApplicationSid?: string;
-  chatServiceSid?: string;
-  /** An IS... SID or `default`. */
-  syncServiceSid?: string;
-  pushCredentialSid?: string;
   /** Expected `twr` region; a token without `twr` is a us1 token. */
   region?: string;
+  /** Each product's configuration as far as known (lib/products): the SIDs its grant must carry. */
+  products?: ProductExpectations;
 }
 
-/** The expectations a report was checked against, with the secret reduced to whether it was known. */
-export type CheckedAgainst = Omit<Expectations, 'secret'> & { secretKnown: boolean };
+export type ProductExpectations = { [G in keyof ProductSettings]?: Partial<ProductSettings[G]> };
+
+/**
+ * The expectations a report was checked against, with the secret reduced to whether it was
+ * known, and each product's SIDs under the names its module gives them (`outgoingApplicationSid`).
+ */
+export interface CheckedAgainst {
+  secretKnown: boolean;
+  accountSid?: string;
+  apiKey?: string;
+  region?: string;
+  [productSid: string]: string | boolean | undefined;
+}
 
 export interface TimeClaim {
   /** The claim as written in the token. */

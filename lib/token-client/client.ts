@@ -5,10 +5,16 @@
  * No globals: time, timers, randomness and wake-up signals come from the environment it is given,
  * so the rules are tested with a fake clock and the browser entry (index.ts) passes the real ones.
  */
+import type { ProductParamValues } from '../products';
 import { attachSdk, type Detach } from './sdk';
 import { isRetryable, planRefresh, retryDelaySeconds, RETRY_MAX_SECONDS, type RefreshRule } from './schedule';
 
-export interface TokenClientOptions {
+/**
+ * The options: the client's own, /token's, and every product's parameters (`room`,
+ * `incomingAllow`, `worker`: typed from lib/products), passed on as the app gives them; the
+ * service judges them (a room without video is its 400, not the client's guess).
+ */
+export interface TokenClientOptions extends ProductParamValues {
   /** The /token endpoint: `https://your-service.twil.io/token`, or `/token` on the service's own pages. */
   url: string;
   /** As /token takes them: `['voice']`, `['chat', 'sync']`. */
@@ -19,10 +25,6 @@ export interface TokenClientOptions {
   getAuthorization?: () => string | undefined | Promise<string | undefined>;
   /** Seconds; the service's default when left out. */
   ttl?: number;
-  /** Video only: the one room the token may join. */
-  room?: string;
-  /** Voice only: whether the identity may receive calls (the service's default is true). */
-  incomingAllow?: boolean;
   /** Refresh on its own timer (default true). Off: a token is fetched only when getToken() needs one. */
   autoRefresh?: boolean;
   /** Abort a /token request after this long (default 15 s); a timeout is retried like an outage. */
@@ -306,15 +308,10 @@ class Client implements TokenClient {
     return typeof value === 'string' && value !== '' ? value : undefined;
   }
 
+  /** /token's parameters: every option that is not the client's own, as given. */
   private body(): Record<string, unknown> {
-    const { identity, grants, ttl, room, incomingAllow } = this.options;
-    return {
-      ...(identity !== undefined ? { identity } : {}),
-      grants,
-      ...(ttl !== undefined ? { ttl } : {}),
-      ...(room !== undefined ? { room } : {}),
-      ...(incomingAllow !== undefined ? { incomingAllow } : {}),
-    };
+    const { url: _url, getAuthorization: _auth, autoRefresh: _auto, timeoutMs: _timeout, fetch: _fetch, ...params } = this.options;
+    return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
   }
 
   /** One POST /token; the outcome updates the state and plans what comes next. */

@@ -26,10 +26,22 @@ function accessTokenClass(provided?: AccessTokenClass): AccessTokenClass {
   return provided ?? (require('twilio/lib/jwt/AccessToken') as AccessTokenClass);
 }
 
-/** jsonwebtoken stamps iat (and so exp) while signing: read exp back from what was signed. */
+/** Read back from what was signed: only when the clock crossed a second while signing. */
 function expOf(token: string): number {
   const payload = token.split('.')[1] ?? '';
   return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp: number }).exp;
+}
+
+/**
+ * jsonwebtoken stamps iat from the clock while signing and sets exp = iat + ttl. When the clock
+ * shows the same second before and after signing, that is the second it used, so exp is known
+ * without decoding the token (decoding it cost ~2% of /token's CPU).
+ */
+function signedExp(sign: () => string, ttl: number): { token: string; exp: number } {
+  const before = Math.floor(Date.now() / 1000);
+  const token = sign();
+  const after = Math.floor(Date.now() / 1000);
+  return { token, exp: before === after ? before + ttl : expOf(token) };
 }
 
 /** Signs a Twilio Access Token (HS256, cty twilio-fpa;v=1, twr when a region is set) for the request. */
@@ -45,13 +57,13 @@ export function mintToken(request: TokenRequest, config: ServiceConfig, Token?: 
     { identity: request.identity, ttl, region: config.region },
   );
   for (const grant of grants) accessToken.addGrant(grant);
-  const token = accessToken.toJwt();
+  const { token, exp } = signedExp(() => accessToken.toJwt(), ttl);
   const answer: MintedToken = {
     token,
     identity: request.identity,
     grants: request.grants,
     ttl,
-    expiresAt: new Date(expOf(token) * 1000).toISOString(),
+    expiresAt: new Date(exp * 1000).toISOString(),
   };
   // The SDKs do not read twr: the app passes the region on (sdkOptionsForRegion in /token-client.js).
   if (config.region !== undefined) answer.region = config.region;

@@ -1,7 +1,18 @@
-/** The /token request: the merged query/body event -> a typed TokenRequest, or a 400 naming the field. */
+/** The /token request: the merged query/body event -> a typed TokenRequest, or a 4xx naming the field. */
+import type { ServiceConfig } from '../config/service';
 import { badRequest } from '../errors';
-import { codePoints, CONTROL_CHARACTER, describeType, LONE_SURROGATE, own } from '../text';
-import { GRANT_LIST, grantByName, identityProblems, type GrantName } from '../twilio';
+import {
+  GRANT_LIST,
+  GRANT_NAMES,
+  grantByName,
+  identityProblems,
+  PRODUCT_PARAMS,
+  productOf,
+  type Caller,
+  type GrantName,
+  type ProductOptions,
+} from '../products';
+import { describeType, own } from '../text';
 
 export interface TokenRequest {
   identity: string;
@@ -9,15 +20,17 @@ export interface TokenRequest {
   grants: GrantName[];
   /** Seconds; undefined means the configured default. */
   ttl?: number;
-  room?: string;
-  incomingAllow: boolean;
+  /** Each requested product's options (its module reads them). */
+  options: ProductOptions;
 }
-
-/** Video room names: Twilio's limit. */
-export const ROOM_MAX_LENGTH = 128;
 
 /** The event is user input merged from query and body: read only own properties. */
 export const param = (event: Record<string, unknown>, name: string): unknown => own(event, name);
+
+/** The parameters /token reads: its own and every product's. */
+export const TOKEN_PARAMS: readonly string[] = ['identity', 'grants', 'ttl', ...PRODUCT_PARAMS.map((p) => p.name)];
+
+const NO_CALLER: Caller = { mode: 'none' };
 
 /** The first problem of `identity` for `grants` as a 400, or nothing. */
 function refuseIdentity(identity: unknown, grants: readonly GrantName[]): void {
@@ -66,56 +79,46 @@ function parseTtl(raw: unknown, maxTtl: number): number | undefined {
   return Number(text);
 }
 
-function parseRoom(raw: unknown, grants: readonly GrantName[]): string | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  if (!grants.includes('video'))
-    throw badRequest('invalid_param', 'room', 'room only applies to the video grant; add video to grants or drop room');
-  if (typeof raw !== 'string') throw badRequest('invalid_room', 'room', `room must be a single string, got ${describeType(raw)}`);
-  if (raw.trim() !== raw || CONTROL_CHARACTER.test(raw)) {
-    throw badRequest('invalid_room', 'room', 'room must not have surrounding spaces or control characters');
+/** Names no caller may send (a product's server-only values), whatever the grants. */
+function refuseServerOnlyParams(event: Record<string, unknown>): void {
+  for (const name of Object.keys(event)) {
+    for (const grant of GRANT_NAMES) {
+      const refused = productOf(grant).refusedParams?.find((rule) => rule.matches(name));
+      if (refused !== undefined) throw badRequest('invalid_param', name.slice(0, 64), refused.message);
+    }
   }
-  if (LONE_SURROGATE.test(raw))
-    throw badRequest('invalid_room', 'room', 'room must be valid Unicode text; it holds half of a UTF-16 surrogate pair');
-  if (codePoints(raw) > ROOM_MAX_LENGTH) throw badRequest('invalid_room', 'room', `room is at most ${ROOM_MAX_LENGTH} characters`);
-  return raw;
 }
 
-/** The parameters /token reads. */
-export const TOKEN_PARAMS = ['identity', 'grants', 'ttl', 'room', 'incomingAllow'] as const;
-
-/**
- * Query strings carry "false" as text; `Boolean("false")` would be true, the classic bug. Only
- * true and false (text or JSON booleans): a `1` or a `yes` is a guess at what the client meant.
- */
-function parseIncomingAllow(raw: unknown, grants: readonly GrantName[]): boolean {
-  if (raw === undefined || raw === '') return true;
-  if (!grants.includes('voice')) {
-    throw badRequest(
-      'invalid_param',
-      'incomingAllow',
-      'incomingAllow only applies to the voice grant; add voice to grants or drop incomingAllow',
-    );
+/** A product's parameter only means something with its grant: sent without it, it is a mistake worth saying. */
+function refuseParamsOfOtherGrants(event: Record<string, unknown>, grants: readonly GrantName[]): void {
+  for (const { grant, name } of PRODUCT_PARAMS) {
+    const raw = param(event, name);
+    if (grants.includes(grant) || raw === undefined || raw === '') continue;
+    throw badRequest('invalid_param', name, `${name} only applies to the ${grant} grant; add ${grant} to grants or drop ${name}`);
   }
-  if (raw === true || raw === 'true') return true;
-  if (raw === false || raw === 'false') return false;
-  throw badRequest('invalid_param', 'incomingAllow', 'incomingAllow must be true or false');
 }
 
 /**
- * Turns the merged query/body event into a typed token request, or throws a 400 naming the field.
- * `verifiedIdentity` (the caller's JWT claim in jwt auth mode) replaces the `identity` param.
+ * Turns the merged query/body event into a typed token request, or throws a 4xx naming the field.
+ * A jwt-mode caller's verified identity replaces the `identity` param, and its verified claims
+ * are what products read server-only values from.
  */
-export function parseTokenRequest(event: Record<string, unknown>, maxTtl: number, verifiedIdentity?: string): TokenRequest {
-  const identity = verifiedIdentity ?? param(event, 'identity');
+export function parseTokenRequest(
+  event: Record<string, unknown>,
+  config: Pick<ServiceConfig, 'maxTtl' | 'products'>,
+  caller: Caller = NO_CALLER,
+): TokenRequest {
+  refuseServerOnlyParams(event);
+  const identity = caller.identity ?? param(event, 'identity');
   // The rules every identity obeys first, so a missing identity is reported as such.
   refuseIdentity(identity, []);
   const grants = parseGrants(param(event, 'grants'));
   refuseIdentity(identity, grants);
-  return {
-    identity: identity as string,
-    grants,
-    ttl: parseTtl(param(event, 'ttl'), maxTtl),
-    room: parseRoom(param(event, 'room'), grants),
-    incomingAllow: parseIncomingAllow(param(event, 'incomingAllow'), grants),
-  };
+  const ttl = parseTtl(param(event, 'ttl'), config.maxTtl);
+  refuseParamsOfOtherGrants(event, grants);
+  const options: Record<string, object> = {};
+  for (const grant of grants) {
+    options[grant] = productOf(grant).readOptions(event, { settings: config.products[grant], caller });
+  }
+  return { identity: identity as string, grants, ...(ttl !== undefined ? { ttl } : {}), options };
 }

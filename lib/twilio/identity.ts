@@ -1,26 +1,22 @@
 /**
- * The rules an Access Token identity obeys: those every product shares, then those of the
- * products it is minted for. Returned as problems, so /token can refuse the first one and the
- * inspector can report each with the SDK error it leads to.
+ * The rules every Access Token identity obeys, whatever the product (each product's own rules
+ * are in its module, lib/products). Returned as problems, so /token can refuse the first one and
+ * the inspector can report each with the SDK error it leads to.
  */
 import { codePointName, codePoints, CONTROL_CHARACTER, describeType, LONE_SURROGATE, LOOK_ALIKE_CHARACTER } from '../text';
-import { PRODUCTS, type GrantName } from './products';
 
 /** Twilio's limit for any identity, whatever the product. */
 export const IDENTITY_MAX_LENGTH = 256;
 
-export interface IdentityProblem {
+export interface GeneralIdentityProblem {
   code: 'missing_identity' | 'invalid_identity';
   message: string;
-  /** Set when the problem is one product's rule. */
-  grant?: GrantName;
-  sdkError?: 31105 | 53200;
 }
 
-const invalid = (message: string): IdentityProblem => ({ code: 'invalid_identity', message });
+const invalid = (message: string): GeneralIdentityProblem => ({ code: 'invalid_identity', message });
 
 /** The rules every identity obeys; at most one problem, since each makes the next moot. */
-function generalProblem(identity: unknown): IdentityProblem | undefined {
+export function generalIdentityProblem(identity: unknown): GeneralIdentityProblem | undefined {
   if (identity === undefined || identity === '') {
     return { code: 'missing_identity', message: 'identity is required: send the user name this token is for, e.g. identity=alice' };
   }
@@ -44,25 +40,4 @@ function generalProblem(identity: unknown): IdentityProblem | undefined {
   const length = codePoints(identity);
   if (length > IDENTITY_MAX_LENGTH) return invalid(`identity is ${length} characters; the limit is ${IDENTITY_MAX_LENGTH}`);
   return undefined;
-}
-
-/** The problems of `identity` for a token with `grants`: the general one, or one per product whose rule it breaks. */
-export function identityProblems(identity: unknown, grants: readonly GrantName[] = []): IdentityProblem[] {
-  const general = generalProblem(identity);
-  if (general !== undefined) return [general];
-  const text = identity as string;
-  const length = codePoints(text);
-  const problems: IdentityProblem[] = [];
-  for (const grant of grants) {
-    const { title, identity: rule } = PRODUCTS[grant];
-    if (rule === undefined) continue;
-    const sdk = `${title} SDK error ${rule.sdkError} otherwise`;
-    const problem = (message: string): IdentityProblem => ({ code: 'invalid_identity', message, grant, sdkError: rule.sdkError });
-    if (rule.pattern !== undefined && !rule.pattern.test(text)) {
-      problems.push(problem(`a ${title} identity may only contain ${rule.patternRule ?? 'some characters'} (${sdk}); e.g. alice_smith`));
-    } else if (length > rule.maxLength) {
-      problems.push(problem(`a ${title} identity is at most ${rule.maxLength} characters (${sdk}); this one has ${length}`));
-    }
-  }
-  return problems;
 }

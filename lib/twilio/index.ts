@@ -1,7 +1,6 @@
 /** Twilio's rules for Access Tokens as data: browser-safe, no dependencies. */
 export * from './errors';
 export * from './identity';
-export * from './products';
 export * from './regions';
 export * from './sids';
 export * from './token';

@@ -9,6 +9,8 @@ export const SID_PREFIXES = {
   AP: 'TwiML App',
   IS: 'Conversations/Chat or Sync service',
   CR: 'Push Credential',
+  WS: 'TaskRouter Workspace',
+  WK: 'TaskRouter Worker',
   ZS: 'Serverless service',
   ZE: 'Serverless environment',
 } as const;
@@ -29,8 +31,6 @@ const OTHER_SID_KINDS: Readonly<Record<string, string>> = {
   RM: 'Video Room',
   US: 'Conversations User',
   CH: 'Conversation',
-  WS: 'TaskRouter Workspace',
-  WK: 'TaskRouter Worker',
   WQ: 'TaskRouter TaskQueue',
   FW: 'Studio Flow',
   ZH: 'Serverless Function or Asset',
@@ -64,6 +64,9 @@ export function sidKind(prefix: string): string | undefined {
 export const sidExample = (prefix: SidPrefix): string => `${prefix}${'x'.repeat(32)}`;
 
 const withArticle = (noun: string): string => `${/^[AEIOU]/.test(noun) ? 'an' : 'a'} ${noun}`;
+
+/** What a SID of this kind looks like, for messages: `a TwiML App SID (AP + 32 hex digits)`. */
+export const expectedSid = (prefix: SidPrefix): string => `${withArticle(SID_PREFIXES[prefix])} SID (${prefix} + 32 hex digits)`;
 
 /**
  * Describes what is wrong with a supposed SID without echoing it: the value may be a secret

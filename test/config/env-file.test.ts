@@ -30,6 +30,8 @@ function read(text: string) {
 const BASE = Object.entries(REAL_LOOKING)
   .map(([k, v]) => `${k}=${v}`)
   .join('\n');
+/** Lines in BASE: the cases below add theirs after it. */
+const N = BASE.split('\n').length;
 /** The real-looking file without the variable a case writes itself. */
 const baseWithout = (name: string): string =>
   BASE.split('\n')
@@ -106,8 +108,8 @@ describe('each ambiguity, as twilio-run and the other parsers read it', () => {
   test('a duplicate, a line that is not NAME=value', () => {
     const { issues } = read(`${BASE}\nAPI_KEY=${REAL_LOOKING.API_KEY}\nthis is not a variable\n`);
     expect(issues.map((i) => [i.kind, i.variable, i.line])).toEqual([
-      ['duplicate', 'API_KEY', 8],
-      ['not_understood', undefined, 9],
+      ['duplicate', 'API_KEY', N + 1],
+      ['not_understood', undefined, N + 2],
     ]);
   });
 
@@ -129,16 +131,16 @@ describe('the doctor says so on the variable row', () => {
     const byId = Object.fromEntries(report.checks.map((c) => [c.id, c]));
     expect(byId.api_secret).toMatchObject({
       status: 'fail',
-      detail: expect.stringMatching(/\.env\.local line 7: API_SECRET's value has a "#"/),
+      detail: expect.stringContaining(`.env.local line ${N}: API_SECRET's value has a "#"`),
       fix: expect.stringMatching(/Move the comment to a line of its own above API_SECRET/),
     });
     // TOKEN_TTL is not a number as twilio-run reads it: its own check fails, and the row says why.
-    expect(byId.token_ttl).toMatchObject({ status: 'fail', detail: expect.stringContaining('.env.local line 8: TOKEN_TTL') });
+    expect(byId.token_ttl).toMatchObject({ status: 'fail', detail: expect.stringContaining(`.env.local line ${N + 1}: TOKEN_TTL`) });
     expect(report.checks[0]).toMatchObject({
       id: 'env_file',
       title: '.env.local',
       status: 'warn',
-      detail: expect.stringMatching(/Line 9 is not NAME=value/),
+      detail: expect.stringContaining(`Line ${N + 2} is not NAME=value`),
     });
     expect(report.ok).toBe(false);
     expect(JSON.stringify(report)).not.toContain(TEST_SECRET);
@@ -149,7 +151,7 @@ describe('the doctor says so on the variable row', () => {
     const report = await runDoctor(vars, { source: '.env.local', envIssues: issues });
     expect(report.checks.find((c) => c.id === 'auth_mode')).toMatchObject({
       status: 'warn',
-      detail: expect.stringMatching(/line 9: AUTH_AUDIENCE is in backquotes/),
+      detail: expect.stringContaining(`line ${N + 2}: AUTH_AUDIENCE is in backquotes`),
     });
     expect(report.ok).toBe(true);
   });

@@ -25,14 +25,17 @@ describe('loadConfig', () => {
       accountSid: REAL_LOOKING.ACCOUNT_SID,
       apiKey: REAL_LOOKING.API_KEY,
       apiSecret: TEST_SECRET,
-      outgoingApplicationSid: REAL_LOOKING.OUTGOING_SID,
-      chatServiceSid: REAL_LOOKING.CHAT_SERVICE_SID,
-      syncServiceSid: REAL_LOOKING.SYNC_SERVICE_SID,
-      pushCredentialSid: REAL_LOOKING.PUSH_CREDENTIAL_SID,
       region: 'ie1',
       isLocal: false,
       defaultTtl: 600,
       maxTtl: 7200,
+      products: {
+        voice: { applicationSid: REAL_LOOKING.OUTGOING_SID, pushCredentialSid: REAL_LOOKING.PUSH_CREDENTIAL_SID, paramClaims: [] },
+        video: {},
+        chat: { serviceSid: REAL_LOOKING.CHAT_SERVICE_SID },
+        sync: { serviceSid: REAL_LOOKING.SYNC_SERVICE_SID },
+        taskrouter: { workspaceSid: REAL_LOOKING.TASKROUTER_WORKSPACE_SID, workerClaim: 'twilio_worker_sid' },
+      },
     });
     // The CORS settings are read on their own (leniently, so errors carry CORS headers too).
     expect(readCorsSettings(vars)).toEqual({
@@ -44,7 +47,12 @@ describe('loadConfig', () => {
 
   test('the demo configuration loads locally and defaults ttl to 3600 with a 24 h cap', () => {
     const vars = demoVars({ TOKEN_TTL: undefined, TOKEN_MAX_TTL: undefined, DOMAIN_NAME: 'localhost:3000' });
-    expect(loadConfig(vars)).toMatchObject({ isLocal: true, defaultTtl: 3600, maxTtl: 86400, syncServiceSid: 'default' });
+    expect(loadConfig(vars)).toMatchObject({
+      isLocal: true,
+      defaultTtl: 3600,
+      maxTtl: 86400,
+      products: { sync: { serviceSid: 'default' } },
+    });
     expect(isDemoCredentials(vars)).toBe(true);
   });
 
@@ -61,26 +69,44 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain('not-a-sid');
   });
 
+  // #17: callers learn the variable and what it must be; what it holds (its prefix, its length, its
+  // shape) is for the operator: the log line's detail and the doctor.
   test.each([
-    ['ACCOUNT_SID', 'SK' + 'a'.repeat(32), /holds an API Key SID \(SK\.\.\.\) where an Account SID/],
-    ['API_KEY', 'AC' + 'a'.repeat(32), /holds an Account SID \(AC\.\.\.\) where an API Key SID/],
-    ['API_KEY', 'SKshort', /32 hex digits/],
-    ['OUTGOING_SID', 'PN' + 'a'.repeat(32), /must start with AP|starts with PN/],
-    ['PUSH_CREDENTIAL_SID', 'AP' + 'a'.repeat(32), /TwiML App SID/],
-    ['CHAT_SERVICE_SID', 'ZS' + 'a'.repeat(32), /Serverless service SID/],
-    ['SYNC_SERVICE_SID', 'nope', /must start with IS/],
-    ['TWILIO_REGION', 'mars1', /must be one of us1/],
-    ['TOKEN_TTL', '90000', /rejects tokens living over 86400/],
-    ['TOKEN_MAX_TTL', '100000', /rejects tokens living over 86400/],
-    ['TOKEN_TTL', '1h', /whole number of seconds/],
-    ['ALLOWED_ORIGINS', 'https://a.example.com/', /ends with a slash/],
-    ['ALLOWED_ORIGINS', 'a.example.com', /has no scheme/],
-    ['ALLOWED_ORIGINS', 'https://a.example.com/app', /has a path/],
-  ])('%s=%s is a config_error naming the variable', (name, value, message) => {
-    const error = configErrorOf(realVars({ [name]: value }));
-    expect(error.field).toBe(name);
-    expect(error.message).toMatch(message);
-  });
+    [
+      'ACCOUNT_SID',
+      'SK' + 'a'.repeat(32),
+      /must be an Account SID \(AC \+ 32 hex digits\)/,
+      /holds an API Key SID \(SK\.\.\.\) where an Account SID/,
+    ],
+    ['API_KEY', 'AC' + 'a'.repeat(32), /must be an API Key SID/, /holds an Account SID \(AC\.\.\.\) where an API Key SID/],
+    ['API_KEY', 'SKshort', /must be an API Key SID \(SK \+ 32 hex digits\)/, /7 characters given, 34 expected/],
+    ['OUTGOING_SID', 'PN' + 'a'.repeat(32), /must be a TwiML App SID/, /starts with PN/],
+    ['PUSH_CREDENTIAL_SID', 'AP' + 'a'.repeat(32), /must be a Push Credential SID/, /TwiML App SID/],
+    ['CHAT_SERVICE_SID', 'ZS' + 'a'.repeat(32), /must be a Conversations\/Chat or Sync service SID/, /Serverless service SID/],
+    ['SYNC_SERVICE_SID', 'nope', /must be a Conversations\/Chat or Sync service SID/, /must start with IS/],
+    ['TASKROUTER_WORKSPACE_SID', 'WK' + 'a'.repeat(32), /must be a TaskRouter Workspace SID/, /TaskRouter Worker SID/],
+    ['TWILIO_REGION', 'mars1', /must be one of us1/, /must be one of us1/],
+    ['TOKEN_TTL', '90000', /rejects tokens living over 24 h/, /is 90000 s/],
+    ['TOKEN_MAX_TTL', '100000', /rejects tokens living over 24 h/, /is 100000 s/],
+    ['TOKEN_TTL', '1h', /whole number of seconds/, /whole number of seconds/],
+    ['ALLOWED_ORIGINS', 'https://a.example.com/', /comma list of origins/, /ends with a slash/],
+    ['ALLOWED_ORIGINS', 'a.example.com', /comma list of origins/, /has no scheme/],
+    ['ALLOWED_ORIGINS', 'https://a.example.com/app', /comma list of origins/, /has a path/],
+    ['AUTH_VOICE_PARAMS', 'tenant, my plan', /comma list of claim names/, /comma list of claim names/],
+    ['AUTH_WORKER_CLAIM', 'worker sid', /a claim name without spaces/, /a claim name without spaces/],
+  ])(
+    '%s=%s is a config_error naming the variable and what it must be; what it holds goes to the log',
+    (name, value, forCallers, forOperator) => {
+      const error = configErrorOf(realVars({ [name]: value }));
+      expect(error.field).toBe(name);
+      expect(error.message).toMatch(forCallers);
+      expect(error.logDetail ?? error.message).toMatch(forOperator);
+      expect(error.message).not.toMatch(
+        /characters given|holds an? |starts with [A-Z]{2}|is \d+ s|ends with a slash|has no scheme|has a path/,
+      );
+      expect(error.message).not.toContain(value);
+    },
+  );
 
   test('TOKEN_TTL above TOKEN_MAX_TTL is a config_error', () => {
     expect(configErrorOf(realVars({ TOKEN_TTL: '7200', TOKEN_MAX_TTL: '3600' })).field).toBe('TOKEN_TTL');
@@ -88,13 +114,13 @@ describe('loadConfig', () => {
 
   test("the runtime's own ZS service SID in SERVICE_SID never becomes the chat service", () => {
     const config = loadConfig(realVars({ CHAT_SERVICE_SID: undefined, SERVICE_SID: 'ZS' + '0a'.repeat(16) }));
-    expect(config.chatServiceSid).toBeUndefined();
+    expect(config.products.chat.serviceSid).toBeUndefined();
   });
 
   test('SERVICE_SID holding an IS SID is the chat service (the tutorials name), CHAT_SERVICE_SID wins over it', () => {
     const legacy = 'IS' + '77'.repeat(16);
-    expect(loadConfig(realVars({ CHAT_SERVICE_SID: undefined, SERVICE_SID: legacy })).chatServiceSid).toBe(legacy);
-    expect(loadConfig(realVars({ SERVICE_SID: legacy })).chatServiceSid).toBe(REAL_LOOKING.CHAT_SERVICE_SID);
+    expect(loadConfig(realVars({ CHAT_SERVICE_SID: undefined, SERVICE_SID: legacy })).products.chat.serviceSid).toBe(legacy);
+    expect(loadConfig(realVars({ SERVICE_SID: legacy })).products.chat.serviceSid).toBe(REAL_LOOKING.CHAT_SERVICE_SID);
   });
 
   test('ALLOWED_ORIGINS=* allows any origin; unset allows none besides the service itself', () => {

@@ -68,6 +68,7 @@ test('the good configuration passes every check, the self-test included', () => 
     'service_sid',
     'sync_service_sid',
     'push_credential_sid',
+    'taskrouter_workspace_sid',
     'twilio_region',
     'allowed_origins',
     'token_ttl',
@@ -78,10 +79,17 @@ test('the good configuration passes every check, the self-test included', () => 
     'selftest.video',
     'selftest.chat',
     'selftest.sync',
+    'selftest.taskrouter',
   ]);
 });
 
-const SELF_TEST_FAILS = { 'selftest.voice': 'fail', 'selftest.video': 'fail', 'selftest.chat': 'fail', 'selftest.sync': 'fail' } as const;
+const SELF_TEST_FAILS = {
+  'selftest.voice': 'fail',
+  'selftest.video': 'fail',
+  'selftest.chat': 'fail',
+  'selftest.sync': 'fail',
+  'selftest.taskrouter': 'fail',
+} as const;
 
 const SID = (prefix: string, hex: string) => prefix + hex.repeat(32 / hex.length);
 
@@ -367,6 +375,7 @@ describe('self-test', () => {
       'selftest.video fail',
       'selftest.chat fail',
       'selftest.sync fail',
+      'selftest.taskrouter fail',
     ]);
     expect(rows[0]?.detail).toMatch(/20107 signature/);
     expect(rows[0]?.fix).toMatch(/API_SECRET must be the secret/);

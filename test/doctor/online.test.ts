@@ -67,6 +67,7 @@ const WORLD: StandInWorld = {
   credentials: [{ sid: PUSH, accountSid: ACCOUNT, friendlyName: 'iOS VoIP', type: 'apn', sandbox: true }],
   conversationsServices: [{ sid: CHAT, accountSid: ACCOUNT, friendlyName: 'Support chat' }],
   syncServices: [{ sid: SYNC, accountSid: ACCOUNT, friendlyName: 'Presence' }],
+  workspaces: [{ sid: REAL_LOOKING.TASKROUTER_WORKSPACE_SID, accountSid: ACCOUNT, friendlyName: 'Support desk' }],
 };
 
 let standIn: TwilioApiStandIn;
@@ -110,6 +111,7 @@ const ALL_PASS = {
   push_credential: 'pass',
   conversations_service: 'pass',
   sync_service: 'pass',
+  taskrouter_workspace: 'pass',
 };
 const REJECTED = {
   credentials: 'fail',
@@ -119,6 +121,7 @@ const REJECTED = {
   push_credential: 'skip',
   conversations_service: 'skip',
   sync_service: 'skip',
+  taskrouter_workspace: 'skip',
 };
 
 test('a Main key of the right account: every resource exists and is usable', async () => {
@@ -137,6 +140,7 @@ test('a Main key of the right account: every resource exists and is usable', asy
     `${MAIN_KEY.sid} conversations.twilio.com /v1/Credentials/${PUSH} 200`,
     `${MAIN_KEY.sid} conversations.twilio.com /v1/Services/${CHAT} 200`,
     `${MAIN_KEY.sid} sync.twilio.com /v1/Services/${SYNC} 200`,
+    `${MAIN_KEY.sid} taskrouter.twilio.com /v1/Workspaces/${REAL_LOOKING.TASKROUTER_WORKSPACE_SID} 200`,
   ]);
 });
 
@@ -172,6 +176,7 @@ describe('key types', () => {
       push_credential: 'fail',
       conversations_service: 'fail',
       sync_service: 'fail',
+      taskrouter_workspace: 'fail',
     });
     expect(detailOf(rows, 'api_key')).toMatch(/Restricted key/);
     expect(detailOf(rows, 'conversations_service')).toMatch(/HTTP 401, Twilio error 20003.*Restricted key/);
@@ -253,6 +258,7 @@ describe('resources in another account or missing (404, 20404)', () => {
         PUSH_CREDENTIAL_SID: undefined,
         CHAT_SERVICE_SID: undefined,
         SYNC_SERVICE_SID: 'default',
+        TASKROUTER_WORKSPACE_SID: undefined,
       }),
     );
     expect(statusMap(rows)).toEqual({
@@ -263,6 +269,7 @@ describe('resources in another account or missing (404, 20404)', () => {
       push_credential: 'skip',
       conversations_service: 'skip',
       sync_service: 'skip',
+      taskrouter_workspace: 'skip',
     });
     expect(detailOf(rows, 'account')).toBe(`Account "Acme staging" is active (subaccount of ${ACCOUNT}, Full).`);
     expect(detailOf(rows, 'api_key')).toMatch(
@@ -288,6 +295,13 @@ describe('resources in another account or missing (404, 20404)', () => {
     expect(detailOf(rows, 'conversations_service')).toMatch(/^CHAT_SERVICE_SID is not in the account ACCOUNT_SID .*20106/);
   });
 
+  test('a TaskRouter Workspace of another account (or deleted): the TaskRouter SDK cannot connect', async () => {
+    const rows = await online(withKey(MAIN_KEY, { TASKROUTER_WORKSPACE_SID: sid('WS', '0b') }));
+    expect(statusMap(rows)).toEqual({ ...ALL_PASS, taskrouter_workspace: 'fail' });
+    expect(detailOf(rows, 'taskrouter_workspace')).toMatch(/^TASKROUTER_WORKSPACE_SID is not in the account ACCOUNT_SID \(HTTP 404/);
+    expect(detailOf(await online(GOOD), 'taskrouter_workspace')).toBe('TaskRouter Workspace "Support desk" exists.');
+  });
+
   test('default Sync service and no push credential: nothing to fetch', async () => {
     const rows = await online(withKey(MAIN_KEY, { PUSH_CREDENTIAL_SID: undefined, SYNC_SERVICE_SID: 'default' }));
     expect(statusMap(rows)).toEqual({ ...ALL_PASS, push_credential: 'skip', sync_service: 'skip' });
@@ -302,6 +316,7 @@ test('a suspended account fails the account check', async () => {
       PUSH_CREDENTIAL_SID: undefined,
       CHAT_SERVICE_SID: undefined,
       SYNC_SERVICE_SID: 'default',
+      TASKROUTER_WORKSPACE_SID: undefined,
     }),
   );
   expect(statusMap(rows)).toEqual({
@@ -312,6 +327,7 @@ test('a suspended account fails the account check', async () => {
     push_credential: 'skip',
     conversations_service: 'skip',
     sync_service: 'skip',
+    taskrouter_workspace: 'skip',
   });
   expect(detailOf(rows, 'account')).toBe(
     'Account "Unpaid" is suspended: Twilio refuses its API calls (20003) and its tokens until it is active again.',

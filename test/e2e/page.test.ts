@@ -8,8 +8,9 @@ import path from 'node:path';
 import { SignJWT } from 'jose';
 import type { Browser, BrowserContext, BrowserContextOptions, Page, Request } from 'playwright-core';
 import { DEMO_CONFIG } from '../../lib/demo';
+import { GRANT_NAMES } from '../../lib/products';
 import { describeWithChromium, launchChromium, outputPath } from '../support/browser';
-import { demoVars, TEST_SECRET } from '../support/env';
+import { demoVars, TEST_SECRET, WORKER_SID } from '../support/env';
 import { expectedPayload, verifyTwilioToken } from '../support/jwt';
 import { fakeDateOnly } from '../support/clock';
 import { startServer, type TestServer } from '../support/runtime';
@@ -74,11 +75,18 @@ async function openPage(options: BrowserContextOptions = DESKTOP, base = server,
   return page;
 }
 
-async function fillForm(page: Page, form: { identity: string; grants: string[]; ttl?: string; room?: string }): Promise<void> {
+/** The tracked demo .env's Workspace (npm run docs writes it from the schema). */
+const DEMO_WORKSPACE_SID = demoVars().TASKROUTER_WORKSPACE_SID!;
+
+async function fillForm(
+  page: Page,
+  form: { identity: string; grants: string[]; ttl?: string; room?: string; worker?: string },
+): Promise<void> {
   await page.fill('#identity', form.identity);
-  for (const grant of ['voice', 'video', 'chat', 'sync']) await page.setChecked(`#grant-${grant}`, form.grants.includes(grant));
+  for (const grant of GRANT_NAMES) await page.setChecked(`#grant-${grant}`, form.grants.includes(grant));
   if (form.ttl !== undefined) await page.fill('#ttl', form.ttl);
   if (form.room !== undefined) await page.fill('#room', form.room);
+  if (form.worker !== undefined) await page.fill('#worker', form.worker);
 }
 
 /** Submits and returns the /token answer the page received. */
@@ -182,15 +190,40 @@ describeWithChromium('the browser page in Chromium', () => {
     await server?.close();
   });
 
+  test('offers TaskRouter like the other products: a worker field only with its grant, and a task_router grant (#18)', async () => {
+    const page = await openPage();
+    await expect(page.locator('#grant-taskrouter').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#worker').isDisabled()).resolves.toBe(true);
+    await fillForm(page, { identity: 'agent_7', grants: ['taskrouter'], worker: WORKER_SID });
+    await expect(page.locator('#worker').isEnabled()).resolves.toBe(true);
+    const answer = await submitForm(page);
+    expect(answer.status).toBe(200);
+    expect(answer.requestBody).toEqual({ identity: 'agent_7', grants: ['taskrouter'], worker: WORKER_SID });
+    const { payload } = await verifyTwilioToken(await page.locator('#token-text').innerText(), DEMO_CONFIG.API_SECRET);
+    expect(payload.grants).toEqual({
+      identity: 'agent_7',
+      task_router: { workspace_sid: DEMO_WORKSPACE_SID, worker_sid: WORKER_SID, role: 'worker' },
+    });
+    await expect(text(page, '#minted-report .grant[data-grant="task_router"]')).resolves.toMatch(
+      new RegExp(`TaskRouter\\s+Work as TaskRouter worker ${WORKER_SID} in workspace ${DEMO_WORKSPACE_SID}`),
+    );
+
+    // Without a worker the service's 400 lands under the worker field.
+    await page.fill('#worker', '');
+    await submitForm(page);
+    await expect(text(page, '#worker-error')).resolves.toMatch(/worker is required with the taskrouter grant/);
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('worker');
+  });
+
   test('mints a voice+video token and lists what both grants allow, with the decoded token, times and findings', async () => {
     const page = await openPage();
     await expect(page.locator('#result-empty').isVisible()).resolves.toBe(true);
     // Options of one grant are usable only with it: room with Video, incoming calls with Voice.
     await expect(page.locator('#room').isDisabled()).resolves.toBe(true);
     await page.uncheck('#grant-voice');
-    await expect(page.locator('#incoming').isDisabled()).resolves.toBe(true);
+    await expect(page.locator('#incomingAllow').isDisabled()).resolves.toBe(true);
     await fillForm(page, { identity: 'alice', grants: ['voice', 'video'], ttl: '600', room: 'standup' });
-    await expect(page.locator('#incoming').isEnabled()).resolves.toBe(true);
+    await expect(page.locator('#incomingAllow').isEnabled()).resolves.toBe(true);
     const answer = await submitForm(page);
 
     expect(answer.status).toBe(200);

@@ -140,7 +140,17 @@ describe('/token request log lines', () => {
 
   test('500 config_error while loading the configuration: the variables, never their values', async () => {
     const answer = await invoke(token, { ...open, API_KEY: TEST_SECRET }, event({ identity: 'alice', grants: 'video' }), logs);
-    expect(onlyLine(answer)).toEqual({ time: TIME, path: '/token', status: 500, outcome: 'config_error', field: 'API_KEY', ms: MS });
+    // #17: the caller reads what API_KEY must be; what it holds (its shape, never its value) is the operator's.
+    expect(onlyLine(answer)).toEqual({
+      time: TIME,
+      path: '/token',
+      status: 500,
+      outcome: 'config_error',
+      field: 'API_KEY',
+      detail:
+        'The token service is misconfigured: API_KEY must start with SK (an API Key SID looks like SKxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx).',
+      ms: MS,
+    });
   });
 
   test('500 config_error for a grant that is not configured: what was asked, and the variable', async () => {

@@ -13,6 +13,7 @@ test('every product, configured or not with the variable it needs; no caller aut
     APP_PASSCODE: 'VvrhovVnpSgbWL21zghi1isyDGfgYykT',
     OUTGOING_SID: undefined,
     CHAT_SERVICE_SID: undefined,
+    TASKROUTER_WORKSPACE_SID: undefined,
   });
   const answer = await invoke(loadFunction('products'), vars, event(), logs);
   expect(answer.status).toBe(200);
@@ -22,6 +23,7 @@ test('every product, configured or not with the variable it needs; no caller aut
       { grant: 'video', title: 'Video', configured: true },
       { grant: 'chat', title: expect.any(String), configured: false, needs: 'CHAT_SERVICE_SID' },
       { grant: 'sync', title: 'Sync', configured: true },
+      { grant: 'taskrouter', title: 'TaskRouter', configured: false, needs: 'TASKROUTER_WORKSPACE_SID' },
     ],
   });
   for (const value of Object.values(vars)) if (value !== undefined && value.length > 8) expect(answer.raw).not.toContain(value);

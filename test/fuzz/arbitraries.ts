@@ -177,7 +177,7 @@ export const ABSENT = Symbol('absent');
 export const ofCodePoints = (lengths: number[]): fc.Arbitrary<string> =>
   fc.tuple(fc.constantFrom(...lengths), fc.constantFrom('a', '😀', 'é', '_')).map(([length, unit]) => unit.repeat(length));
 
-export const GRANT_WORDS = ['voice', 'video', 'chat', 'sync', 'conversations'] as const;
+export const GRANT_WORDS = ['voice', 'video', 'chat', 'sync', 'conversations', 'taskrouter'] as const;
 
 /** Mostly-valid grant lists in every spelling a caller might use, plus junk. */
 export const grantsValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -270,6 +270,23 @@ export const incomingAllowValue: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: anyValue, weight: 2 },
 );
 
+/** TaskRouter workers: a Worker SID, near misses of one, and junk. */
+export const WORKER_SID = 'WK' + 'b8'.repeat(16);
+export const workerValue: fc.Arbitrary<unknown> = fc.oneof(
+  { arbitrary: fc.constant(WORKER_SID), weight: 4 },
+  {
+    arbitrary: fc.constantFrom(
+      WORKER_SID.slice(0, -1),
+      `${WORKER_SID}0`,
+      'WS' + 'b8'.repeat(16),
+      WORKER_SID.toLowerCase(),
+      ` ${WORKER_SID}`,
+    ),
+    weight: 2,
+  },
+  { arbitrary: anyValue, weight: 2 },
+);
+
 export const ALLOWED_ORIGIN = 'https://app.example.com';
 export const DOMAIN_NAME = 'token-service-1234-dev.twil.io';
 
@@ -337,6 +354,8 @@ export interface TokenEventParts {
   ttl: unknown;
   room: unknown;
   incomingAllow: unknown;
+  worker: unknown;
+  workerForTaskRouter: boolean;
   request: unknown;
   extra: [string, unknown][];
 }
@@ -349,13 +368,18 @@ export const tokenEvent: fc.Arbitrary<Record<string, unknown>> = fc
     ttl: field(ttlValue, 1, 1),
     room: field(roomValue, 3, 1),
     incomingAllow: field(incomingAllowValue, 3, 1),
+    worker: field(workerValue, 6, 1),
+    // A taskrouter request usually names its worker (else most of them would be refused for the lack of one).
+    workerForTaskRouter: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, fc.constant(false)),
     request: field(requestValue, 1, 4),
     extra: fc.array(
       fc.tuple(
         fc.oneof(
           { arbitrary: fc.constantFrom(...POLLUTION_KEYS, 'token', 'passcode'), weight: 6 },
           // Near misses of /token's parameters: a 400 that names the right one (issue 11).
-          { arbitrary: fc.constantFrom('Identity', 'grant', 'incoming_allow'), weight: 1 },
+          { arbitrary: fc.constantFrom('Identity', 'grant', 'incoming_allow', 'Worker'), weight: 1 },
+          // Voice call parameters only the server may set (issue 18): refused whatever the grants.
+          { arbitrary: fc.constantFrom('params', 'outgoingApplicationParams', 'params[tenant]', 'params.tenant'), weight: 1 },
           { arbitrary: fc.string({ maxLength: 10 }), weight: 6 },
         ),
         anyValue,
@@ -363,7 +387,10 @@ export const tokenEvent: fc.Arbitrary<Record<string, unknown>> = fc
       { maxLength: 3 },
     ),
   })
-  .map(({ extra, ...named }) => {
+  .map(({ extra, workerForTaskRouter, ...named }) => {
+    const asksTaskRouter =
+      (typeof named.grants === 'string' || Array.isArray(named.grants)) && /taskrouter/i.test(JSON.stringify(named.grants));
+    if (named.worker === ABSENT && workerForTaskRouter && asksTaskRouter) named.worker = WORKER_SID;
     const entries: [string, unknown][] = Object.entries(named).filter(([, value]) => value !== ABSENT);
     // Extra keys never replace the named parameters: the oracle reads those.
     const names = new Set(Object.keys(named));

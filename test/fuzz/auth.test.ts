@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import {
   ABSENT,
+  workerValue,
   anyString,
   anyValue,
   ALLOWED_ORIGIN,
@@ -40,6 +41,7 @@ const MODEL: ModelConfig = {
   chatServiceSid: REAL_LOOKING.CHAT_SERVICE_SID,
   syncServiceSid: REAL_LOOKING.SYNC_SERVICE_SID,
   pushCredentialSid: REAL_LOOKING.PUSH_CREDENTIAL_SID,
+  workspaceSid: REAL_LOOKING.TASKROUTER_WORKSPACE_SID,
   defaultTtl: 3600,
   maxTtl: 86_400,
   allowedOrigins: [ALLOWED_ORIGIN],
@@ -195,11 +197,14 @@ describe('/token in jwt mode (AUTH_JWT_SECRET) under generated input', () => {
       .record({
         sub: field(fc.oneof({ arbitrary: identityValue, weight: 4 }, { arbitrary: anyValue, weight: 1 }), 1, 12),
         twilio_grants: field(grantPolicy, 2, 1),
+        // Issue 18: the worker a taskrouter grant acts as, from the verified claim only.
+        twilio_worker_sid: field(workerValue, 1, 1),
       })
-      .map(({ sub, twilio_grants }) =>
+      .map(({ sub, twilio_grants, twilio_worker_sid }) =>
         objectFrom([
           ...(sub !== ABSENT ? [['sub', sub] as const] : []),
           ...(twilio_grants !== ABSENT ? [['twilio_grants', twilio_grants] as const] : []),
+          ...(twilio_worker_sid !== ABSENT ? [['twilio_worker_sid', twilio_worker_sid] as const] : []),
         ]),
       ),
     signing: fc.oneof(
@@ -275,7 +280,7 @@ describe('/token in jwt mode (AUTH_JWT_SECRET) under generated input', () => {
     const param = own(event, 'identity');
     if (param !== undefined && param !== '' && param !== sub)
       return { kind: 'error', origin: base.origin, status: 403, accepted: ['identity_mismatch identity'] };
-    const asCaller = expectTokenAnswer(withAuth(event, ABSENT, { identity: sub }), MODEL);
+    const asCaller = expectTokenAnswer(withAuth(event, ABSENT, { identity: sub }), MODEL, claims);
     if (asCaller.kind !== 'token' || policy === undefined) return asCaller;
     const allowed = (policy as string[]).map((g) => g.trim().toLowerCase()).map((g) => (g === 'conversations' ? 'chat' : g));
     const refused = asCaller.grants.filter((g) => !allowed.includes(g));
@@ -301,7 +306,8 @@ describe('/token in jwt mode (AUTH_JWT_SECRET) under generated input', () => {
         const authorization = spec === undefined ? spelling : `${spelling}${credential}`;
         const identity =
           param === 'same' ? (own(spec?.claims, 'sub') ?? ABSENT) : param === 'other' ? (own(base, 'identity') ?? ABSENT) : ABSENT;
-        const event = withAuth(base, authorization, { identity });
+        // In jwt mode the worker comes from the claim: the caller's own worker parameter is kept only alongside another identity.
+        const event = withAuth(base, authorization, { identity, ...(param === 'other' ? {} : { worker: ABSENT }) });
         const expected = expectJwtAnswer(event, credential, spec);
         const answer = await invoke(fn(), vars, event, logs);
         count(tally, answer);

@@ -12,6 +12,8 @@ export interface ModelConfig {
   chatServiceSid?: string;
   syncServiceSid: string;
   pushCredentialSid?: string;
+  /** TASKROUTER_WORKSPACE_SID; taskrouter tokens need it. */
+  workspaceSid?: string;
   region?: string;
   defaultTtl: number;
   maxTtl: number;
@@ -58,7 +60,18 @@ const CONTROL = /[\p{Cc}\u2028\u2029]/u;
 const LONE_SURROGATE = /\p{Cs}/u;
 /** Issue 11: bidirectional controls and invisible characters make look-alike names (ZWJ/ZWNJ stay allowed). */
 const LOOK_ALIKE = /[\p{Bidi_Control}\u200b\u2060-\u2064\ufeff]/u;
-const WORDS: Record<string, string> = { voice: 'voice', video: 'video', chat: 'chat', conversations: 'chat', sync: 'sync' };
+const WORDS: Record<string, string> = {
+  voice: 'voice',
+  video: 'video',
+  chat: 'chat',
+  conversations: 'chat',
+  sync: 'sync',
+  taskrouter: 'taskrouter',
+};
+/** Issue 18: a TaskRouter Worker SID, WK + 32 hex digits. */
+const WORKER_SID = /^WK[0-9a-fA-F]{32}$/;
+/** Issue 18: Voice call parameters a TwiML App trusts: never from a request parameter, whatever the grants. */
+const serverOnly = (name: string): boolean => name === 'params' || name === 'outgoingApplicationParams' || /^params[[.]/.test(name);
 
 /** A header as the runtime hands it over: a string, or the first of a repeated header. Anything else is no header. */
 function headerOf(headers: unknown, name: string): string | undefined {
@@ -90,7 +103,7 @@ function originAllowed(origin: string, config: ModelConfig): boolean {
 }
 
 /** The parameters /token reads, and the passcode every endpoint may read. */
-const TOKEN_PARAMETERS = ['identity', 'grants', 'ttl', 'room', 'incomingAllow', 'passcode'];
+const TOKEN_PARAMETERS = ['identity', 'grants', 'ttl', 'room', 'incomingAllow', 'worker', 'passcode'];
 
 function editDistance(a: string, b: string): number {
   const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
@@ -181,12 +194,39 @@ function incomingAllowOf(raw: unknown, grants: string[] | undefined): { allow: b
   return { allow: true, problems: ['invalid_param incomingAllow'] };
 }
 
+/**
+ * The TaskRouter worker. With AUTH_MODE none or passcode: the worker parameter, required with
+ * taskrouter and refused without it. With a verified sign-in token (`claims`): its
+ * twilio_worker_sid claim, and a worker parameter is refused (403 missing_claim without the claim).
+ */
+function workerOf(
+  raw: unknown,
+  grants: string[] | undefined,
+  claims: Record<string, unknown> | undefined,
+): { worker?: string; problems: string[]; forbidden: string[] } {
+  if (claims !== undefined) {
+    const problems = blank(raw) ? [] : ['invalid_param worker'];
+    if (grants === undefined || !grants.includes('taskrouter')) return { problems, forbidden: [] };
+    const claimed = own(claims, 'twilio_worker_sid');
+    if (typeof claimed !== 'string' || !WORKER_SID.test(claimed)) return { problems, forbidden: ['missing_claim twilio_worker_sid'] };
+    return { worker: claimed, problems, forbidden: [] };
+  }
+  return { ...paramWorker(raw, grants), forbidden: [] };
+}
+
+function paramWorker(raw: unknown, grants: string[] | undefined): { worker?: string; problems: string[] } {
+  if (grants === undefined) return { problems: blank(raw) ? [] : ['invalid_param worker'] };
+  if (!grants.includes('taskrouter')) return { problems: blank(raw) ? [] : ['invalid_param worker'] };
+  return typeof raw === 'string' && WORKER_SID.test(raw) ? { worker: raw, problems: [] } : { problems: ['invalid_param worker'] };
+}
+
 /** What Twilio's SDKs read in `grants`, built by hand from the specification. */
 function payloadGrants(
   identity: string,
   grants: string[],
   room: string | undefined,
   allow: boolean,
+  worker: string | undefined,
   config: ModelConfig,
 ): Record<string, unknown> {
   const payload: Record<string, unknown> = { identity };
@@ -201,6 +241,7 @@ function payloadGrants(
     if (grant === 'video') payload.video = room !== undefined ? { room } : {};
     if (grant === 'chat') payload.chat = { service_sid: config.chatServiceSid };
     if (grant === 'sync') payload.data_sync = { service_sid: config.syncServiceSid };
+    if (grant === 'taskrouter') payload.task_router = { workspace_sid: config.workspaceSid, worker_sid: worker, role: 'worker' };
   }
   return payload;
 }
@@ -218,8 +259,11 @@ export function expectOrigin(
   return { kind: 'go_on', origin };
 }
 
-/** The answer the contract demands for `event` under `config` (with no caller authentication). */
-export function expectTokenAnswer(event: Record<string, unknown>, config: ModelConfig): Expectation {
+/**
+ * The answer the contract demands for `event` under `config`: with no caller authentication, or
+ * for a caller whose sign-in token carried `claims` (the values products take from claims).
+ */
+export function expectTokenAnswer(event: Record<string, unknown>, config: ModelConfig, claims?: Record<string, unknown>): Expectation {
   const cors = expectOrigin(event, config);
   if (cors.kind === 'forbidden_origin') return cors;
   if (cors.kind === 'preflight') return { kind: 'preflight', origin: cors.origin };
@@ -233,16 +277,26 @@ export function expectTokenAnswer(event: Record<string, unknown>, config: ModelC
   const ttl = parseTtl(own(event, 'ttl'), config.maxTtl);
   const room = roomProblems(own(event, 'room'), grants);
   const incoming = incomingAllowOf(own(event, 'incomingAllow'), grants);
+  const worker = workerOf(own(event, 'worker'), grants, claims);
   const problems = [
+    ...Object.keys(event)
+      .filter(serverOnly)
+      .map((name) => `invalid_param ${name}`),
     ...identityProblems(rawIdentity, grants),
     ...(parsed.problem !== undefined ? [parsed.problem] : []),
     ...(ttl.problem !== undefined ? [ttl.problem] : []),
     ...room.problems,
     ...incoming.problems,
+    ...worker.problems,
   ];
   if (grants === undefined && !blank(own(event, 'incomingAllow'))) problems.push('invalid_param incomingAllow');
-  if (problems.length > 0)
-    return { kind: 'error', origin, status: 400, accepted: [...new Set([...problems, ...(ttl.open ? ['invalid_ttl ttl'] : [])])] };
+  if (problems.length > 0 || worker.forbidden.length > 0)
+    return {
+      kind: 'error',
+      origin,
+      status: [...(problems.length > 0 ? [400] : []), ...(worker.forbidden.length > 0 ? [403] : [])],
+      accepted: [...new Set([...problems, ...worker.forbidden, ...(ttl.open ? ['invalid_ttl ttl'] : [])])],
+    };
   if (ttl.open) return { kind: 'open', origin };
 
   const granted = grants!;
@@ -251,7 +305,9 @@ export function expectTokenAnswer(event: Record<string, unknown>, config: ModelC
       ? ['config_error OUTGOING_SID']
       : grant === 'chat' && config.chatServiceSid === undefined
         ? ['config_error CHAT_SERVICE_SID']
-        : [],
+        : grant === 'taskrouter' && config.workspaceSid === undefined
+          ? ['config_error TASKROUTER_WORKSPACE_SID']
+          : [],
   );
   if (missing.length > 0) return { kind: 'error', origin, status: 500, accepted: missing };
 
@@ -263,7 +319,7 @@ export function expectTokenAnswer(event: Record<string, unknown>, config: ModelC
     grants: granted,
     ttl: ttl.ttl ?? config.defaultTtl,
     header: { alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1', ...(config.region !== undefined ? { twr: config.region } : {}) },
-    payloadGrants: payloadGrants(identity, granted, room.room, incoming.allow, config),
+    payloadGrants: payloadGrants(identity, granted, room.room, incoming.allow, worker.worker, config),
     ...(config.region !== undefined ? { region: config.region } : {}),
   };
 }

@@ -71,20 +71,26 @@ describe('headers that are not strings (a JSON body or a qs query can override e
 });
 
 describe('config_error messages are public answers: they never quote a value', () => {
-  test('a secret pasted into ALLOWED_ORIGINS is described by position, not echoed', () => {
+  test('a secret pasted into ALLOWED_ORIGINS is described by position to the operator, not echoed', () => {
     const error = errorOf(() =>
       loadConfig(realVars({ ALLOWED_ORIGINS: `https://ok.example.com,${TEST_SECRET},https://${TEST_SECRET}.example.com/` })),
     );
     expect({ code: error.code, field: error.field }).toEqual({ code: 'config_error', field: 'ALLOWED_ORIGINS' });
-    expect(error.message).toContain('entry 2 has no scheme');
-    expect(error.message).toContain('entry 3 ends with a slash');
-    expect(error.message).not.toContain(TEST_SECRET);
+    // #17: the caller reads the rule; the entries' shapes are the operator's (the log line's detail).
+    expect(error.message).toBe(
+      'The token service is misconfigured: ALLOWED_ORIGINS must be a comma list of origins like https://app.example.com.',
+    );
+    expect(error.logDetail).toContain('entry 2 has no scheme');
+    expect(error.logDetail).toContain('entry 3 ends with a slash');
+    expect(error.logDetail).not.toContain(TEST_SECRET);
   });
 });
 
+const LIMITS = { maxTtl: 86400, products: loadConfig(realVars()).products };
+
 describe('identities and rooms must be valid Unicode text', () => {
   test.each(['\ud800', 'alice\udfff', '\ude00x'])('identity %j (a lone surrogate) is invalid_identity', (identity) => {
-    const error = errorOf(() => parseTokenRequest({ identity, grants: 'chat' }, 86400));
+    const error = errorOf(() => parseTokenRequest({ identity, grants: 'chat' }, LIMITS));
     expect({ status: error.status, code: error.code, field: error.field }).toEqual({
       status: 400,
       code: 'invalid_identity',
@@ -94,13 +100,13 @@ describe('identities and rooms must be valid Unicode text', () => {
   });
 
   test('a room with a lone surrogate is invalid_room; whole emoji are fine', () => {
-    expect(errorOf(() => parseTokenRequest({ identity: 'a', grants: 'video', room: 'party\ud83c' }, 86400))).toMatchObject({
+    expect(errorOf(() => parseTokenRequest({ identity: 'a', grants: 'video', room: 'party\ud83c' }, LIMITS))).toMatchObject({
       code: 'invalid_room',
       field: 'room',
     });
-    expect(parseTokenRequest({ identity: '👩‍👩‍👧', grants: 'video', room: '🎉 party' }, 86400)).toMatchObject({
+    expect(parseTokenRequest({ identity: '👩‍👩‍👧', grants: 'video', room: '🎉 party' }, LIMITS)).toMatchObject({
       identity: '👩‍👩‍👧',
-      room: '🎉 party',
+      options: { video: { room: '🎉 party' } },
     });
   });
 });
@@ -109,7 +115,7 @@ describe('the hot-path optimisations keep their behaviour', () => {
   test('expiresAt follows each token exp when ttl alternates (one-entry ISO cache)', async () => {
     const config = loadConfig(realVars());
     for (const ttl of [60, 120, 60, 3600, 60]) {
-      const minted = mintToken({ identity: 'alice', grants: ['video'], ttl, incomingAllow: true }, config);
+      const minted = mintToken({ identity: 'alice', grants: ['video'], ttl, options: {} }, config);
       const { payload } = await verifyTwilioToken(minted.token, TEST_SECRET);
       expect(minted.expiresAt).toBe(new Date(payload.exp! * 1000).toISOString());
     }

@@ -28,6 +28,7 @@ const FULL_MODEL: ModelConfig = {
   chatServiceSid: REAL_LOOKING.CHAT_SERVICE_SID,
   syncServiceSid: REAL_LOOKING.SYNC_SERVICE_SID,
   pushCredentialSid: REAL_LOOKING.PUSH_CREDENTIAL_SID,
+  workspaceSid: REAL_LOOKING.TASKROUTER_WORKSPACE_SID,
   defaultTtl: 3600,
   maxTtl: 86_400,
   allowedOrigins: [ALLOWED_ORIGIN, 'http://localhost:5173'],
@@ -93,6 +94,7 @@ describe('/token under generated input', () => {
       CHAT_SERVICE_SID: TEST_SECRET,
       SYNC_SERVICE_SID: TEST_SECRET,
       PUSH_CREDENTIAL_SID: TEST_SECRET,
+      TASKROUTER_WORKSPACE_SID: TEST_SECRET,
       TWILIO_REGION: TEST_SECRET,
       TOKEN_TTL: TEST_SECRET,
       TOKEN_MAX_TTL: TEST_SECRET,
@@ -113,7 +115,7 @@ describe('/token under generated input', () => {
                 origin: expected.origin,
                 status: 500,
                 accepted: [
-                  'config_error ACCOUNT_SID,OUTGOING_SID,CHAT_SERVICE_SID,PUSH_CREDENTIAL_SID,SYNC_SERVICE_SID,TWILIO_REGION,TOKEN_MAX_TTL,TOKEN_TTL,ALLOWED_ORIGINS',
+                  'config_error ACCOUNT_SID,OUTGOING_SID,PUSH_CREDENTIAL_SID,CHAT_SERVICE_SID,SYNC_SERVICE_SID,TASKROUTER_WORKSPACE_SID,TWILIO_REGION,TOKEN_MAX_TTL,TOKEN_TTL,ALLOWED_ORIGINS',
                 ],
               };
         await checkTokenAnswer(answer, configured, { secrets: [TEST_SECRET] });

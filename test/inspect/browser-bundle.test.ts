@@ -45,9 +45,15 @@ describe('lib/inspect in a browser', () => {
       'lib/config/origins.ts',
       'lib/config/schema.ts',
       'lib/config/service.ts',
+      'lib/config/read.ts',
+      'lib/doctor/vars.ts',
     ];
+    // lib/products: each product's grant check lives in its module, with its other rules.
     const own = (file: string): boolean =>
-      file.startsWith('node_modules/jose/') || file.startsWith('lib/inspect/') || file.startsWith('lib/twilio/');
+      file.startsWith('node_modules/jose/') ||
+      file.startsWith('lib/inspect/') ||
+      file.startsWith('lib/twilio/') ||
+      file.startsWith('lib/products/');
     expect(inputs.filter((file) => !own(file) && !reused.includes(file))).toEqual([]);
     expect(inputs).toContain('lib/inspect/signature.ts');
   });

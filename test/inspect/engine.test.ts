@@ -447,6 +447,7 @@ describe('the report', () => {
         outgoingApplicationSid: REAL_LOOKING.OUTGOING_SID,
         chatServiceSid: REAL_LOOKING.CHAT_SERVICE_SID,
         syncServiceSid: REAL_LOOKING.SYNC_SERVICE_SID,
+        taskrouterWorkspaceSid: REAL_LOOKING.TASKROUTER_WORKSPACE_SID,
         pushCredentialSid: REAL_LOOKING.PUSH_CREDENTIAL_SID,
         region: 'us1',
         secretKnown: true,

@@ -1,15 +1,13 @@
 /** Every token /token mints, for every grant combination and configuration, inspects clean. */
 import { loadConfig } from '../../lib/config/service';
 import { expectationsFromConfig, inspectToken } from '../../lib/inspect';
-import { GRANT_NAMES, type GrantName } from '../../lib/twilio';
+import { GRANT_NAMES, PRODUCTS, type GrantName } from '../../lib/products';
 import { handleToken } from '../../lib/endpoints/token';
-import { demoVars, realVars } from '../support/env';
+import { demoVars, realVars, WORKER_SID } from '../support/env';
 import { findingKeys } from './support';
 
 const combinations: GrantName[][] = [];
 for (let mask = 1; mask < 1 << GRANT_NAMES.length; mask++) combinations.push(GRANT_NAMES.filter((_, i) => mask & (1 << i)));
-
-const GRANT_KEYS: Record<GrantName, string> = { voice: 'voice', video: 'video', chat: 'chat', sync: 'data_sync' };
 
 // A deployed service must choose an AUTH_MODE; anonymous callers are enough here.
 const deployed = (extra: Record<string, string | undefined> = {}) => realVars({ AUTH_MODE: 'none', ...extra });
@@ -31,6 +29,7 @@ describe('tokens minted by /token inspect clean (demo tokens: the one error that
   test.each(cases)('%s', async (_, vars, grants, notes) => {
     const params: Record<string, unknown> = { identity: 'alice_01', grants: grants.join(',') };
     if (grants.includes('video')) params.room = 'daily-standup';
+    if (grants.includes('taskrouter')) params.worker = WORKER_SID;
     const result = await handleToken(vars, params, { log: () => {} });
     expect(result).toMatchObject({ status: 200 });
     const { token } = result.body as { token: string };
@@ -39,7 +38,7 @@ describe('tokens minted by /token inspect clean (demo tokens: the one error that
     expect(report.valid).toBe(notes.length === 0);
     expect(report.signature).toBe('valid');
     expect(report.identity).toBe('alice_01');
-    expect(report.grants.map((g) => g.key)).toEqual(grants.map((g) => GRANT_KEYS[g]));
+    expect(report.grants.map((g) => g.key)).toEqual(grants.map((g) => PRODUCTS[g].payloadKey));
     expect(report.times.status).toBe('active');
   });
 

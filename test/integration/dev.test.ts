@@ -61,7 +61,9 @@ afterAll(async () => {
 test('an edited function answers with the new code on the next request, without a restart', async () => {
   expect(await titleOfVoice()).toBe('Voice');
   const source = fs.readFileSync(productsSource(), 'utf8');
-  fs.writeFileSync(productsSource(), source.replace('title: PRODUCTS[grant].title,', 'title: `${PRODUCTS[grant].title} (edited)`,'));
+  const edited = source.replace('return { grant, title, configured,', 'return { grant, title: `${title} (edited)`, configured,');
+  expect(edited).not.toBe(source);
+  fs.writeFileSync(productsSource(), edited);
   await until('the edit', async () => ((await titleOfVoice()) === 'Voice (edited)' ? true : undefined));
 });
 

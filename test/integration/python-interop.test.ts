@@ -24,7 +24,7 @@ print(json.dumps({"headers": decoded.headers, "payload": decoded.payload}))
 (hasTwilioPython ? describe : describe.skip)("Twilio's Python helper library", () => {
   test('verifies a voice+chat+sync token we minted and reads the same payload', () => {
     const minted = mintToken(
-      { identity: 'py_user', grants: ['voice', 'chat', 'sync'], incomingAllow: true },
+      { identity: 'py_user', grants: ['voice', 'chat', 'sync'], options: { voice: { incomingAllow: true } } },
       loadConfig(realVars({ TWILIO_REGION: 'ie1' })),
     );
     const out = JSON.parse(execFileSync(PYTHON, ['-c', VERIFY, minted.token, TEST_SECRET], { encoding: 'utf8' }));
@@ -44,7 +44,7 @@ print(json.dumps({"headers": decoded.headers, "payload": decoded.payload}))
   });
 
   test('rejects the same token with another secret (the check is real)', () => {
-    const minted = mintToken({ identity: 'py_user', grants: ['video'], incomingAllow: true }, loadConfig(realVars()));
+    const minted = mintToken({ identity: 'py_user', grants: ['video'], options: {} }, loadConfig(realVars()));
     const run = spawnSync(PYTHON, ['-c', VERIFY, minted.token, 'x'.repeat(32)], { encoding: 'utf8' });
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(/signature|verif/i);

@@ -1,5 +1,5 @@
 /** Configurations for tests: the tracked demo .env and a realistic-looking one. */
-import { DEMO_CONFIG } from '../../lib/demo';
+import { VARIABLES } from '../../lib/config/schema';
 
 /**
  * Shared secrets as an operator should pick them (random, from openssl rand): they clear the
@@ -21,10 +21,17 @@ export const REAL_LOOKING = {
   CHAT_SERVICE_SID: 'IS' + 'd4'.repeat(16),
   SYNC_SERVICE_SID: 'IS' + 'e5'.repeat(16),
   PUSH_CREDENTIAL_SID: 'CR' + 'f6'.repeat(16),
+  TASKROUTER_WORKSPACE_SID: 'WS' + 'a7'.repeat(16),
 } as const;
 
+/** A TaskRouter Worker SID: workers are not configured, they come with the request or the sign-in token. */
+export const WORKER_SID = 'WK' + 'b8'.repeat(16);
+
+/** The tracked demo .env's values (npm run docs writes it from the schema's `demo` values). */
+const DEMO_VALUES = Object.fromEntries(VARIABLES.flatMap((spec) => (spec.demo !== undefined ? [[spec.name, spec.demo]] : [])));
+
 export function demoVars(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return { ...DEMO_CONFIG, SYNC_SERVICE_SID: 'default', TOKEN_TTL: '3600', TOKEN_MAX_TTL: '86400', ...extra };
+  return { ...DEMO_VALUES, ...extra };
 }
 
 export function realVars(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {

@@ -13,7 +13,7 @@
  * - only Main keys (and the Auth Token) may read /Accounts and /Keys (Standard keys get 401/20003);
  * - Restricted keys may read only what their policy allows (here: `/twilio/voice/...` prefixes);
  * - test credentials get 403/20008 on everything the doctor reads;
- * - v1 APIs (iam, conversations, sync) act on the authenticated key's own account.
+ * - v1 APIs (iam, conversations, sync, taskrouter) act on the authenticated key's own account.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -73,6 +73,8 @@ export interface StandInWorld {
   credentials?: StandInCredential[];
   conversationsServices?: StandInService[];
   syncServices?: StandInService[];
+  /** TaskRouter Workspaces (WS...). */
+  workspaces?: StandInService[];
 }
 
 export interface StandInRequest {
@@ -265,6 +267,37 @@ function route(world: StandInWorld, product: string, path: string, principal: Pr
         date_created: RFC2822,
         date_updated: RFC2822,
         policy: key.type === 'restricted' ? { allow: key.allow ?? [] } : null,
+      },
+    };
+  }
+
+  if (product === 'taskrouter') {
+    if (!restrictedAllows(principal, '/twilio/taskrouter/')) return { status: 401, body: unauthorized };
+    const workspace = /^\/v1\/Workspaces\/(WS[0-9a-f]{32})$/.exec(path);
+    const found =
+      workspace === null
+        ? undefined
+        : (world.workspaces ?? []).find((w) => w.sid === workspace[1] && w.accountSid === principal.accountSid);
+    if (found === undefined) return missing;
+    const url = `https://taskrouter.twilio.com/v1/Workspaces/${found.sid}`;
+    return {
+      status: 200,
+      body: {
+        sid: found.sid,
+        account_sid: found.accountSid,
+        friendly_name: found.friendlyName,
+        event_callback_url: null,
+        events_filter: null,
+        default_activity_name: 'Offline',
+        default_activity_sid: 'WA' + '0'.repeat(32),
+        timeout_activity_name: 'Offline',
+        timeout_activity_sid: 'WA' + '0'.repeat(32),
+        multi_task_enabled: true,
+        prioritize_queue_order: 'FIFO',
+        date_created: ISO,
+        date_updated: ISO,
+        url,
+        links: { workers: `${url}/Workers`, task_queues: `${url}/TaskQueues`, tasks: `${url}/Tasks`, activities: `${url}/Activities` },
       },
     };
   }

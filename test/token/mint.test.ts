@@ -1,12 +1,17 @@
 import AccessToken from 'twilio/lib/jwt/AccessToken';
 import { loadConfig } from '../../lib/config/service';
 import { ServiceError } from '../../lib/errors';
+import type { ServiceConfig } from '../../lib/config/service';
+import { GRANT_NAMES, type GrantName } from '../../lib/products';
 import { mintToken } from '../../lib/token/mint';
-import { GRANT_NAMES, type GrantName } from '../../lib/twilio';
-import { realVars, REAL_LOOKING, TEST_SECRET } from '../support/env';
+import { parseTokenRequest } from '../../lib/token/request';
+import { realVars, REAL_LOOKING, TEST_SECRET, WORKER_SID } from '../support/env';
 import { expectRealLookingToken, verifyTwilioToken } from '../support/jwt';
 
 const config = loadConfig(realVars());
+
+/** A token for the request /token would read from this event. */
+const mint = (event: Record<string, unknown>, with_: ServiceConfig = config) => mintToken(parseTokenRequest(event, with_), with_);
 
 /** Twilio's payload shape for each product, as the SDKs read it. */
 const EXPECTED_GRANT: Record<GrantName, [string, unknown]> = {
@@ -21,6 +26,7 @@ const EXPECTED_GRANT: Record<GrantName, [string, unknown]> = {
   video: ['video', {}],
   chat: ['chat', { service_sid: REAL_LOOKING.CHAT_SERVICE_SID }],
   sync: ['data_sync', { service_sid: REAL_LOOKING.SYNC_SERVICE_SID }],
+  taskrouter: ['task_router', { workspace_sid: REAL_LOOKING.TASKROUTER_WORKSPACE_SID, worker_sid: WORKER_SID, role: 'worker' }],
 };
 
 const allCombinations: GrantName[][] = [];
@@ -32,7 +38,7 @@ describe('mintToken', () => {
   test.each(allCombinations.map((g) => [g.join('+'), g] as const))(
     '%s: verifies with the secret and carries exactly those grants',
     async (_, grants) => {
-      const minted = mintToken({ identity: 'alice', grants: [...grants], incomingAllow: true }, config);
+      const minted = mint({ identity: 'alice', grants: [...grants], ...(grants.includes('taskrouter') ? { worker: WORKER_SID } : {}) });
       const { header, payload } = await expectRealLookingToken(minted.token, {
         identity: 'alice',
         ...Object.fromEntries(grants.map((g) => EXPECTED_GRANT[g])),
@@ -50,7 +56,7 @@ describe('mintToken', () => {
 
   test('room, ttl, incoming calls off and the region header', async () => {
     const regional = loadConfig(realVars({ TWILIO_REGION: 'au1', PUSH_CREDENTIAL_SID: undefined }));
-    const minted = mintToken({ identity: 'bob', grants: ['voice', 'video'], ttl: 60, room: 'standup', incomingAllow: false }, regional);
+    const minted = mint({ identity: 'bob', grants: ['voice', 'video'], ttl: 60, room: 'standup', incomingAllow: false }, regional);
     const { header, payload } = await verifyTwilioToken(minted.token, TEST_SECRET);
     expect(header).toEqual({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1', twr: 'au1' });
     expect(payload.exp! - payload.iat!).toBe(60);
@@ -66,7 +72,7 @@ describe('mintToken', () => {
   test('the cached KeyObject signs byte-identical tokens to the plain string secret', () => {
     jest.useFakeTimers({ now: new Date('2026-11-23T10:00:00Z'), doNotFake: ['nextTick', 'setImmediate'] });
     try {
-      const ours = mintToken({ identity: 'carol', grants: ['chat', 'video'], incomingAllow: true }, config).token;
+      const ours = mint({ identity: 'carol', grants: ['chat', 'video'] }).token;
       const plain = new AccessToken(REAL_LOOKING.ACCOUNT_SID, REAL_LOOKING.API_KEY, TEST_SECRET, { identity: 'carol', ttl: 3600 });
       plain.addGrant(new AccessToken.ChatGrant({ serviceSid: REAL_LOOKING.CHAT_SERVICE_SID }));
       plain.addGrant(new AccessToken.VideoGrant());
@@ -78,8 +84,8 @@ describe('mintToken', () => {
 
   test('a rotated secret is used at once (the key cache follows the secret)', async () => {
     const rotated = loadConfig(realVars({ API_SECRET: 'another-secret-of-thirty-two-chr' }));
-    mintToken({ identity: 'a', grants: ['sync'], incomingAllow: true }, config);
-    const token = mintToken({ identity: 'a', grants: ['sync'], incomingAllow: true }, rotated).token;
+    mint({ identity: 'a', grants: ['sync'] });
+    const token = mint({ identity: 'a', grants: ['sync'] }, rotated).token;
     await expect(verifyTwilioToken(token, 'another-secret-of-thirty-two-chr')).resolves.toBeDefined();
     await expect(verifyTwilioToken(token, TEST_SECRET)).rejects.toThrow();
   });
@@ -87,11 +93,12 @@ describe('mintToken', () => {
   test.each([
     ['voice', 'OUTGOING_SID', { OUTGOING_SID: undefined }],
     ['chat', 'CHAT_SERVICE_SID', { CHAT_SERVICE_SID: undefined }],
+    ['taskrouter', 'TASKROUTER_WORKSPACE_SID', { TASKROUTER_WORKSPACE_SID: undefined }],
   ] as const)('a %s grant without %s is a config_error naming it', (grant, variable, override) => {
     const partial = loadConfig(realVars(override));
     let error: unknown;
     try {
-      mintToken({ identity: 'a', grants: [grant], incomingAllow: true }, partial);
+      mint({ identity: 'a', grants: [grant], worker: grant === 'taskrouter' ? WORKER_SID : undefined }, partial);
     } catch (e) {
       error = e;
     }
@@ -100,10 +107,7 @@ describe('mintToken', () => {
   });
 
   test("sync without SYNC_SERVICE_SID uses the account's default service", async () => {
-    const minted = mintToken(
-      { identity: 'a', grants: ['sync'], incomingAllow: true },
-      loadConfig(realVars({ SYNC_SERVICE_SID: undefined })),
-    );
+    const minted = mint({ identity: 'a', grants: ['sync'] }, loadConfig(realVars({ SYNC_SERVICE_SID: undefined })));
     expect((await verifyTwilioToken(minted.token, TEST_SECRET)).payload.grants).toEqual({
       identity: 'a',
       data_sync: { service_sid: 'default' },

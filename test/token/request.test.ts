@@ -1,9 +1,21 @@
+import { loadConfig } from '../../lib/config/service';
 import { ServiceError } from '../../lib/errors';
-import { parseTokenRequest } from '../../lib/token/request';
+import type { Caller } from '../../lib/products';
+import { parseTokenRequest as parse } from '../../lib/token/request';
+import { realVars } from '../support/env';
 
-function errorOf(event: Record<string, unknown>, maxTtl = 86400): { status: number; code: string; field?: string; message: string } {
+const { products } = loadConfig(realVars());
+
+/** The request /token reads from an event, with TOKEN_MAX_TTL `maxTtl`. */
+const parseTokenRequest = (event: Record<string, unknown>, maxTtl = 86400, caller?: Caller) => parse(event, { maxTtl, products }, caller);
+
+function errorOf(
+  event: Record<string, unknown>,
+  maxTtl = 86400,
+  caller?: Caller,
+): { status: number; code: string; field?: string; message: string } {
   try {
-    parseTokenRequest(event, maxTtl);
+    parseTokenRequest(event, maxTtl, caller);
   } catch (error) {
     if (error instanceof ServiceError) return { status: error.status, code: error.code, field: error.field, message: error.message };
     throw error;
@@ -19,8 +31,7 @@ describe('parseTokenRequest', () => {
       identity: 'alice_1',
       grants: ['voice', 'video'],
       ttl: 600,
-      room: 'standup',
-      incomingAllow: false,
+      options: { voice: { incomingAllow: false }, video: { room: 'standup' } },
     });
   });
 
@@ -36,9 +47,7 @@ describe('parseTokenRequest', () => {
     expect(parseTokenRequest({ identity: 'bob', grants: 'voice' }, 86400)).toEqual({
       identity: 'bob',
       grants: ['voice'],
-      ttl: undefined,
-      room: undefined,
-      incomingAllow: true,
+      options: { voice: { incomingAllow: true } },
     });
   });
 
@@ -48,7 +57,7 @@ describe('parseTokenRequest', () => {
     ['true', true],
     ['false', false],
   ])('incomingAllow %p reads as %p', (raw, expected) => {
-    expect(parseTokenRequest({ identity: 'bob', grants: 'voice', incomingAllow: raw }, 86400).incomingAllow).toBe(expected);
+    expect(parseTokenRequest({ identity: 'bob', grants: 'voice', incomingAllow: raw }, 86400).options.voice?.incomingAllow).toBe(expected);
   });
 
   test('zero-width (non-)joiners, which some scripts need, stay allowed outside Voice', () => {

@@ -6,7 +6,7 @@
 import { DEMO_CONFIG, isDemoCredentials } from '../../demo';
 import { describeSidProblem, isSid, sidPrefixOf, SID_PREFIXES } from '../../twilio';
 import type { CheckResult, DoctorVars } from '../types';
-import { isPlaceholderSid, readVar, row, sidShape } from '../vars';
+import { isPlaceholderSid, readOtherVar, readVar, row, sidShape } from '../vars';
 
 /** Where people keep an Auth Token next to the API key (AUTH_TOKEN lets twilio-run deploy). */
 const AUTH_TOKEN_VARIABLES = ['AUTH_TOKEN', 'TWILIO_AUTH_TOKEN', 'TEST_AUTH_TOKEN', 'TWILIO_TEST_AUTH_TOKEN'] as const;
@@ -20,7 +20,7 @@ const SECRET_FIX = `API_SECRET=<the ${API_SECRET_LENGTH}-character secret shown 
 export function checkAccountSid(vars: DoctorVars): CheckResult {
   const id = 'account_sid';
   const title = 'ACCOUNT_SID';
-  const fix = `${sidShape('ACCOUNT_SID', 'AC')} (Account Info on the Twilio Console dashboard)`;
+  const fix = `${sidShape('ACCOUNT_SID')} (Account Info on the Twilio Console dashboard)`;
   const value = readVar(vars, 'ACCOUNT_SID');
   if (value === undefined)
     return row(id, title, 'fail', 'ACCOUNT_SID is not set: tokens need the Account SID as their subject (sub).', fix);
@@ -35,14 +35,14 @@ export function checkAccountSid(vars: DoctorVars): CheckResult {
   }
   if (!isSid(value, 'AC'))
     return row(id, title, 'fail', `ACCOUNT_SID ${describeSidProblem(value, 'AC')}; tokens with that subject fail with 20103.`, fix);
-  const testVariable = TEST_ACCOUNT_VARIABLES.find((name) => readVar(vars, name) === value);
+  const testVariable = TEST_ACCOUNT_VARIABLES.find((name) => readOtherVar(vars, name) === value);
   if (testVariable !== undefined) {
     return row(
       id,
       title,
       'warn',
       `ACCOUNT_SID equals ${testVariable}: that is the test Account SID, and test credentials cannot own API keys or sign Access Tokens (their REST calls answer 20008; their tokens fail with 20103).`,
-      `${sidShape('ACCOUNT_SID', 'AC')} of the live account (Console dashboard), with an API key created in it`,
+      `${sidShape('ACCOUNT_SID')} of the live account (Console dashboard), with an API key created in it`,
     );
   }
   return row(id, title, 'pass', `Account SID ${value}.`);
@@ -51,7 +51,7 @@ export function checkAccountSid(vars: DoctorVars): CheckResult {
 export function checkApiKey(vars: DoctorVars): CheckResult {
   const id = 'api_key';
   const title = 'API_KEY';
-  const fix = `${sidShape('API_KEY', 'SK')} (a Standard key created in the account ACCOUNT_SID: Console > Account > API keys & tokens)`;
+  const fix = `${sidShape('API_KEY')} (a Standard key created in the account ACCOUNT_SID: Console > Account > API keys & tokens)`;
   const value = readVar(vars, 'API_KEY');
   if (value === undefined) return row(id, title, 'fail', 'API_KEY is not set: tokens need the API key SID as their issuer (iss).', fix);
   if (isPlaceholderSid(value))
@@ -78,7 +78,7 @@ export function checkApiSecret(vars: DoctorVars): CheckResult {
       SECRET_FIX,
     );
   }
-  const tokenVariable = AUTH_TOKEN_VARIABLES.find((name) => readVar(vars, name) === value);
+  const tokenVariable = AUTH_TOKEN_VARIABLES.find((name) => readOtherVar(vars, name) === value);
   if (tokenVariable !== undefined) {
     return row(
       id,

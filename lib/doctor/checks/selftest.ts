@@ -3,12 +3,12 @@
  * self-test: mint one token per configured grant with lib/token, exactly as /token would, and
  * run it through the inspector engine with this configuration's expectations.
  */
-import { loadConfig, type ServiceConfig } from '../../config/service';
+import { isProductConfigured, loadConfig, type ServiceConfig } from '../../config/service';
 import { ServiceError } from '../../errors';
 import { expectationsFromConfig, inspectToken, type Finding } from '../../inspect';
-import { isProductConfigured } from '../../token/grants';
+import { GRANT_NAMES, productOf, type GrantName } from '../../products';
 import { mintToken } from '../../token/mint';
-import { GRANT_NAMES, PRODUCTS, type GrantName } from '../../twilio';
+import { parseTokenRequest } from '../../token/request';
 import type { CheckResult, DoctorVars } from '../types';
 import { row } from '../vars';
 
@@ -40,15 +40,13 @@ export interface SelfTestDeps {
   mint?: typeof mintToken;
 }
 
-/** `Chat` for `Conversations (Chat)`: the short name, for a row title. */
-const shortTitle = (grant: GrantName): string => PRODUCTS[grant].title.replace(/^.*\((.*)\)$/, '$1');
-
 async function selfTestGrant(grant: GrantName, config: ServiceConfig, mint: typeof mintToken): Promise<CheckResult> {
   const id = `selftest.${grant}`;
-  const title = `Self-test: ${shortTitle(grant)} token`;
+  const title = `Self-test: ${productOf(grant).shortTitle} token`;
   let token: string;
   try {
-    ({ token } = mint({ identity: SELF_TEST_IDENTITY, grants: [grant], incomingAllow: true }, config));
+    const event = { identity: SELF_TEST_IDENTITY, grants: grant, ...productOf(grant).selfTestParams };
+    ({ token } = mint(parseTokenRequest(event, config), config));
   } catch (error) {
     if (!(error instanceof ServiceError)) throw error;
     return row(id, title, 'fail', `Minting failed: ${error.message}`, `fix ${error.field ?? 'the configuration'}`);
@@ -103,9 +101,9 @@ export async function runSelfTest(outcome: ConfigOutcome, deps: SelfTestDeps = {
       rows.push(
         row(
           `selftest.${grant}`,
-          `Self-test: ${shortTitle(grant)} token`,
+          `Self-test: ${productOf(grant).shortTitle} token`,
           'skip',
-          `${PRODUCTS[grant].title} is not configured (${PRODUCTS[grant].variable?.name}).`,
+          `${productOf(grant).title} is not configured (${productOf(grant).requires?.variable ?? 'see its row'}).`,
         ),
       );
   }

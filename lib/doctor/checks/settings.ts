@@ -99,32 +99,39 @@ function describeEntry(entry: string, position: number): string {
 }
 
 /** A lifetime variable the way lib/config reads it; its problem, judged as deployed, ends in config_error. */
-function readLifetime(vars: DoctorVars, name: string, fallback: number): { value: number; set: boolean; problem?: string } {
+function readLifetime(
+  vars: DoctorVars,
+  name: 'TOKEN_TTL' | 'TOKEN_MAX_TTL',
+  fallback: number,
+): { value: number; set: boolean; problem?: string } {
   const problems: ConfigProblem[] = [];
   const value = readSeconds(vars, name, { min: 1, max: MAX_TOKEN_LIFETIME_SECONDS }, fallback, problems);
   const [problem] = problems;
   return { value, set: readVar(vars, name) !== undefined, problem: problem && `${problem.message}, so the service answers config_error.` };
 }
 
-export function checkTtls(vars: DoctorVars): CheckResult[] {
+export function checkMaxTtl(vars: DoctorVars): CheckResult {
   const max = readLifetime(vars, 'TOKEN_MAX_TTL', MAX_TOKEN_LIFETIME_SECONDS);
-  const maxRow =
-    max.problem !== undefined
-      ? row(
-          'token_max_ttl',
-          'TOKEN_MAX_TTL',
-          'fail',
-          max.problem,
-          `TOKEN_MAX_TTL=14400 (any whole number of seconds up to ${MAX_TOKEN_LIFETIME_SECONDS})`,
-        )
-      : row(
-          'token_max_ttl',
-          'TOKEN_MAX_TTL',
-          'pass',
-          max.set
-            ? `Callers may ask for up to ${max.value} s.`
-            : `Not set: callers may ask for up to ${MAX_TOKEN_LIFETIME_SECONDS} s (Twilio's limit).`,
-        );
+  return max.problem !== undefined
+    ? row(
+        'token_max_ttl',
+        'TOKEN_MAX_TTL',
+        'fail',
+        max.problem,
+        `TOKEN_MAX_TTL=14400 (any whole number of seconds up to ${MAX_TOKEN_LIFETIME_SECONDS})`,
+      )
+    : row(
+        'token_max_ttl',
+        'TOKEN_MAX_TTL',
+        'pass',
+        max.set
+          ? `Callers may ask for up to ${max.value} s.`
+          : `Not set: callers may ask for up to ${MAX_TOKEN_LIFETIME_SECONDS} s (Twilio's limit).`,
+      );
+}
+
+export function checkTtl(vars: DoctorVars): CheckResult {
+  const max = readLifetime(vars, 'TOKEN_MAX_TTL', MAX_TOKEN_LIFETIME_SECONDS);
   const fallback = Math.min(DEFAULT_TOKEN_TTL_SECONDS, max.value);
   const ttl = readLifetime(vars, 'TOKEN_TTL', fallback);
   let ttlRow: CheckResult;
@@ -147,7 +154,7 @@ export function checkTtls(vars: DoctorVars): CheckResult[] {
         ? `Tokens live ${ttl.value} s unless the caller asks otherwise.`
         : `Not set: tokens live ${ttl.value} s unless the caller asks otherwise.`,
     );
-  return [ttlRow, maxRow];
+  return ttlRow;
 }
 
 /**

@@ -8,9 +8,9 @@
  * first proven on a resource every Standard key may read (the account's TwiML Apps), and the
  * Main-only reads fall back to AUTH_TOKEN when the file has one, else are skipped with a note.
  */
-import { usesDefaultSyncService } from '../../config/service';
-import { isSid } from '../../twilio';
-import { effectiveChatService } from '../checks/grants';
+import type { VariableName } from '../../config/schema';
+import { GRANT_NAMES, productOf } from '../../products';
+import type { OnlineApi, OnlineCheck } from '../../products/types';
 import type { CheckResult, DoctorVars } from '../types';
 import { readVar, row, sidShape } from '../vars';
 import { apiHostFor, createClient, DEFAULT_TIMEOUT_MS, type ClientOptions, type TwilioClient } from './client';
@@ -107,7 +107,7 @@ interface Context {
 
 const call = <T>(ctx: Context, fn: () => Promise<T>): Promise<Outcome<T>> => attempt(fn, ctx.timeoutMs);
 
-const KEY_FIX = `${sidShape('API_KEY', 'SK')} and API_SECRET=<its 32-character secret>: a Standard key created in the account ACCOUNT_SID (and in the region of TWILIO_REGION)`;
+const KEY_FIX = `${sidShape('API_KEY')} and API_SECRET=<its 32-character secret>: a Standard key created in the account ACCOUNT_SID (and in the region of TWILIO_REGION)`;
 
 /** Why the probe's 401 happened, asked with the Auth Token when there is one. */
 async function diagnoseRejectedKey(ctx: Context): Promise<string | undefined> {
@@ -153,7 +153,7 @@ async function checkCredentials(ctx: Context): Promise<{ result: CheckResult; us
         title,
         'fail',
         `Twilio answered ${describeFailure(failure)}: these are test credentials, which can neither own API keys nor sign Access Tokens (tokens fail with 20103).`,
-        `${sidShape('ACCOUNT_SID', 'AC')} of the live account, and ${KEY_FIX}`,
+        `${sidShape('ACCOUNT_SID')} of the live account, and ${KEY_FIX}`,
       ),
       usable: false,
       unreachable: false,
@@ -226,7 +226,7 @@ async function checkAccount(ctx: Context): Promise<CheckResult> {
         title,
         'fail',
         `Twilio does not know ACCOUNT_SID (${describeFailure(outcome.failure)}): tokens for it fail with 20103 (invalid subject).`,
-        sidShape('ACCOUNT_SID', 'AC'),
+        sidShape('ACCOUNT_SID'),
       );
     return row(
       id,
@@ -299,7 +299,7 @@ async function checkApiKeyExists(ctx: Context): Promise<CheckResult> {
 /** A resource the tokens name: 404 means it is in another account (or gone), which the SDK reports later. */
 async function checkResource<T>(
   ctx: Context,
-  spec: { id: string; title: string; variable: string; fix: string; consequence: string },
+  spec: { id: string; title: string; variable: VariableName; fix: string; consequence: string },
   fetch: () => Promise<T>,
   judge: (value: T) => CheckResult,
 ): Promise<CheckResult> {
@@ -326,107 +326,14 @@ async function checkResource<T>(
   return row(spec.id, spec.title, 'fail', `Could not read ${spec.variable}: ${describeFailure(outcome.failure)}.`, 'run again later');
 }
 
-async function checkTwimlApp(ctx: Context): Promise<CheckResult> {
-  const id = 'online.twiml_app';
-  const title = 'TwiML App (OUTGOING_SID)';
-  const sid = readVar(ctx.vars, 'OUTGOING_SID');
-  if (sid === undefined || !isSid(sid, 'AP')) return row(id, title, 'skip', 'Voice is not configured.');
-  const fix = `${sidShape('OUTGOING_SID', 'AP')} of a TwiML App in the account ACCOUNT_SID, with its Voice Request URL set`;
-  return checkResource(
-    ctx,
-    { id, title, variable: 'OUTGOING_SID', fix, consequence: 'outgoing calls from voice tokens fail with 21218 (invalid ApplicationSid)' },
-    () => ctx.api.api.v2010.accounts(ctx.accountSid).applications(sid).fetch(),
-    (app) => {
-      const name = JSON.stringify(app.friendlyName ?? '');
-      if (typeof app.voiceUrl !== 'string' || app.voiceUrl.trim() === '') {
-        return row(
-          id,
-          title,
-          'fail',
-          `TwiML App ${name} has no Voice URL: Device.connect() reaches Twilio, which has nowhere to fetch the call's TwiML, so every outgoing call fails.`,
-          'set the Voice Request URL of the TwiML App (Console > Voice > TwiML Apps) to the URL that returns your TwiML',
-        );
-      }
-      return row(id, title, 'pass', `TwiML App ${name} sends calls to ${app.voiceMethod ?? 'POST'} ${app.voiceUrl}.`);
-    },
-  );
-}
-
-async function checkPushCredential(ctx: Context): Promise<CheckResult> {
-  const id = 'online.push_credential';
-  const title = 'Push Credential (PUSH_CREDENTIAL_SID)';
-  const sid = readVar(ctx.vars, 'PUSH_CREDENTIAL_SID');
-  if (sid === undefined || !isSid(sid, 'CR')) return row(id, title, 'skip', 'No push credential configured.');
-  return checkResource(
-    ctx,
-    {
-      id,
-      title,
-      variable: 'PUSH_CREDENTIAL_SID',
-      fix: `${sidShape('PUSH_CREDENTIAL_SID', 'CR')} of a credential in the account ACCOUNT_SID`,
-      consequence: 'push registration fails (20404) and incoming-call notifications never arrive',
-    },
-    // Push credentials are one account-wide resource; Conversations' Credentials API is its current home (Chat v2 and Notify are retired or deprecated).
-    () => ctx.api.conversations.v1.credentials(sid).fetch(),
-    (credential) =>
-      row(
-        id,
-        title,
-        'pass',
-        `Push credential ${JSON.stringify(credential.friendlyName ?? '')} (${credential.type}${credential.type === 'apn' ? `, ${String(credential.sandbox).toLowerCase() === 'true' ? 'sandbox' : 'production'}` : ''}).`,
-      ),
-  );
-}
-
-async function checkConversationsService(ctx: Context): Promise<CheckResult> {
-  const id = 'online.conversations_service';
-  const title = 'Conversations service (chat)';
-  const sid = effectiveChatService(ctx.vars);
-  if (sid === undefined) return row(id, title, 'skip', 'Chat is not configured.');
-  const variable = readVar(ctx.vars, 'CHAT_SERVICE_SID') !== undefined ? 'CHAT_SERVICE_SID' : 'SERVICE_SID';
-  return checkResource(
-    ctx,
-    {
-      id,
-      title,
-      variable,
-      fix: `${sidShape('CHAT_SERVICE_SID', 'IS')} of a Conversations service in the account ACCOUNT_SID`,
-      consequence: 'the Conversations SDK fails to connect with such tokens (20404; the grant names an unknown service, 20106)',
-    },
-    () => ctx.api.conversations.v1.services(sid).fetch(),
-    (service) => row(id, title, 'pass', `Conversations service ${JSON.stringify(service.friendlyName ?? '')} exists.`),
-  );
-}
-
-async function checkSyncService(ctx: Context): Promise<CheckResult> {
-  const id = 'online.sync_service';
-  const title = 'Sync service (sync)';
-  const sid = readVar(ctx.vars, 'SYNC_SERVICE_SID');
-  if (sid === undefined || usesDefaultSyncService(ctx.vars))
-    return row(id, title, 'skip', "SYNC_SERVICE_SID is default: the account's default Sync service, which Twilio provides.");
-  if (!isSid(sid, 'IS')) return row(id, title, 'skip', 'SYNC_SERVICE_SID is malformed (see above).');
-  return checkResource(
-    ctx,
-    {
-      id,
-      title,
-      variable: 'SYNC_SERVICE_SID',
-      fix: `${sidShape('SYNC_SERVICE_SID', 'IS')} of a Sync service in the account ACCOUNT_SID, or SYNC_SERVICE_SID=default`,
-      consequence: 'the Sync SDK fails to connect with such tokens (20404; the grant names an unknown service, 20106)',
-    },
-    () => ctx.api.sync.v1.services(sid).fetch(),
-    (service) => row(id, title, 'pass', `Sync service ${JSON.stringify(service.friendlyName ?? '')} exists.`),
-  );
-}
+/** Each product's online checks (its module's `online`), in the table's order. */
+const PRODUCT_CHECKS: readonly OnlineCheck[] = GRANT_NAMES.flatMap((grant) => productOf(grant).online ?? []);
 
 const ONLINE_IDS: [string, string][] = [
   ['online.credentials', 'API key and secret (REST API)'],
   ['online.account', 'Account (ACCOUNT_SID)'],
   ['online.api_key', 'API key in this account'],
-  ['online.twiml_app', 'TwiML App (OUTGOING_SID)'],
-  ['online.push_credential', 'Push Credential (PUSH_CREDENTIAL_SID)'],
-  ['online.conversations_service', 'Conversations service (chat)'],
-  ['online.sync_service', 'Sync service (sync)'],
+  ...PRODUCT_CHECKS.map((check): [string, string] => [check.id, check.title]),
 ];
 
 const skipAll = (ids: [string, string][], detail: string, fix?: string): CheckResult[] =>
@@ -468,14 +375,13 @@ export async function runOnlineChecks(vars: DoctorVars, usableCredentials: boole
       : 'Not run: Twilio rejected the credentials (see online.credentials).';
     return [credentials.result, ...skipAll(ONLINE_IDS.slice(1), detail)];
   }
+  const api: OnlineApi = {
+    accountSid,
+    client: ctx.api,
+    fetchResource: (spec, fetch, found) => checkResource(ctx, spec, fetch, found),
+  };
   // Sequential on purpose: a handful of calls, and the order is the order a person reads them.
-  return [
-    credentials.result,
-    await checkAccount(ctx),
-    await checkApiKeyExists(ctx),
-    await checkTwimlApp(ctx),
-    await checkPushCredential(ctx),
-    await checkConversationsService(ctx),
-    await checkSyncService(ctx),
-  ];
+  const rows = [credentials.result, await checkAccount(ctx), await checkApiKeyExists(ctx)];
+  for (const check of PRODUCT_CHECKS) rows.push(await check.run(api, vars));
+  return rows;
 }
