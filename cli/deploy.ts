@@ -13,32 +13,25 @@ import { isDemoCredentials } from '../lib/demo';
 import { runDoctor } from '../lib/doctor';
 import { formatChecklist } from '../lib/doctor/print';
 import { wantsColor } from '../lib/terminal';
+import { parseFlags, UsageError } from './lib/args';
 import { deployPlan, formatPlan } from './lib/deploy-plan';
 import { chooseEnvFile, EnvFileError, readEnvFileChecked } from './lib/env-file';
 
 class Refused extends Error {}
 
-/** `--name VALUE` / `--name=VALUE` taken out of the arguments. */
-function takeOption(args: string[], name: string): string | undefined {
-  const i = args.findIndex((arg) => arg === name || arg.startsWith(`${name}=`));
-  if (i < 0) return undefined;
-  const arg = args[i] as string;
-  const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[i + 1];
-  args.splice(i, arg.includes('=') ? 1 : 2);
-  return value;
-}
-
-function takeFlag(args: string[], name: string): boolean {
-  const i = args.indexOf(name);
-  if (i >= 0) args.splice(i, 1);
-  return i >= 0;
-}
-
 export async function main(argv: readonly string[], root = path.resolve(__dirname, '..', '..')): Promise<number> {
-  const passThrough = [...argv];
-  const dryRun = takeFlag(passThrough, '--dry-run');
-  const json = takeFlag(passThrough, '--json');
-  const named = takeOption(passThrough, '--env');
+  let parsed;
+  try {
+    // Our own flags; every other one goes to twilio-run deploy as typed (--environment, --service-name, ...).
+    parsed = parseFlags(argv, ['dry-run', 'json', 'env'], { passThrough: true });
+  } catch (error) {
+    if (error instanceof UsageError) throw new Refused(error.message);
+    throw error;
+  }
+  const { flags, rest: passThrough } = parsed;
+  const dryRun = flags['dry-run'] === true;
+  const json = flags.json === true;
+  const named = flags.env;
   const missing = `Copy .env.example to .env.local, fill in your Account SID, API key and secret, TwiML App and service SIDs, then run npm run deploy again.`;
   let envFile;
   try {

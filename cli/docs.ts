@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderDemoEnv, renderEnvExample, withConfigTable } from '../lib/config/docs';
+import { parseFlags, UsageError } from './lib/args';
 
 export function derivedDocuments(root: string): { file: string; expected: string }[] {
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -18,7 +19,14 @@ export function derivedDocuments(root: string): { file: string; expected: string
 
 function main(argv: readonly string[]): number {
   const root = path.resolve(__dirname, '..', '..');
-  const check = argv.includes('--check');
+  let check: boolean;
+  try {
+    check = parseFlags(argv, ['check']).flags.check === true;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`docs: ${error.message}\nUsage: npm run docs [-- --check]\n`);
+    return 2;
+  }
   let stale = 0;
   for (const { file, expected } of derivedDocuments(root)) {
     const target = path.join(root, file);

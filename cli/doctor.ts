@@ -8,6 +8,7 @@ import { runDoctor } from '../lib/doctor';
 import { isLoopbackBaseUrl } from '../lib/doctor/online/client';
 import { formatChecklist } from '../lib/doctor/print';
 import { wantsColor } from '../lib/terminal';
+import { describeFlags, parseFlags, UsageError } from './lib/args';
 import { chooseEnvFile, EnvFileError, readEnvFileChecked, type EnvFile } from './lib/env-file';
 
 export interface DoctorIo {
@@ -26,17 +27,15 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
+const DOCTOR_FLAGS = ['env', 'online', 'json', 'help'] as const;
+
 const USAGE = `Usage: npm run doctor [-- options]
 
 Checks the configuration the token service runs with, and says what to fix: every variable,
 lib/config's verdict, then a self-test that mints a token per configured grant and inspects it.
 
 Options:
-  --env FILE     check FILE (default: .env.local if it exists, else .env)
-  --online       also ask the Twilio REST API, with API_KEY and API_SECRET, whether the account,
-                 the key, the TwiML App, the push credential and the services exist (network)
-  --json         print the report as JSON
-  -h, --help     show this help
+${describeFlags(DOCTOR_FLAGS)}
 
 Exit codes: 0 no failure (warnings allowed), 1 a check failed, 2 usage error.
 `;
@@ -48,24 +47,14 @@ interface DoctorArgs {
   help: boolean;
 }
 
-class UsageError extends Error {}
-
 export function parseArgs(argv: readonly string[]): DoctorArgs {
-  const args: DoctorArgs = { online: false, json: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--online') args.online = true;
-    else if (arg === '--json') args.json = true;
-    else if (arg === '-h' || arg === '--help') args.help = true;
-    else if (arg === '--env' || arg.startsWith('--env=')) {
-      const value = arg === '--env' ? argv[++i] : arg.slice('--env='.length);
-      if (value === undefined || value === '' || value.startsWith('--'))
-        throw new UsageError('--env needs a file name, e.g. --env .env.local');
-      if (args.envFile !== undefined) throw new UsageError('--env given twice; check one file at a time');
-      args.envFile = value;
-    } else throw new UsageError(`unknown ${arg.startsWith('-') ? 'option' : 'argument'} ${JSON.stringify(arg.slice(0, 40))}`);
-  }
-  return args;
+  const { flags } = parseFlags(argv, DOCTOR_FLAGS);
+  return {
+    ...(flags.env !== undefined ? { envFile: flags.env } : {}),
+    online: flags.online === true,
+    json: flags.json === true,
+    help: flags.help === true,
+  };
 }
 
 function envFileFor(args: DoctorArgs, cwd: string): EnvFile {

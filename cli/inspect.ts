@@ -12,6 +12,7 @@ import { expectationsFromConfig, expectationsFromVars, inspectText, supportRepor
 import { formatPaste } from '../lib/inspect/print';
 import { wantsColor } from '../lib/terminal';
 import { blockingIssues } from '../lib/config/env-issues';
+import { describeFlags, parseFlags, UsageError } from './lib/args';
 import { chooseEnvFile, EnvFileError, readEnvFileChecked } from './lib/env-file';
 
 export interface CliIo {
@@ -29,6 +30,8 @@ export const EXIT_VALID = 0;
 export const EXIT_INVALID = 1;
 export const EXIT_USAGE = 2;
 
+const INSPECT_FLAGS = ['file', 'json', 'report', 'env', 'no-env', 'help'] as const;
+
 const USAGE = `Usage: npm run inspect -- [options] <text holding a token>
        <command printing it> | npm run inspect -- [options]
        npm run inspect -- [options] --file session.har
@@ -40,12 +43,7 @@ this machine and never sent anywhere. Prefer stdin or --file: text on the comman
 in your shell history.
 
 Options:
-  --file PATH    read PATH (a HAR file of any size, a saved request...)
-  --json         print the answer as JSON, the same shape as POST /inspect
-  --report       print a report to send Twilio Support (the token's signature is removed while it is live)
-  --env FILE     judge against FILE (default: .env.local if it exists, else .env)
-  --no-env       judge on its own (no account, key or secret to compare with)
-  -h, --help     show this help
+${describeFlags(INSPECT_FLAGS)}
 
 Exit codes: 0 valid, 1 invalid or no token found, 2 usage error.
 `;
@@ -60,46 +58,20 @@ interface CliArgs {
   text?: string;
 }
 
-class UsageError extends Error {}
-
-function optionValue(argv: readonly string[], i: number, name: string, example: string): { value: string; next: number } {
-  const arg = argv[i] as string;
-  const value = arg === name ? argv[i + 1] : arg.slice(name.length + 1);
-  if (value === undefined || value === '') throw new UsageError(`${name} needs a file name, e.g. ${name} ${example}`);
-  return { value, next: arg === name ? i + 1 : i };
-}
-
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { output: 'text', noEnv: false, help: false };
-  const outputs = new Set<string>();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg === '--json' || arg === '--report') outputs.add(arg);
-    else if (arg === '--no-env') args.noEnv = true;
-    else if (arg === '-h' || arg === '--help') args.help = true;
-    else if (arg === '--env' || arg.startsWith('--env=')) {
-      const { value, next } = optionValue(argv, i, '--env', '.env.local');
-      args.envFile = value;
-      i = next;
-    } else if (arg === '--file' || arg.startsWith('--file=')) {
-      const { value, next } = optionValue(argv, i, '--file', 'session.har');
-      args.file = value;
-      i = next;
-    } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${JSON.stringify(arg.slice(0, 40))}`);
-    else positional.push(arg);
-  }
-  if (outputs.size > 1) throw new UsageError('--json and --report are two different outputs; use one');
-  args.output = outputs.has('--json') ? 'json' : outputs.has('--report') ? 'report' : 'text';
-  if (args.noEnv && args.envFile !== undefined) throw new UsageError('--env and --no-env contradict each other; use one');
-  const text = positional.filter((p) => p !== '-').join(' ');
-  if (args.file !== undefined && text !== '') throw new UsageError('give the text or --file, not both');
-  if (text !== '') args.text = text;
-  return args;
+  const { flags, positionals } = parseFlags(argv, INSPECT_FLAGS, { positionals: true });
+  if (flags.json === true && flags.report === true) throw new UsageError('--json and --report are two different outputs; use one');
+  if (flags['no-env'] === true && flags.env !== undefined) throw new UsageError('--env and --no-env contradict each other; use one');
+  const text = positionals.filter((p) => p !== '-').join(' ');
+  if (flags.file !== undefined && text !== '') throw new UsageError('give the text or --file, not both');
+  return {
+    output: flags.json === true ? 'json' : flags.report === true ? 'report' : 'text',
+    ...(flags.env !== undefined ? { envFile: flags.env } : {}),
+    ...(flags.file !== undefined ? { file: flags.file } : {}),
+    noEnv: flags['no-env'] === true,
+    help: flags.help === true,
+    ...(text !== '' ? { text } : {}),
+  };
 }
 
 /** The file, read once into one string (a HAR of tens of MB is fine; the engine parses it once). */

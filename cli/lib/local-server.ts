@@ -11,8 +11,10 @@ import path from 'node:path';
 import { LocalDevelopmentServer, type RouteInfo } from '@twilio/runtime-handler/dev';
 import { fsHelpers } from '@twilio-labs/serverless-api';
 import { loadAuthConfig } from '../../lib/config/auth';
-import { ServiceError } from '../../lib/errors';
 import { isHarmless } from '../../lib/config/env-issues';
+import { describeBadOrigin, isWellFormedOrigin, originEntries } from '../../lib/config/origins';
+import { ServiceError } from '../../lib/errors';
+import { describeFlags, parseFlags, UsageError } from './args';
 import { chooseEnvFile, EnvFileError, readEnvFileChecked } from './env-file';
 import { localFront } from './local-front';
 
@@ -108,46 +110,50 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   };
 }
 
+const SERVE_FLAGS = ['port', 'host', 'env', 'allow-origin', 'help'] as const;
+
 const USAGE = `Usage: npm start [-- options]
 
 Serves the built functions and assets (dist/) on this machine with Twilio's development runtime.
 
 Options:
-  --port N       listen on port N (default 3000)
-  --host ADDR    listen on ADDR (default 127.0.0.1: this machine only; 0.0.0.0 for your network,
-                 e.g. to try the page on a phone: then protect it with AUTH_MODE)
-  --env FILE     the configuration (default: .env.local if it exists, else .env)
-  -h, --help     show this help
+${describeFlags(SERVE_FLAGS)}
 `;
 
 interface ServeArgs {
   port: number;
   host: string;
   envFile?: string;
+  /** Origins allowed on top of ALLOWED_ORIGINS for this run (--allow-origin). */
+  allowOrigins: string[];
   help: boolean;
 }
 
-class UsageError extends Error {}
-
 export function parseArgs(argv: readonly string[]): ServeArgs {
-  const args: ServeArgs = { port: 3000, host: '127.0.0.1', help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const value = (): string => {
-      const next = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
-      if (next === undefined || next === '') throw new UsageError(`${arg.split('=')[0]} needs a value`);
-      return next;
-    };
-    if (arg === '-h' || arg === '--help') args.help = true;
-    else if (arg === '--port' || arg === '-p' || arg.startsWith('--port=')) {
-      const port = Number(value());
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number from 0 to 65535');
-      args.port = port;
-    } else if (arg === '--host' || arg.startsWith('--host=')) args.host = value();
-    else if (arg === '--env' || arg.startsWith('--env=')) args.envFile = value();
-    else throw new UsageError(`unknown ${arg.startsWith('-') ? 'option' : 'argument'} ${JSON.stringify(arg.slice(0, 40))}`);
+  const { flags } = parseFlags(argv, SERVE_FLAGS);
+  const port = flags.port === undefined ? 3000 : Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number from 0 to 65535');
+  const allowOrigins = flags['allow-origin'] ?? [];
+  for (const origin of allowOrigins) {
+    if (!isWellFormedOrigin(origin))
+      throw new UsageError(
+        `--allow-origin ${describeBadOrigin(origin)}; give the origin as the browser sends it, e.g. http://localhost:5173`,
+      );
   }
-  return args;
+  return {
+    port,
+    host: flags.host ?? '127.0.0.1',
+    ...(flags.env !== undefined ? { envFile: flags.env } : {}),
+    allowOrigins,
+    help: flags.help === true,
+  };
+}
+
+/** The configuration with --allow-origin's origins added to ALLOWED_ORIGINS, for this run only. */
+export function withAllowedOrigins(env: Record<string, string>, origins: readonly string[]): Record<string, string> {
+  if (origins.length === 0) return env;
+  const listed = originEntries(env.ALLOWED_ORIGINS);
+  return { ...env, ALLOWED_ORIGINS: [...new Set([...listed, ...origins])].join(',') };
 }
 
 export interface StartedServer {
@@ -181,13 +187,16 @@ export async function startFromArgs(
   }
   // dist/cli/<command>.js: the project is two folders up.
   const root = path.resolve(__dirname, '..', '..');
-  const { vars: env, issues } = readEnvFileChecked(envFile.path);
+  const { vars: fileVars, issues } = readEnvFileChecked(envFile.path);
+  const env = withAllowedOrigins(fileVars, args.allowOrigins);
   // What other tools would read differently: said at start, so a surprise later has a known cause.
   for (const issue of issues.filter((i) => !isHarmless(i)))
     process.stderr.write(`${name}: warning: ${envFile.shown} line ${issue.line}: ${issue.message} Fix: ${issue.fix}\n`);
   const server = await startLocalServer({ env, root, port: args.port, host: args.host, live });
   const base = isLoopback(args.host) ? `http://localhost:${server.port}` : server.url;
-  process.stdout.write(`Using configuration from ${envFile.shown}\n\nServing on ${base}\n`);
+  process.stdout.write(`Using configuration from ${envFile.shown}\n`);
+  if (args.allowOrigins.length > 0) process.stdout.write(`Also allowing pages on ${args.allowOrigins.join(', ')} (--allow-origin)\n`);
+  process.stdout.write(`\nServing on ${base}\n`);
   if (!isLoopback(args.host) && authModeOf(env) === 'none') {
     process.stderr.write(
       `\nWarning: listening on ${args.host} with AUTH_MODE none: anyone on your network can get tokens for any identity. Set AUTH_MODE=passcode or jwt in ${envFile.shown}, or leave out --host.\n\n`,

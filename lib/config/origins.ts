@@ -56,8 +56,8 @@ const WITHOUT_VALUE: Record<OriginProblem, string> = {
 };
 
 /**
- * By position and never by value: this message is the public config_error answer, and fuzzing
- * found that a secret pasted into ALLOWED_ORIGINS came back in it verbatim.
+ * By position and never by value: this goes to the log line's detail of a config_error, and
+ * fuzzing found that a secret pasted into ALLOWED_ORIGINS came back in it verbatim.
  */
 export const describeBadOriginByPosition = (entry: string, position: number): string =>
   `entry ${position} ${WITHOUT_VALUE[classifyBadOrigin(entry)]}`;

@@ -144,7 +144,12 @@ describe('a local instance answers only to its own names (DNS rebinding)', () =>
   });
 
   test('npm start -- --host 0.0.0.0 with AUTH_MODE none warns that the network can mint tokens', async () => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli', 'serve.js'), '--host', '0.0.0.0', '--port', '0'], { cwd: ROOT });
+    // The tracked demo .env, named: never the developer's own .env.local (#19).
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'dist', 'cli', 'serve.js'), '--host', '0.0.0.0', '--port', '0', '--env', path.join(ROOT, '.env')],
+      { cwd: ROOT },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     try {
