@@ -1,7 +1,7 @@
 /// <reference types="@twilio-labs/serverless-runtime-types" />
 import type { ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
 import { handleInspect } from '../lib/endpoints/inspect';
-import { toTwilioResponse } from '../lib/http/result';
+import { respond } from '../lib/http/result';
 
 /**
  * POST /inspect {"token": "eyJ..."}
@@ -9,7 +9,5 @@ import { toTwilioResponse } from '../lib/http/result';
  * judged against this deployment's configuration, or {error: {code, message, field}}.
  */
 export const handler: ServerlessFunctionSignature = (context, event, callback) => {
-  handleInspect(context, event as Record<string, unknown>)
-    .then((result) => callback(null, toTwilioResponse(result, Twilio.Response)))
-    .catch((error: unknown) => callback(error as Error));
+  respond(handleInspect(context, event as Record<string, unknown>), Twilio.Response, callback);
 };

@@ -2,9 +2,13 @@
 // Child process of bench/load: serves every built function (dist/functions/*.js) and the
 // baselines of scripts/lib/baselines.js (/hello, /seed, /mintonly) on the in-process twilio-run
 // server, prints {"url":...} and runs until its parent closes stdin.
+// BENCH_LOGS=write (the bench): each log line is written to /dev/null, the syscall production's
+// console.log pays on stdout, and nothing more. Otherwise (the load test) each line is counted
+// and scanned for tokens and secrets, which costs CPU a benchmark must not charge to /token.
 // Line protocol on stdin: `stats` answers one JSON line on stdout with the process's memory and
 // what the functions logged; `gc` does the same after a full garbage collection (when node runs
 // with --expose-gc), so memory is compared without the garbage of the last burst.
+const fs = require('node:fs');
 const path = require('node:path');
 const readline = require('node:readline');
 const { writeBaselines } = require('./lib/baselines');
@@ -29,7 +33,13 @@ async function main() {
     if (JWT_SHAPE.test(line) || secrets.some((secret) => line.includes(secret))) logs.leaky += 1;
     return line;
   };
-  console.log = (...args) => void count(args);
+  if (process.env.BENCH_LOGS === 'write') {
+    const devNull = fs.openSync('/dev/null', 'w');
+    console.log = (...args) => {
+      logs.lines += 1;
+      fs.writeSync(devNull, `${args.map(String).join(' ')}\n`);
+    };
+  } else console.log = (...args) => void count(args);
   // Warnings and errors are counted too (a request must log one line, no more) and shown, cut short.
   console.warn = console.info = console.error = (...args) => void process.stderr.write(`${count(args).slice(0, 300)}\n`);
 

@@ -12,15 +12,16 @@ export type { Caller } from '../products';
 /**
  * Establishes the caller under the configured AUTH_MODE (lib/config/auth reads it) or throws a
  * ServiceError: 401 unauthorized (missing or invalid credential), 503 auth_unavailable (JWKS
- * unreachable).
+ * unreachable). Synchronous unless a JWT must be verified (jose, perhaps a key set fetched):
+ * a request that waits for nothing is answered in the same turn.
  */
-export async function authenticateCaller(
+export function authenticateCaller(
   auth: AuthConfig,
   config: Pick<ServiceConfig, 'apiKey'>,
   headers: RequestHeaders,
   event: Record<string, unknown>,
   deps: JwtDeps = {},
-): Promise<Caller> {
+): Caller | Promise<Caller> {
   if (auth.mode === 'none') return { mode: 'none' };
 
   const bearer = readBearer(headers);
@@ -47,8 +48,9 @@ export async function authenticateCaller(
   if (bearer.kind === 'absent') {
     throw unauthorized("This service needs a sign-in token: send Authorization: Bearer <your app's JWT for this user>.");
   }
-  const verified = await verifyCallerJwt(bearer.credential, auth, { apiKey: config.apiKey }, deps);
-  const caller: Caller = { mode: 'jwt', identity: verified.identity, claims: verified.claims };
-  if (verified.allowedGrants !== undefined) caller.allowedGrants = verified.allowedGrants;
-  return caller;
+  return verifyCallerJwt(bearer.credential, auth, { apiKey: config.apiKey }, deps).then((verified) => {
+    const caller: Caller = { mode: 'jwt', identity: verified.identity, claims: verified.claims };
+    if (verified.allowedGrants !== undefined) caller.allowedGrants = verified.allowedGrants;
+    return caller;
+  });
 }

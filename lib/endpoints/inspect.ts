@@ -10,7 +10,7 @@ import type { HttpResult } from '../http/result';
 import { expectationsFromConfig, inspectText } from '../inspect';
 import { param } from '../token/request';
 import { isHmacAlgorithm } from '../twilio';
-import { runEndpoint, type EndpointDeps, type EndpointInput } from './pipeline';
+import { runEndpoint, type EndpointDeps, type EndpointInput, type MaybePromise } from './pipeline';
 
 /** A HAR of a short session fits; a long one is read by the page or the CLI, which keep it on the machine. */
 export const MAX_PASTE_CHARS = 256 * 1024;
@@ -45,7 +45,7 @@ async function inspect({ config, event, log }: EndpointInput, now: () => number)
   return report;
 }
 
-export function handleInspect(vars: ConfigVars, event: Record<string, unknown>, deps: EndpointDeps = {}): Promise<HttpResult> {
+export function handleInspect(vars: ConfigVars, event: Record<string, unknown>, deps: EndpointDeps = {}): MaybePromise<HttpResult> {
   const now = deps.now ?? Date.now;
   return runEndpoint({ path: '/inspect', params: ['token'], handle: (input) => inspect(input, now) }, vars, event, deps);
 }

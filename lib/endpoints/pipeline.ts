@@ -8,7 +8,7 @@ import { readEnvironment } from '../config/environment';
 import type { ConfigVars } from '../config/schema';
 import type { ServiceConfig } from '../config/service';
 import { ServiceError } from '../errors';
-import { applyCors, PREFLIGHT_HEADERS } from '../http/cors';
+import { applyCors, PREFLIGHT_HEADERS, type CorsVerdict } from '../http/cors';
 import { jsonResult, NOSNIFF, requestHeaders, type HttpResult } from '../http/result';
 import type { Caller } from '../products';
 import { requestLogLine, type LogFields } from './log';
@@ -38,7 +38,7 @@ export interface Endpoint {
   path: string;
   /** The parameters it reads (near misses of them are refused, not ignored). */
   params: readonly string[];
-  /** The answer body of a success (200), or a RawAnswer. */
+  /** The answer body of a success (200), or a RawAnswer; a promise only when it must wait for something. */
   handle(input: EndpointInput): object | Promise<object>;
   /** false: no caller authentication (an answer the page needs before anyone signs in). Default true. */
   authenticate?: boolean;
@@ -57,17 +57,56 @@ export interface EndpointDeps {
 const defaultLog = (line: string): void => console.log(line);
 const ANONYMOUS: Caller = { mode: 'none' };
 
-/** The answer and its outcome code for the log: `ok`, `preflight` or the error code. */
-async function answer(
+interface Outcome {
+  result: HttpResult;
+  /** For the log line: `ok`, `preflight` or the error code. */
+  outcome: string;
+}
+
+/** A value or a promise of it: the pipeline waits only for what really waits (jose, a key set, the inspector). */
+export type MaybePromise<T> = T | Promise<T>;
+type Maybe<T> = MaybePromise<T>;
+const isPromise = <T>(value: Maybe<T>): value is Promise<T> => value instanceof Promise;
+/** `next(value)` now or once the value is there; whatever fails on the way (a rejection or a throw) goes to `fail`. */
+const then = <T, U>(value: Maybe<T>, next: (value: T) => Maybe<U>, fail: (error: unknown) => U): Maybe<U> => {
+  if (isPromise(value)) return value.then(next).catch(fail);
+  try {
+    return next(value);
+  } catch (error) {
+    return fail(error);
+  }
+};
+
+/** Every failure as an answer: a ServiceError as itself, anything else as a 500 that says nothing more. */
+function failure(error: unknown, cors: Record<string, string>, log: LogFields): Outcome {
+  if (error instanceof ServiceError) {
+    if (error.field !== undefined) log.field = error.field;
+    if (error.logDetail !== undefined) log.detail = error.logDetail;
+    const challenge: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
+    return { result: jsonResult(error.status, error.toBody(), { ...cors, ...challenge }), outcome: error.code };
+  }
+  // A bug of ours: say so without details; the log line keeps the error's name and message.
+  log.error = error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown';
+  const body = { error: { code: 'internal_error', message: 'The token service failed unexpectedly; see the function logs.' } };
+  return { result: jsonResult(500, body, cors), outcome: 'internal_error' };
+}
+
+function success(body: object, cors: Record<string, string>): Outcome {
+  if (!(body instanceof RawAnswer)) return { result: jsonResult(200, body, cors), outcome: 'ok' };
+  const raw = body.result;
+  return { result: { ...raw, headers: { ...cors, ...raw.headers, ...NOSNIFF } }, outcome: body.outcome };
+}
+
+/** The CORS step, the configuration, the parameters' shape, the caller, then the endpoint. */
+function answer(
   endpoint: Endpoint,
   vars: ConfigVars,
   event: Record<string, unknown>,
   deps: EndpointDeps,
   log: LogFields,
-): Promise<{ result: HttpResult; outcome: string; origin?: string }> {
-  const headers = requestHeaders(event);
-  const environment = readEnvironment(vars);
-  const cors = applyCors(headers, environment.cors);
+  cors: CorsVerdict,
+): Maybe<Outcome> {
+  const fail = (error: unknown): Outcome => failure(error, cors.headers, log);
   try {
     if (cors.refusal !== undefined) throw cors.refusal;
     if (cors.preflight) {
@@ -76,57 +115,60 @@ async function answer(
       return {
         result: { status: 204, headers: { ...cors.headers, ...preflight, 'Cache-Control': 'no-store', ...NOSNIFF } },
         outcome: 'preflight',
-        origin: cors.origin,
       };
     }
-    const { config, auth } = environment;
+    const { config, auth } = readEnvironment(vars);
     if (config instanceof ServiceError && endpoint.requiresConfig !== false) throw config;
     checkParams(event, endpoint.params);
-    let caller = ANONYMOUS;
+    let caller: Maybe<Caller> = ANONYMOUS;
     if (endpoint.authenticate !== false && !(config instanceof ServiceError)) {
       if (auth instanceof ServiceError) throw auth;
-      if (auth !== undefined && auth.mode !== 'none') caller = await authenticateCaller(auth, config, headers, event, deps.auth);
+      if (auth !== undefined && auth.mode !== 'none') caller = authenticateCaller(auth, config, requestHeaders(event), event, deps.auth);
     }
-    const body = await endpoint.handle({ config: config as ServiceConfig, event, caller, log });
-    if (body instanceof RawAnswer) {
-      const raw = body.result;
-      return { result: { ...raw, headers: { ...cors.headers, ...raw.headers, ...NOSNIFF } }, outcome: body.outcome, origin: cors.origin };
-    }
-    return { result: jsonResult(200, body, cors.headers), outcome: 'ok', origin: cors.origin };
+    return then(
+      caller,
+      (who) =>
+        then(endpoint.handle({ config: config as ServiceConfig, event, caller: who, log }), (body) => success(body, cors.headers), fail),
+      fail,
+    );
   } catch (error) {
-    if (error instanceof ServiceError) {
-      if (error.field !== undefined) log.field = error.field;
-      if (error.logDetail !== undefined) log.detail = error.logDetail;
-      const challenge: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
-      return {
-        result: jsonResult(error.status, error.toBody(), { ...cors.headers, ...challenge }),
-        outcome: error.code,
-        origin: cors.origin,
-      };
-    }
-    // A bug of ours: say so without details; the log line keeps the error's name and message.
-    log.error = error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown';
-    const body = { error: { code: 'internal_error', message: 'The token service failed unexpectedly; see the function logs.' } };
-    return { result: jsonResult(500, body, cors.headers), outcome: 'internal_error', origin: cors.origin };
+    return fail(error);
   }
 }
 
-export async function runEndpoint(
+/**
+ * Answers one request, with one log line. Synchronous when nothing waits (the usual /token), so
+ * the function calls back in the same turn; a promise when something does (jwt auth, /inspect).
+ */
+export function runEndpoint(
   endpoint: Endpoint,
   vars: ConfigVars,
   event: Record<string, unknown>,
   deps: EndpointDeps = {},
-): Promise<HttpResult> {
+): Maybe<HttpResult> {
   const now = deps.now ?? Date.now;
   const started = now();
   const log: LogFields = {};
-  const { result, outcome, origin } = await answer(endpoint, vars, event, deps, log);
-  try {
-    (deps.log ?? defaultLog)(
-      requestLogLine({ started, path: endpoint.path, status: result.status, outcome, origin, fields: log, ms: now() - started }),
-    );
-  } catch {
-    // A failing logger must not fail the request.
-  }
-  return result;
+  // The CORS step first and outside the try: even a failure of ours carries the CORS headers, so the browser shows it.
+  const cors = applyCors(requestHeaders(event), readEnvironment(vars).cors);
+  const logged = ({ result, outcome }: Outcome): HttpResult => {
+    try {
+      (deps.log ?? defaultLog)(
+        requestLogLine({
+          started,
+          path: endpoint.path,
+          status: result.status,
+          outcome,
+          origin: cors.origin,
+          fields: log,
+          ms: now() - started,
+        }),
+      );
+    } catch {
+      // A failing logger must not fail the request.
+    }
+    return result;
+  };
+  const outcome = answer(endpoint, vars, event, deps, log, cors);
+  return isPromise(outcome) ? outcome.then(logged) : logged(outcome);
 }

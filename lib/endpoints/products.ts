@@ -8,11 +8,11 @@ import { isProductConfigured } from '../config/service';
 import type { ProductAnswer } from '../contract';
 import type { HttpResult } from '../http/result';
 import { GRANT_NAMES, productOf } from '../products';
-import { runEndpoint, type EndpointDeps } from './pipeline';
+import { runEndpoint, type EndpointDeps, type MaybePromise } from './pipeline';
 
 export type { ProductAnswer } from '../contract';
 
-export function handleProducts(vars: ConfigVars, event: Record<string, unknown>, deps: EndpointDeps = {}): Promise<HttpResult> {
+export function handleProducts(vars: ConfigVars, event: Record<string, unknown>, deps: EndpointDeps = {}): MaybePromise<HttpResult> {
   return runEndpoint(
     {
       path: '/products',

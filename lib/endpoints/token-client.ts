@@ -8,7 +8,7 @@
  */
 import type { ConfigVars } from '../config/schema';
 import { header, requestHeaders, type HttpResult } from '../http/result';
-import { RawAnswer, runEndpoint, type EndpointDeps } from './pipeline';
+import { RawAnswer, runEndpoint, type EndpointDeps, type MaybePromise } from './pipeline';
 
 export interface ScriptSource {
   /** The bundled ES module. */
@@ -34,7 +34,7 @@ export function handleTokenClientScript(
   event: Record<string, unknown>,
   script: ScriptSource,
   deps: EndpointDeps = {},
-): Promise<HttpResult> {
+): MaybePromise<HttpResult> {
   return runEndpoint(
     {
       path: '/token-client.js',

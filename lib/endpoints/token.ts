@@ -7,7 +7,7 @@ import type { HttpResult } from '../http/result';
 import type { AccessTokenClass } from '../token/grants';
 import { mintToken, type MintedToken } from '../token/mint';
 import { param, parseTokenRequest, TOKEN_PARAMS, type TokenRequest } from '../token/request';
-import { runEndpoint, type EndpointDeps, type EndpointInput } from './pipeline';
+import { runEndpoint, type EndpointDeps, type EndpointInput, type MaybePromise } from './pipeline';
 
 /** The caller's verified identity replaces the param; its rule failures say where the identity came from. */
 function parseRequestFor(caller: Caller, event: Record<string, unknown>, config: ServiceConfig): TokenRequest {
@@ -59,6 +59,6 @@ export interface TokenDeps extends EndpointDeps {
   AccessToken?: AccessTokenClass;
 }
 
-export function handleToken(vars: ConfigVars, event: Record<string, unknown>, deps: TokenDeps = {}): Promise<HttpResult> {
+export function handleToken(vars: ConfigVars, event: Record<string, unknown>, deps: TokenDeps = {}): MaybePromise<HttpResult> {
   return runEndpoint({ path: '/token', params: TOKEN_PARAMS, handle: (input) => mint(input, deps.AccessToken) }, vars, event, deps);
 }

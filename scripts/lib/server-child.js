@@ -9,11 +9,17 @@ const readline = require('node:readline');
 const { BENCH_ENV } = require('./bench-env');
 
 /**
- * @param {{ env?: Record<string, string>, extra?: Record<string, string>, nodeArgs?: string[] }} [options]
+ * @param {{ env?: Record<string, string>, extra?: Record<string, string>, nodeArgs?: string[], logs?: 'write' | 'check' }} [options]
+ *   logs: `write` (the bench) writes log lines as production does; `check` (default, the load test) scans them for leaks.
  */
 function startServerChild(options = {}) {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(__dirname, '..', 'bench-server.js')], {
-    env: { ...process.env, BENCH_ENV: JSON.stringify(options.env ?? BENCH_ENV), BENCH_EXTRA: JSON.stringify(options.extra ?? {}) },
+    env: {
+      ...process.env,
+      BENCH_ENV: JSON.stringify(options.env ?? BENCH_ENV),
+      BENCH_EXTRA: JSON.stringify(options.extra ?? {}),
+      BENCH_LOGS: options.logs ?? 'check',
+    },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = readline.createInterface({ input: child.stdout });

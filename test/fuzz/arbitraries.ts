@@ -375,12 +375,12 @@ export const tokenEvent: fc.Arbitrary<Record<string, unknown>> = fc
     extra: fc.array(
       fc.tuple(
         fc.oneof(
-          { arbitrary: fc.constantFrom(...POLLUTION_KEYS, 'token', 'passcode'), weight: 6 },
+          { arbitrary: fc.constantFrom(...POLLUTION_KEYS, 'token', 'passcode'), weight: 12 },
           // Near misses of /token's parameters: a 400 that names the right one (issue 11).
-          { arbitrary: fc.constantFrom('Identity', 'grant', 'incoming_allow', 'Worker'), weight: 1 },
+          { arbitrary: fc.constantFrom('Identity', 'grant', 'incoming_allow', 'Worker'), weight: 2 },
           // Voice call parameters only the server may set (issue 18): refused whatever the grants.
           { arbitrary: fc.constantFrom('params', 'outgoingApplicationParams', 'params[tenant]', 'params.tenant'), weight: 1 },
-          { arbitrary: fc.string({ maxLength: 10 }), weight: 6 },
+          { arbitrary: fc.string({ maxLength: 10 }), weight: 12 },
         ),
         anyValue,
       ),

@@ -10,6 +10,7 @@ import { SignJWT } from 'jose';
 import {
   ABSENT,
   workerValue,
+  WORKER_SID,
   anyString,
   anyValue,
   ALLOWED_ORIGIN,
@@ -198,7 +199,7 @@ describe('/token in jwt mode (AUTH_JWT_SECRET) under generated input', () => {
         sub: field(fc.oneof({ arbitrary: identityValue, weight: 4 }, { arbitrary: anyValue, weight: 1 }), 1, 12),
         twilio_grants: field(grantPolicy, 2, 1),
         // Issue 18: the worker a taskrouter grant acts as, from the verified claim only.
-        twilio_worker_sid: field(workerValue, 1, 1),
+        twilio_worker_sid: field(fc.oneof({ arbitrary: fc.constant(WORKER_SID), weight: 6 }, workerValue), 1, 6),
       })
       .map(({ sub, twilio_grants, twilio_worker_sid }) =>
         objectFrom([
