@@ -55,23 +55,18 @@ export function label(text: string, max: number): string {
  * text in the path redacted.
  */
 export function urlLabel(url: string): string {
-  const head = url.slice(0, 4 * MAX_URL_CHARS);
-  const hash = head.indexOf('#');
-  const beforeHash = hash === -1 ? head : head.slice(0, hash);
+  const head = 4 * MAX_URL_CHARS;
+  const hash = url.indexOf('#');
+  const beforeHash = hash === -1 ? url : url.slice(0, hash);
   const question = beforeHash.indexOf('?');
-  const base = (question === -1 ? beforeHash : beforeHash.slice(0, question)).replace(
-    /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#@]*@/,
-    `$1${REDACTED}@`,
-  );
-  const query =
-    question === -1
-      ? ''
-      : `?${beforeHash
-          .slice(question + 1)
-          .split('&')
-          .map((pair) => (pair === '' ? '' : pair.includes('=') ? `${pair.slice(0, pair.indexOf('='))}=${REDACTED}` : REDACTED))
-          .join('&')}`;
-  return label(`${base}${query}${hash === -1 ? '' : `#${REDACTED}`}`, MAX_URL_CHARS);
+  const base = (question === -1 ? beforeHash : beforeHash.slice(0, question))
+    .slice(0, head)
+    .replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#@]*@/, `$1${REDACTED}@`);
+  const pairs = question === -1 ? [] : beforeHash.slice(question + 1, question + 1 + head).split('&');
+  const query = pairs.map((pair) => (pair === '' ? '' : pair.includes('=') ? `${pair.slice(0, pair.indexOf('='))}=${REDACTED}` : REDACTED));
+  // Each part is read from a bounded head, so a path cut short still leaves the query in view.
+  const shown = `${base}${question === -1 ? '' : `?${query.join('&')}`}${hash === -1 ? '' : `#${REDACTED}`}`;
+  return cutEnd(redactTokens(shown).replace(/\s+/g, ' '), MAX_URL_CHARS);
 }
 
 /** A JSON field path one key deeper, as shown: `body.session.accessToken`, each key and the whole cut. */
