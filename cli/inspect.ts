@@ -42,7 +42,7 @@ in your shell history.
 Options:
   --file PATH    read PATH (a HAR file of any size, a saved request...)
   --json         print the answer as JSON, the same shape as POST /inspect
-  --report       print a report to send Twilio Support (the token's signature is removed while it is live)
+  --report       print a report to send Twilio Support (the token's signature is removed until a day after it expires)
   --env FILE     judge against FILE (default: .env.local if it exists, else .env)
   --no-env       judge on its own (no account, key or secret to compare with)
   -h, --help     show this help
