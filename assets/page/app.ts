@@ -213,5 +213,5 @@ export function startPage(): void {
     window.setTimeout(tick, 1000 - (Date.now() % 1000) + 5);
   };
   tick();
-  document.documentElement.dataset.ready = 'true';
+  void pasteView.ready.then(() => (document.documentElement.dataset.ready = 'true'));
 }

@@ -1,11 +1,11 @@
 /**
  * "Inspect a token": whatever is pasted or dropped (a token, a header line, a DevTools copy, a
- * HAR file of any size) is inspected here, by the same engine as POST /inspect and the CLI, and
- * never leaves the page. Several tokens: a list to pick from. No token: what the text is instead.
+ * HAR file of any size) is inspected here, by the same engine as POST /inspect and the CLI (in a
+ * worker: inspector.ts), and never leaves the page. Several tokens: a list to pick from. No
+ * token: what the text is instead.
  */
 import {
   foundTokens,
-  inspectText,
   inspectToken,
   supportReport,
   type FoundTokenReport,
@@ -14,6 +14,7 @@ import {
 } from '../../lib/inspect';
 import { copyText } from './clipboard';
 import { byId, h, localClock } from './dom';
+import { Inspector } from './inspector';
 import { findingItem, ReportView } from './report';
 
 /** Why the text was inspected: a deliberate act (paste, drop, file, submit) brings the verdict into view. */
@@ -26,6 +27,9 @@ interface Shown {
   selected: number;
   view: ReportView;
 }
+
+/** Pasted text longer than this is held like a file rather than put in the box (a HAR, a log dump: read, not edited). */
+const MAX_BOX_CHARS = 64 * 1024;
 
 const formatBytes = (bytes: number): string =>
   bytes < 1024 ? `${bytes} bytes` : bytes < 2 ** 20 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 2 ** 20).toFixed(1)} MB`;
@@ -48,8 +52,9 @@ export class PasteView {
   private readonly copyButton = byId('copy-report', HTMLButtonElement);
   private readonly copyStatus = byId('copy-report-status', HTMLSpanElement);
 
-  /** A file's text, held here rather than in the textarea (a HAR of many MB would make typing crawl). */
-  private fileText: string | undefined;
+  /** A chosen or dropped file, read by the inspector rather than put in the textarea (a HAR of many MB would make typing crawl). */
+  private file: File | undefined;
+  private readonly inspector: Inspector;
   private shown: Shown | undefined;
   private noToken: PasteInspection | undefined;
   private sequence = 0;
@@ -57,8 +62,22 @@ export class PasteView {
   private pasted = false;
   private rejudging = false;
 
+  /** Settles once the inspector's worker has loaded (or could not): the page is ready with it. */
+  readonly ready: Promise<void>;
+
   constructor(private readonly announce: (text: string) => void) {
-    this.input.addEventListener('paste', () => (this.pasted = true));
+    this.inspector = new Inspector(document.querySelector<HTMLScriptElement>('script[data-worker-src]')?.dataset.workerSrc);
+    this.ready = this.inspector.ready;
+    this.input.addEventListener('paste', (event) => {
+      const text = event.clipboardData?.getData('text/plain') ?? '';
+      if (text.length <= MAX_BOX_CHARS) {
+        this.pasted = true;
+        return;
+      }
+      // Held like a dropped file: laid out in the box, 64,000 short lines block the page for seconds (issue 17).
+      event.preventDefault();
+      void this.readFile(new File([text], 'Pasted text', { type: 'text/plain' }));
+    });
     this.input.addEventListener('input', () => {
       this.dropFile();
       const trigger: Trigger = this.pasted ? 'paste' : 'typing';
@@ -117,29 +136,31 @@ export class PasteView {
   }
 
   private dropFile(): void {
-    if (this.fileText === undefined) return;
-    this.fileText = undefined;
+    if (this.file === undefined) return;
+    this.file = undefined;
     this.fileInput.value = '';
     this.fileStatus.textContent = 'Choose it or drop it here. It is read in this browser, never uploaded.';
   }
 
   private async readFile(file: File): Promise<void> {
-    this.fileStatus.textContent = `Reading ${file.name}…`;
-    this.fileText = await file.text();
+    this.file = file;
     this.input.value = '';
-    this.fileStatus.textContent = `${file.name} (${formatBytes(file.size)}), read in this browser, not uploaded.`;
+    this.fileStatus.textContent = `Reading ${file.name} (${formatBytes(file.size)})…`;
     await this.inspect('file');
   }
 
   private async inspect(trigger: Trigger): Promise<void> {
     const sequence = ++this.sequence;
-    const text = this.fileText ?? this.input.value;
-    if (text.trim() === '') {
+    const file = this.file;
+    const input = file ?? this.input.value;
+    if (typeof input === 'string' && input.trim() === '') {
+      this.inspector.cancel();
       this.show(undefined);
       return;
     }
-    const inspection = await inspectText(text, { keepTokens: true });
-    if (sequence !== this.sequence) return;
+    const inspection = await this.inspector.inspect(input);
+    if (sequence !== this.sequence || inspection === undefined) return;
+    if (file !== undefined) this.fileStatus.textContent = `${file.name} (${formatBytes(file.size)}), read in this browser, not uploaded.`;
     this.show(inspection);
     if (trigger !== 'typing') {
       // On a phone the report is below the form: bring its verdict into view, and focus there.

@@ -41,7 +41,10 @@ export const FLAGS = {
   },
   file: { type: 'string', value: 'PATH', example: 'session.har', help: 'read PATH (a HAR file of any size, a saved request...)' },
   json: { type: 'boolean', help: 'print the answer as JSON' },
-  report: { type: 'boolean', help: "print a report to send Twilio Support (the token's signature is removed while it is live)" },
+  report: {
+    type: 'boolean',
+    help: "print a report to send Twilio Support (the token's signature is removed until a day after it expires)",
+  },
   online: {
     type: 'boolean',
     help: 'also ask the Twilio REST API, with API_KEY and API_SECRET, whether the account, the key and every SID exist (network)',

@@ -11,6 +11,9 @@ import {
 import { describeClaim, FindingList, isRecord, own, shown } from './findings';
 import type { Expectations, GrantSummary } from './types';
 
+/** Unknown grant keys named one finding each; the rest are counted in one (a finding per key of a 16 KB token would be 500 KB). */
+const MAX_UNKNOWN_KEYS_LISTED = 5;
+
 interface GrantContext {
   findings: FindingList;
 }
@@ -97,18 +100,26 @@ export function checkGrants(
     checkIdentityRules(ctx, identity, products);
   }
 
-  for (const key of Object.keys(raw)) {
-    if (key === 'identity' || products.includes(key)) continue;
+  const unknown = Object.keys(raw).filter((key) => key !== 'identity' && !products.includes(key));
+  for (const key of unknown.slice(0, MAX_UNKNOWN_KEYS_LISTED)) {
     const correct = Object.prototype.hasOwnProperty.call(MISTAKEN_PAYLOAD_KEYS, key) ? MISTAKEN_PAYLOAD_KEYS[key] : undefined;
     findings.warning(
       20106,
-      `payload.grants.${key}`,
+      `payload.grants.${key.length > 64 ? `${key.slice(0, 63)}…` : key}`,
       correct !== undefined
         ? `grants.${shown(key, 40)} is not a Twilio grant; Twilio ignores it.`
         : `grants.${shown(key, 40)} is not a grant Twilio knows; it is ignored.`,
       correct !== undefined
         ? `The key of this grant is ${correct}.`
         : `Twilio grant keys are ${Object.keys(KNOWN_PAYLOAD_KEYS).join(', ')}.`,
+    );
+  }
+  if (unknown.length > MAX_UNKNOWN_KEYS_LISTED) {
+    findings.warning(
+      20106,
+      'payload.grants',
+      `grants has ${unknown.length - MAX_UNKNOWN_KEYS_LISTED} more keys that are not grants Twilio knows; they are ignored.`,
+      `Twilio grant keys are ${Object.keys(KNOWN_PAYLOAD_KEYS).join(', ')}.`,
     );
   }
   if (products.length === 0) {

@@ -6,7 +6,8 @@
 export * from './types';
 export { findTokenCandidates, type Candidate } from './extract';
 export { describeExpectations, expectationsFromConfig, expectationsFromVars } from './expectations';
-export { inspectText, MAX_OTHER_TOKENS } from './paste';
+export { inspectText, MAX_ANSWER_CHARS, MAX_OTHER_TOKENS } from './paste';
+export { MAX_SOURCE_CHARS } from './labels';
 export { foundTokens, supportReport } from './support-report';
 export { formatDuration, relativeTime } from './time';
 export { inspectToken, MAX_TOKEN_CHARS } from './token-report';

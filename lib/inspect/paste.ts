@@ -6,11 +6,21 @@
 import { sidKind } from '../twilio';
 import { classifyLookalike, findTokenCandidates, type Candidate } from './extract';
 import { FindingList } from './findings';
-import { inspectToken } from './token-report';
+import { inspectToken, MAX_TOKEN_CHARS } from './token-report';
 import type { FoundTokenReport, InspectionReport, InspectOptions, NoTokenInspection, PasteInspection } from './types';
 
 /** The other tokens reported besides the chosen one. */
 export const MAX_OTHER_TOKENS = 20;
+
+/**
+ * The most an answer holds, as compact JSON, whatever was pasted (POST /inspect reads up to the
+ * same 256 KB): one report is at most about 75 KB (a token over MAX_TOKEN_CHARS is not decoded, a
+ * label is at most MAX_SOURCE_CHARS, unknown grants are counted past five), and the others are
+ * listed while they fit. Issue 17: one long JSON key over 21 tokens made a 5 MB answer.
+ */
+export const MAX_ANSWER_CHARS = 256 * 1024;
+
+const jsonSize = (value: unknown): number => JSON.stringify(value).length;
 
 const lastSeen = (candidate: Candidate): string => candidate.seen[candidate.seen.length - 1] ?? '';
 
@@ -73,7 +83,8 @@ async function inspectCandidate(candidate: Candidate, opts: InspectOptions): Pro
     ...report,
     source: candidate.source,
     ...(seen !== undefined ? { seen } : {}),
-    ...(opts.keepTokens === true ? { token: candidate.token } : {}),
+    // Text too long to be a token is not one to show, share or judge again each second.
+    ...(opts.keepTokens === true && candidate.token.length <= MAX_TOKEN_CHARS ? { token: candidate.token } : {}),
   };
 }
 
@@ -85,6 +96,13 @@ export async function inspectText(input: string, opts: InspectOptions = {}): Pro
   const [chosen, ...others] = candidates.slice(0, MAX_OTHER_TOKENS + 1);
   const report = await inspectCandidate(chosen!, opts);
   const tokens: FoundTokenReport[] = [];
-  for (const other of others) tokens.push(await inspectCandidate(other, opts));
+  // `found` and `tokens` themselves, with room to spare.
+  let size = jsonSize(report) + 64;
+  for (const other of others) {
+    const otherReport = await inspectCandidate(other, opts);
+    size += jsonSize(otherReport) + 1;
+    if (size > MAX_ANSWER_CHARS) break;
+    tokens.push(otherReport);
+  }
   return { ...report, found: candidates.length, tokens: tokens.sort(newestFirst) };
 }

@@ -2,9 +2,10 @@
  * "Copy report for support": what Twilio Support asks for when a token fails (the decoded token,
  * the findings with their codes, the times), in plain text that reads as Markdown. A live token
  * is a credential: anyone holding it acts as its identity until it expires. So the token goes in
- * whole only once it has expired; before that, without its signature (a token without one is
- * useless to anyone), with a line saying when it will be safe to share whole. Never the API
- * secret (the engine has redacted it from the report already). Browser-safe.
+ * whole only once it has been expired for a day by this machine's clock (a clock hours fast, a
+ * wrong time zone, must not hand on a live token: issue 17); before that, without its signature
+ * (a token without one is useless to anyone), with a line saying when it will be safe to share
+ * whole. Never the API secret (the engine has redacted it from the report already). Browser-safe.
  */
 import { twilioErrorUrl, TWILIO_ERRORS, type TwilioErrorCode } from '../twilio';
 import { formatDuration } from './time';
@@ -24,15 +25,28 @@ function findingLines(finding: Finding): string[] {
 
 const fenced = (value: unknown): string[] => ['```json', JSON.stringify(value, null, 2), '```'];
 
-/** The token as it may be shared now: whole once expired, else without its signature. */
+/**
+ * How long a token must have been expired, by the local clock, before it is shared whole: more
+ * than any wrong time zone (14 h) or drifted clock puts that clock ahead.
+ */
+export const SHARE_WHOLE_AFTER_SECONDS = 24 * 3600;
+
+const iso = (epochSeconds: number): string => new Date(epochSeconds * 1000).toISOString();
+
+/** The token as it may be shared now: whole a day after it expired, else without its signature. */
 function shareableToken(token: string, report: InspectionReport, nowSeconds: number): string[] {
   const exp = report.times.expiresAt?.epochSeconds;
-  if (exp !== undefined && exp <= nowSeconds) return ['## The token', '', 'It expired, so it is shared whole:', '', '```', token, '```'];
+  if (exp !== undefined && exp + SHARE_WHOLE_AFTER_SECONDS <= nowSeconds)
+    return ['## The token', '', `It expired ${formatDuration(nowSeconds - exp)} ago, so it is shared whole:`, '', '```', token, '```'];
   const [header = '', payload = ''] = token.split('.');
+  const holder = report.identity !== undefined ? JSON.stringify(report.identity) : 'its identity';
+  const safeAt = exp === undefined ? '' : `${iso(exp + SHARE_WHOLE_AFTER_SECONDS)} (a day after it expires)`;
   const why =
     exp === undefined
       ? 'It has no usable expiry, so it is never safe to share whole.'
-      : `It is live until ${new Date(exp * 1000).toISOString()} (${formatDuration(exp - nowSeconds)} from now): anyone holding it could act as ${report.identity !== undefined ? JSON.stringify(report.identity) : 'its identity'} until then. It is safe to share whole after that.`;
+      : exp > nowSeconds
+        ? `It is live until ${iso(exp)} (${formatDuration(exp - nowSeconds)} from now): anyone holding it could act as ${holder} until then. It is safe to share whole from ${safeAt}.`
+        : `It expired ${formatDuration(nowSeconds - exp)} ago by this computer's clock; in case that clock is ahead, it is shared whole only from ${safeAt}.`;
   return ['## The token, signature removed', '', why, '', '```', `${header}.${payload}.`, '```'];
 }
 
@@ -66,6 +80,7 @@ function tokenSection(report: FoundTokenReport, token: string | undefined, nowSe
     '## Payload',
     '',
     ...(report.payload !== undefined ? fenced(report.payload) : ['(could not be decoded)']),
+    // The engine keeps no text too long to be a token, so none is pasted into a ticket.
     ...(token !== undefined ? ['', ...shareableToken(token, report, nowSeconds)] : []),
   ];
 }

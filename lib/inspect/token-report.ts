@@ -12,7 +12,10 @@ import type { Expectations, InspectionReport, InspectOptions, Severity, TokenTim
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-/** Real Access Tokens are a few hundred bytes to 2 KB; far larger input is not a token. */
+/**
+ * Real Access Tokens are a few hundred bytes to 2 KB; far larger input is not a token, and is not
+ * decoded: a report echoes its header and payload, so this bounds every report (issue 17).
+ */
 export const MAX_TOKEN_CHARS = 16 * 1024;
 
 /** Secrets shorter than this would match ordinary text; a real API key secret has 32 characters. */
@@ -69,7 +72,24 @@ function capabilityKind(payload: Record<string, unknown>): string | undefined {
 
 async function inspect(input: string, expect: Expectations, now: number): Promise<InspectionReport> {
   const findings = new FindingList();
-  const decoded = decodeToken(cleanInput(input, findings), findings);
+  const cleaned = cleanInput(input, findings);
+  if (cleaned.length > MAX_TOKEN_CHARS) {
+    findings.error(
+      20160,
+      'token',
+      `The token is ${cleaned.length} characters; an Access Token has a few hundred to about 2000, so it is not decoded (the inspector reads up to ${MAX_TOKEN_CHARS}).`,
+      'Copy the token alone: it starts with eyJ and ends before the next space, quote or line break.',
+    );
+    return {
+      valid: false,
+      findings: findings.items,
+      grants: [],
+      times: unknownTimes(now),
+      signature: 'unknown',
+      checkedAgainst: describeExpectations(expect),
+    };
+  }
+  const decoded = decodeToken(cleaned, findings);
   const { header, payload } = decoded;
   const capability = payload === undefined ? undefined : capabilityKind(payload);
   if (capability !== undefined) {

@@ -15,6 +15,7 @@ import { expectedPayload, verifyTwilioToken } from '../support/jwt';
 import { fakeDateOnly } from '../support/clock';
 import { startServer, type TestServer } from '../support/runtime';
 import { harOfVoiceSession } from '../inspect/devtools-formats';
+import { HOSTILE } from '../inspect/hostile';
 import { PASTES, pasteTokens, type PasteTokens } from '../inspect/pastes';
 import { sign, twilioPayload } from '../inspect/support';
 
@@ -496,6 +497,14 @@ describeWithChromium('the browser page in Chromium', () => {
       for (const t of [tokens.live, ...tokens.history.map((h) => h.token)]) tokensSeen.add(t);
     });
 
+    /** Clicks Copy report for support and returns what went to the clipboard. */
+    async function copiedReport(page: Page): Promise<string> {
+      await page.evaluate(() => (document.querySelector('#copy-report-status')!.textContent = ''));
+      await page.click('#copy-report');
+      await page.waitForFunction(() => document.querySelector('#copy-report-status')?.textContent !== '');
+      return page.evaluate(() => navigator.clipboard.readText());
+    }
+
     /** Pastes text into the textarea as a person does (clipboard, Ctrl+V) and returns what the page shows. */
     async function inspectInPage(page: Page, pasted: string): Promise<PageAnswer> {
       await page.click('#paste-clear');
@@ -604,12 +613,10 @@ describeWithChromium('the browser page in Chromium', () => {
       await expect(text(page, '#paste-report .countdown-value')).resolves.toBe('1 min ago');
     });
 
-    test('Copy report for support: a live token without its signature, an expired one whole, never a secret', async () => {
+    test('Copy report for support: a live token without its signature, one expired a day whole, never a secret', async () => {
       const page = await openPage();
       await inspectInPage(page, `X-Twilio-Token: ${tokens.live}`);
-      await page.click('#copy-report');
-      await page.waitForFunction(() => document.querySelector('#copy-report-status')?.textContent !== '');
-      const live = await page.evaluate(() => navigator.clipboard.readText());
+      const live = await copiedReport(page);
       const [header, payload, signature] = tokens.live.split('.') as [string, string, string];
       expect(live).toMatch(/^# Twilio Access Token report\n/);
       expect(live).toContain(`${header}.${payload}.\n`);
@@ -618,13 +625,117 @@ describeWithChromium('the browser page in Chromium', () => {
       expect(live).toMatch(/It is live until \S+ \(\d+ min from now\)/);
       expect(live).not.toContain(TEST_SECRET);
 
-      const expired = tokens.history[0]!.token;
-      await inspectInPage(page, expired);
-      await page.click('#copy-report');
-      await page.waitForFunction(() => document.querySelector('#copy-report-status')?.textContent !== '');
-      const whole = await page.evaluate(() => navigator.clipboard.readText());
-      expect(whole).toContain(`It expired, so it is shared whole:\n\n\`\`\`\n${expired}\n`);
-      expect(whole).toContain('20104');
+      // Issue 17: expired by this browser's clock is not enough (it may be ahead): a day after, it is.
+      const lately = tokens.history[0]!.token;
+      await inspectInPage(page, lately);
+      const kept = await copiedReport(page);
+      expect(kept).not.toContain(lately.split('.')[2]!);
+      expect(kept).toMatch(
+        /It expired 1 h 1 min ago by this computer's clock; in case that clock is ahead, it is shared whole only from \S+/,
+      );
+      expect(kept).toContain('20104');
+
+      const longAgo = await sign(twilioPayload(Math.floor(Date.now() / 1000), { age: 49 * 3600 }));
+      tokensSeen.add(longAgo);
+      await inspectInPage(page, longAgo);
+      expect(await copiedReport(page)).toContain(`It expired 2 d ago, so it is shared whole:\n\n\`\`\`\n${longAgo}\n`);
+    });
+
+    test('a dropped HAR whose request URL carries a live token: neither the page nor its support report shows it', async () => {
+      const page = await openPage();
+      const har = JSON.parse(harOfVoiceSession(tokens.history, { eventsPerToken: 1 }));
+      const inUrl = await sign(twilioPayload(Math.floor(Date.now() / 1000), { age: 30 }));
+      tokensSeen.add(inUrl);
+      har.log.entries.push({
+        startedDateTime: new Date().toISOString(),
+        request: {
+          method: 'GET',
+          url: `https://video.example.com/rooms/standup?access_token=${inUrl}`,
+          headers: [],
+          queryString: [{ name: 'access_token', value: inUrl }],
+        },
+      });
+      await page.evaluate((content) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([content], 'session.har', { type: 'application/json' }));
+        document
+          .getElementById('inspect')!
+          .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }, JSON.stringify(har));
+      await page.waitForFunction(() => document.querySelector<HTMLElement>('#paste-report')?.dataset.found === '4');
+      const choices = page.locator('#paste-choices-list button.choice');
+      const shown = await choices.allInnerTexts();
+      const index = shown.findIndex((choice) => choice.includes('video.example.com'));
+      expect(shown[index]).toContain('https://video.example.com/rooms/standup?access_token=[redacted]');
+      await choices.nth(index).click();
+      await expect(text(page, '#paste-source')).resolves.toBe(
+        `Found in: HAR entry ${har.log.entries.length}: GET https://video.example.com/rooms/standup?access_token=[redacted], query parameter "access_token".`,
+      );
+      const report = await copiedReport(page);
+      expect(report).toContain('Found in: HAR entry');
+      expect(report).not.toContain(inUrl.split('.')[2]!);
+      expect(await page.locator('#paste-report').innerText()).not.toContain(inUrl.split('.')[2]!);
+    });
+
+    test('a big hostile paste or file never blocks the page: its timer keeps firing and no task runs long (issue 17)', async () => {
+      const page = await openPage();
+      /** Watches the main thread from now on: the longest wait of a 10 ms timer, the longest task Chromium reports. */
+      const watchMainThread = () =>
+        page.evaluate(() => {
+          const global = window as unknown as { watch?: { longestGap: number; longestTask: number; since: number; last: number } };
+          if (global.watch === undefined) {
+            window.setInterval(() => {
+              const watch = global.watch!;
+              const now = performance.now();
+              watch.longestGap = Math.max(watch.longestGap, now - watch.last);
+              watch.last = now;
+            }, 10);
+            new PerformanceObserver((list) => {
+              const watch = global.watch!;
+              for (const entry of list.getEntries())
+                if (entry.startTime >= watch.since) watch.longestTask = Math.max(watch.longestTask, entry.duration);
+            }).observe({ type: 'longtask' });
+          }
+          global.watch = { longestGap: 0, longestTask: 0, since: performance.now(), last: performance.now() };
+        });
+      const watched = () => page.evaluate(() => (window as unknown as { watch: { longestGap: number; longestTask: number } }).watch);
+
+      // Before the fix the 16 KB paste froze the page for 6 s, and 256 KB for minutes.
+      for (const [shape, size] of [
+        ['a name, a run of spaces, x and eight eyJ', 16 * 1024],
+        ['eyJ and a space, repeated', 256 * 1024],
+        ['eyJ at the start of every line', 256 * 1024],
+      ] as const) {
+        await watchMainThread();
+        const answer = await inspectInPage(page, HOSTILE[shape]!(size));
+        const { longestGap, longestTask } = await watched();
+        expect([shape, answer.found, longestGap < 300, longestTask < 300]).toEqual([shape, 1, true, true]);
+      }
+      // Too long for the box: held like a file, and said so.
+      await expect(text(page, '#paste-file-status')).resolves.toBe('Pasted text (256.0 KB), read in this browser, not uploaded.');
+      await expect(page.locator('#paste-input').inputValue()).resolves.toBe('');
+
+      // A dropped file: made in the page by this test first (its own long task), watched from the drop on.
+      await page.click('#paste-clear');
+      await page.evaluate(
+        (content) => {
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([content], 'hostile.txt', { type: 'text/plain' }));
+          (window as unknown as { hostile: DataTransfer }).hostile = transfer;
+        },
+        HOSTILE['eyJ and a line break, repeated']!(4 * 2 ** 20),
+      );
+      await watchMainThread();
+      await page.evaluate(() => {
+        const transfer = (window as unknown as { hostile: DataTransfer }).hostile;
+        document
+          .getElementById('inspect')!
+          .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      });
+      await page.waitForFunction(() => document.querySelector<HTMLElement>('#paste-report')?.dataset.found === '1');
+      await expect(text(page, '#paste-file-status')).resolves.toBe('hostile.txt (4.0 MB), read in this browser, not uploaded.');
+      const { longestGap, longestTask } = await watched();
+      expect([longestGap < 300, longestTask < 300]).toEqual([true, true]);
     });
   });
 

@@ -33,6 +33,7 @@ import {
   same,
   type Answer,
 } from './support';
+import { MAX_TOKEN_CHARS } from '../../lib/inspect';
 import { twilioToken as mintTestToken } from '../inspect/support';
 import { REAL_LOOKING, TEST_SECRET } from '../support/env';
 
@@ -41,8 +42,6 @@ jest.setTimeout(FUZZ_TEST_TIMEOUT_MS);
 const LOG_KEYS = ['time', 'path', 'status', 'outcome', 'origin', 'alg', 'valid', 'signature', 'findings', 'found', 'field', 'detail', 'ms'];
 /** What /inspect reads at most (issue 12: pasted text, HAR files); longer input is refused before reading. */
 const MAX_PASTE_CHARS = 256 * 1024;
-/** The old per-token limit, still a length worth generating around. */
-const MAX_TOKEN_CHARS = 16 * 1024;
 
 const VARS = { ...REAL_LOOKING, DOMAIN_NAME, ALLOWED_ORIGINS: ALLOWED_ORIGIN, AUTH_MODE: 'none' };
 const CORS_MODEL = { allowedOrigins: [ALLOWED_ORIGIN], domainName: DOMAIN_NAME };
@@ -213,6 +212,12 @@ function checkReport(answer: Answer, input: Input): void {
   }
   same(report.valid, !(report.findings as { severity: string }[]).some((f) => f.severity === 'error'));
   same(report.checkedAgainst.secretKnown, true);
+  // Issue 17: text longer than any token (MAX_TOKEN_CHARS, a length worth generating around) is reported, not decoded.
+  if (typeof input.token === 'string' && input.token.trim().length > MAX_TOKEN_CHARS && input.verdict !== 'junk') {
+    same([report.signature, report.valid, report.payload], ['unknown', false, undefined]);
+    same(report.findings[0], expect.objectContaining({ code: 20160, field: 'token' }));
+    return;
+  }
   if (input.verdict === 'good') same([report.signature, report.valid, report.identity], ['valid', true, report.payload?.grants?.identity]);
   if (input.verdict === 'bad_signature') same([report.signature, report.valid], ['invalid', false]);
   if (input.verdict === 'carries_secret') {

@@ -3,11 +3,13 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { main, type CliIo } from '../../cli/inspect';
 import { DEMO_CONFIG } from '../../lib/demo';
 import { handleInspect } from '../../lib/endpoints/inspect';
 import { REAL_LOOKING, realVars, TEST_SECRET } from '../support/env';
 import { harOfVoiceSession } from './devtools-formats';
+import { expectLinear, HOSTILE } from './hostile';
 import { expectPasteAnswer } from './paste-answer';
 import { PASTES, pasteTokens, type PasteTokens } from './pastes';
 import { sign, twilioPayload, twilioToken } from './support';
@@ -35,7 +37,10 @@ interface Run {
   stderr: string;
 }
 
-async function run(argv: string[], opts: { stdin?: string; tty?: boolean; env?: Record<string, string | undefined> } = {}): Promise<Run> {
+async function run(
+  argv: string[],
+  opts: { stdin?: string; tty?: boolean; env?: Record<string, string | undefined>; now?: () => number } = {},
+): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -45,6 +50,7 @@ async function run(argv: string[], opts: { stdin?: string; tty?: boolean; env?: 
     readStdin: () => Promise.resolve(opts.stdin ?? ''),
     env: opts.env ?? {},
     cwd: dir,
+    now: opts.now,
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };
@@ -262,7 +268,7 @@ describe('npm run inspect -- --report', () => {
     expect(stdout).not.toContain(signature);
     expect(stdout).toContain(`\`\`\`\n${header}.${payload}.\n\`\`\``);
     expect(stdout).toMatch(
-      /It is live until \S+ \((59 min|1 h) from now\): anyone holding it could act as "alice" until then\. It is safe to share whole after that\./,
+      /It is live until \S+ \((59 min|1 h) from now\): anyone holding it could act as "alice" until then\. It is safe to share whole from \S+ \(a day after it expires\)\./,
     );
     expect(stdout).toContain('**Verdict: VALID**, 0 errors, 0 warnings');
     expect(stdout).toContain('"cty": "twilio-fpa;v=1"');
@@ -270,13 +276,65 @@ describe('npm run inspect -- --report', () => {
     expect(stdout).not.toContain(TEST_SECRET);
   });
 
-  test('an expired token is shared whole, with its findings and Twilio codes', async () => {
+  test('a token expired over a day ago is shared whole, with its findings and Twilio codes', async () => {
     writeEnv('.env', REAL_ENV);
-    const expired = await sign(twilioPayload(Math.floor(Date.now() / 1000), { age: 4 * 3600 }));
+    const expired = await sign(twilioPayload(Math.floor(Date.now() / 1000), { age: 49 * 3600 }));
     const { code, stdout } = await run(['--report', expired]);
     expect(code).toBe(1);
-    expect(stdout).toContain(`It expired, so it is shared whole:\n\n\`\`\`\n${expired}\n\`\`\``);
+    expect(stdout).toContain(`It expired 2 d ago, so it is shared whole:\n\n\`\`\`\n${expired}\n\`\`\``);
     expect(stdout).toMatch(/- error 20104 \(Twilio 20104: [^)]*, https:\/\/www\.twilio\.com\/docs\/api\/errors\/20104\) at `payload\.exp`/);
+  });
+
+  // Issue 17: "expired" by the local clock shared a live token's signature when that clock was ahead.
+  test('a token expired 3 h ago by this clock keeps its signature out: the clock may be ahead', async () => {
+    writeEnv('.env', REAL_ENV);
+    const expired = await sign(twilioPayload(Math.floor(Date.now() / 1000), { age: 4 * 3600 }));
+    const { stdout } = await run(['--report', expired]);
+    expect(stdout).not.toContain(expired.split('.')[2]!);
+    expect(stdout).toMatch(
+      /It expired 3 h ago by this computer's clock; in case that clock is ahead, it is shared whole only from \S+ \(a day after it expires\)\./,
+    );
+  });
+
+  test('a clock two hours fast: a token with an hour left is not shared whole', async () => {
+    writeEnv('.env', REAL_ENV);
+    const live = twilioToken({ ttl: 3600 });
+    const { stdout } = await run(['--report'], { stdin: live, now: () => Date.now() + 2 * 3600 * 1000 });
+    expect(stdout).toContain('**Verdict: INVALID**');
+    expect(stdout).not.toContain(live.split('.')[2]!);
+    expect(stdout).toContain(`${live.split('.').slice(0, 2).join('.')}.\n`);
+  });
+
+  test('a HAR whose request URL carries a live token (?access_token=): no label in the report or the JSON holds it', async () => {
+    writeEnv('.env', REAL_ENV);
+    const tokens = await pasteTokens();
+    const har = JSON.parse(harOfVoiceSession(tokens.history, { eventsPerToken: 1 }));
+    const inUrl = twilioToken({ grants: ['video'] });
+    har.log.entries.push({
+      startedDateTime: new Date().toISOString(),
+      request: {
+        method: 'GET',
+        url: `https://video.example.com/rooms/standup?access_token=${inUrl}&identity=alice`,
+        headers: [],
+        queryString: [
+          { name: 'access_token', value: inUrl },
+          { name: 'identity', value: 'alice' },
+        ],
+      },
+    });
+    writeFileSync(path.join(dir, 'session.har'), JSON.stringify(har));
+    const where =
+      /HAR entry \d+: GET https:\/\/video\.example\.com\/rooms\/standup\?access_token=\[redacted\]&identity=\[redacted\], query parameter "access_token"/;
+
+    const { stdout } = await run(['--report', '--file', 'session.har']);
+    expect(stdout).not.toContain(inUrl.split('.')[2]!);
+    expect(stdout.slice(stdout.indexOf('## Other tokens found'))).toMatch(
+      new RegExp(`identity "alice", sent \\S+ to \\S+; found in ${where.source}\n`),
+    );
+
+    const json = (await run(['--json', '--file', 'session.har'])).stdout;
+    expect(json).not.toContain(inUrl.split('.')[2]!);
+    expect(JSON.parse(json).tokens.map((t: { source: string }) => t.source)).toContainEqual(expect.stringMatching(where));
   });
 
   test('no token: says so, with the finding', async () => {
@@ -311,6 +369,40 @@ describe('the real command', () => {
     expect(stdout).toMatch(/exit=0\n$/);
     expect(JSON.parse(stdout.replace(/exit=0\n$/, ''))).toMatchObject({ found: 3, valid: true });
   });
+});
+
+describe('hostile text (issue 17)', () => {
+  const cli = path.resolve(__dirname, '..', '..', 'dist', 'cli', 'inspect.js');
+
+  test("the issue's 16.7 KB HAR (4.2 s before) is answered in under 2 s", async () => {
+    writeFileSync(path.join(dir, 'hostile.har'), HOSTILE['a HAR whose header value is that text']!(16_700));
+    const start = performance.now();
+    const { code, stdout } = await run(['--no-env', '--json', '--file', 'hostile.har']);
+    expect(performance.now() - start).toBeLessThan(2000);
+    expect([code, JSON.parse(stdout).found]).toEqual([1, 1]);
+  });
+
+  test.each(['eyJ and a space, repeated', 'a name, a run of spaces, x and eight eyJ', 'eyJ at the start of every line'])(
+    '%s: time per character does not grow from 512 KB to 4 MB',
+    async (shape) => {
+      const piped = (text: string) => run(['--no-env', '--json'], { stdin: text });
+      await expectLinear(piped, HOSTILE[shape]!, { small: 512 * 1024, big: 4 * 2 ** 20, times: 2, slackMs: 200 });
+    },
+  );
+
+  test('24 MB of hostile text with a 128 MB heap: read once, answered in linear time', async () => {
+    const shapes = Object.values(HOSTILE).slice(0, 6);
+    writeFileSync(path.join(dir, 'hostile.txt'), shapes.map((shape) => shape(4 * 2 ** 20)).join('\n'));
+    const start = performance.now();
+    const { stdout, stderr } = await runShell(
+      `node --max-old-space-size=128 ${JSON.stringify(cli)} --no-env --json --file hostile.txt; echo "exit=$?"`,
+      dir,
+    );
+    expect(performance.now() - start).toBeLessThan(60_000);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/exit=1\n$/);
+    expect(JSON.parse(stdout.replace(/exit=1\n$/, '')).found).toBeGreaterThan(0);
+  }, 90_000);
 });
 
 function runShell(script: string, cwd: string): Promise<{ stdout: string; stderr: string }> {

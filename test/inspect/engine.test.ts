@@ -7,7 +7,14 @@ import fc from 'fast-check';
 import { loadConfig } from '../../lib/config/service';
 import { DEMO_CONFIG } from '../../lib/demo';
 import { handleToken } from '../../lib/endpoints/token';
-import { expectationsFromConfig, formatDuration, inspectToken, type Expectations, type InspectionReport } from '../../lib/inspect';
+import {
+  expectationsFromConfig,
+  formatDuration,
+  inspectToken,
+  MAX_TOKEN_CHARS,
+  type Expectations,
+  type InspectionReport,
+} from '../../lib/inspect';
 import { demoVars, realVars, REAL_LOOKING, TEST_SECRET } from '../support/env';
 import { findingKeys, sign, twilioPayload, twilioToken, TWILIO_HEADER, unsigned, without } from './support';
 
@@ -247,6 +254,13 @@ const rows: Row[] = [
     token: () => sign(withGrants({ identity: 'alice', conversations: {} })),
     findings: ['error 20106 payload.grants', 'warning 20106 payload.grants.conversations'],
   },
+  {
+    // Issue 17: one finding per key of a 16 KB token would make a 500 KB report.
+    name: 'a thousand unknown grant keys: five named, the rest counted in one finding',
+    token: () =>
+      sign(withGrants({ identity: 'alice', video: {}, ...Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, 0])) })),
+    findings: [...Array.from({ length: 5 }, (_, i) => `warning 20106 payload.grants.k${i}`), 'warning 20106 payload.grants'],
+  },
   { name: 'voice grant not an object', token: () => sign(voiceGrant(true)), findings: ['error 20106 payload.grants.voice'] },
   {
     name: 'voice application_sid with the IS prefix',
@@ -325,9 +339,15 @@ describe('garbage never throws and is reported as malformed', () => {
     ['"Bearer" alone', 'Bearer', ['error 20160 token']],
     ['not a string at all', null, ['error 20160 token']],
     [
-      'a payload nested 12000 levels deep (fits in 16 KB; would overflow JSON.stringify)',
-      `${Buffer.from(JSON.stringify(TWILIO_HEADER)).toString('base64url')}.${Buffer.from(`{"grants":${'['.repeat(12_000)}${']'.repeat(12_000)}}`).toString('base64url')}.c2ln`,
+      'a payload nested 5900 levels deep (fits in 16 KB; would overflow JSON.stringify)',
+      `${Buffer.from(JSON.stringify(TWILIO_HEADER)).toString('base64url')}.${Buffer.from(`{"grants":${'['.repeat(5_900)}${']'.repeat(5_900)}}`).toString('base64url')}.c2ln`,
       ['error 20101 payload'],
+    ],
+    // Issue 17: a report echoes what it decodes, so text far longer than any token is not decoded.
+    [
+      'a well-formed token over 16 KB',
+      unsigned(TWILIO_HEADER, { ...twilioPayload(S), padding: 'x'.repeat(MAX_TOKEN_CHARS) }),
+      ['error 20160 token'],
     ],
   ];
   test.each(garbage)('%s', async (_, input, keys) => {

@@ -4,11 +4,15 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { MAX_ANSWER_CHARS } from '../../lib/inspect';
 import { realVars, TEST_SECRET } from '../support/env';
 import { startServer, type TestServer } from '../support/runtime';
+import { harOfVoiceSession } from './devtools-formats';
+import { HOSTILE } from './hostile';
 import { expectPasteAnswer } from './paste-answer';
 import { PASTES, pasteTokens, type PasteTokens } from './pastes';
-import { findingKeys, sign, twilioPayload } from './support';
+import { findingKeys, sign, twilioPayload, twilioToken } from './support';
 
 const built = path.resolve(__dirname, '..', '..', 'dist', 'functions', 'inspect.js');
 
@@ -119,5 +123,66 @@ describe('POST /inspect: what people paste (issue 12)', () => {
     expect(error.message).toMatch(/256 KB/);
     expect(error.message).toMatch(/npm run inspect -- --file/);
     expect(error.message).toMatch(/page/);
+  });
+});
+
+describe('POST /inspect: hostile text (issue 17)', () => {
+  let tokens: PasteTokens;
+  beforeAll(async () => {
+    tokens = await pasteTokens();
+  });
+
+  // Before the fix the first took 252 s, and every other request to the server waited behind it.
+  test.each(Object.entries(HOSTILE))('%s, 256 KB: answered in under 2 s, and so is a request made meanwhile', async (_, shape) => {
+    const text = shape(256 * 1024 - 64);
+    const start = performance.now();
+    const [hostile, meanwhile] = await Promise.all([
+      postJson({ token: text }).then(async (res) => ({ status: res.status, body: await res.text(), ms: performance.now() - start })),
+      postJson({ token: tokens.live }).then(async (res) => ({
+        status: res.status,
+        valid: (await res.json()).valid,
+        ms: performance.now() - start,
+      })),
+    ]);
+    expect([hostile.status, meanwhile.status, meanwhile.valid]).toEqual([200, 200, true]);
+    expect(hostile.ms).toBeLessThan(2000);
+    expect(meanwhile.ms).toBeLessThan(2000);
+    expect(hostile.body.length).toBeLessThanOrEqual(MAX_ANSWER_CHARS);
+  });
+
+  test('a HAR request URL carrying a live token: the answer names the query parameter, never the token', async () => {
+    const har = JSON.parse(harOfVoiceSession(tokens.history, { eventsPerToken: 1 }));
+    const inUrl = twilioToken({ grants: ['video'] });
+    har.log.entries.push({
+      startedDateTime: new Date().toISOString(),
+      request: {
+        method: 'GET',
+        url: `https://video.example.com/rooms/standup?access_token=${inUrl}#id_token=${inUrl}`,
+        headers: [],
+        queryString: [{ name: 'access_token', value: inUrl }],
+      },
+    });
+    const res = await postJson({ token: JSON.stringify(har) });
+    const body = await res.text();
+    for (const part of inUrl.split('.')) expect(body).not.toContain(part);
+    const answer = JSON.parse(body);
+    expect(answer.found).toBe(4);
+    expect(answer.tokens.map((t: { source: string }) => t.source)).toContain(
+      `HAR entry ${har.log.entries.length}: GET https://video.example.com/rooms/standup?access_token=[redacted]#[redacted], query parameter "access_token"`,
+    );
+  });
+
+  test("the issue's long JSON key over 21 JWT-like values (a 5 MB answer before): the answer does not grow with the key", async () => {
+    const answerFor = async (keyLength: number): Promise<number> => {
+      const text = JSON.stringify({ [`k${'k'.repeat(keyLength)}`]: Array.from({ length: 21 }, (_, i) => `eyJ${i}.e30.c2ln`) });
+      const res = await postJson({ token: text });
+      expect(res.status).toBe(200);
+      const body = await res.text();
+      expect(JSON.parse(body).found).toBe(21);
+      return body.length;
+    };
+    const lengths = [await answerFor(1_000), await answerFor(64_000), await answerFor(230_000)];
+    expect(lengths).toEqual([lengths[0], lengths[0], lengths[0]]);
+    expect(lengths[0]).toBeLessThanOrEqual(MAX_ANSWER_CHARS);
   });
 });
