@@ -294,7 +294,7 @@ export function expectTokenAnswer(event: Record<string, unknown>, config: ModelC
     return {
       kind: 'error',
       origin,
-      status: [...(problems.length > 0 ? [400] : []), ...(worker.forbidden.length > 0 ? [403] : [])],
+      status: [...(problems.length > 0 || ttl.open ? [400] : []), ...(worker.forbidden.length > 0 ? [403] : [])],
       accepted: [...new Set([...problems, ...worker.forbidden, ...(ttl.open ? ['invalid_ttl ttl'] : [])])],
     };
   if (ttl.open) return { kind: 'open', origin };

@@ -37,12 +37,14 @@ const FULL_MODEL: ModelConfig = {
 
 /**
  * A partial deployment: no TwiML App, the runtime's own ZS SID in SERVICE_SID (never a chat
- * service), a region, a short TTL cap. Voice and chat requests are config_errors by design.
+ * service), a TaskRouter Workspace, a region, a short TTL cap. Voice and chat requests are
+ * config_errors by design.
  */
 const PARTIAL_VARS = {
   ACCOUNT_SID: REAL_LOOKING.ACCOUNT_SID,
   API_KEY: REAL_LOOKING.API_KEY,
   API_SECRET: TEST_SECRET,
+  TASKROUTER_WORKSPACE_SID: REAL_LOOKING.TASKROUTER_WORKSPACE_SID,
   SERVICE_SID: 'ZS' + '0a'.repeat(16),
   TWILIO_REGION: 'ie1',
   TOKEN_TTL: '300',
@@ -55,6 +57,7 @@ const PARTIAL_MODEL: ModelConfig = {
   accountSid: REAL_LOOKING.ACCOUNT_SID,
   apiKey: REAL_LOOKING.API_KEY,
   syncServiceSid: 'default',
+  workspaceSid: REAL_LOOKING.TASKROUTER_WORKSPACE_SID,
   region: 'ie1',
   defaultTtl: 300,
   maxTtl: 600,
