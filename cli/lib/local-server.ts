@@ -77,7 +77,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const runtime = developmentRuntime(options.root, options.env, routes, options.live);
   let port = 0;
   const functionPaths = new Set(routes.functions.map((fn) => fn.path));
-  const front = localFront({ env: options.env, port: () => port, host, functionPaths }, runtime.getApp());
+  const assetPaths = new Set(routes.assets.map((asset) => asset.path));
+  const front = localFront({ env: options.env, port: () => port, host, functionPaths, assetPaths }, runtime.getApp());
   const http: Server = createServer(front);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -99,6 +100,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       runtime.update(routes);
       functionPaths.clear();
       for (const fn of routes.functions) functionPaths.add(fn.path);
+      assetPaths.clear();
+      for (const asset of routes.assets) assetPaths.add(asset.path);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
