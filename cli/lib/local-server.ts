@@ -16,6 +16,9 @@ import { isHarmless } from '../../lib/config/env-issues';
 import { chooseEnvFile, EnvFileError, readEnvFileChecked } from './env-file';
 import { localFront } from './local-front';
 
+/** scripts/lib/build-config.js (plain JS): the assets the page references, which alone are served. */
+const { pageAssets } = require('../../scripts/lib/build-config') as { pageAssets: (dir: string) => Set<string> };
+
 export interface LocalServerOptions {
   /** The configuration the functions get as `context`. */
   env: Record<string, string | undefined>;
@@ -40,9 +43,22 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** The functions and assets of the built folders, listed the way twilio-run lists them. */
+/**
+ * The functions and assets of the built folders, listed the way twilio-run lists them; of the
+ * assets only what the page references (the deploy gate refuses the rest), so a stray .env or a
+ * link out of dist/assets is never served.
+ */
 export async function listRoutes(root: string, functionsFolder = 'dist/functions', assetsFolder = 'dist/assets'): Promise<RouteInfo> {
-  return await fsHelpers.getListOfFunctionsAndAssets(root, { functionsFolderNames: [functionsFolder], assetsFolderNames: [assetsFolder] });
+  const listed = await fsHelpers.getListOfFunctionsAndAssets(root, {
+    functionsFolderNames: [functionsFolder],
+    assetsFolderNames: [assetsFolder],
+  });
+  const assetsDir = path.resolve(root, assetsFolder);
+  const published = pageAssets(assetsDir);
+  const assets = listed.assets.filter(
+    (asset) => asset.filePath !== undefined && published.has(path.relative(assetsDir, asset.filePath).split(path.sep).join('/')),
+  );
+  return { functions: listed.functions, assets };
 }
 
 /** Twilio's development runtime, in-process: no fork per request, no reload. */
