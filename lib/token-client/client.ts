@@ -162,6 +162,10 @@ function lifetimeOf(token: string): number | undefined {
   }
 }
 
+/** An ISO-8601 time as /token answers it; anything else (any server may answer) is dropped. */
+const isTimestamp = (value: unknown): value is string =>
+  typeof value === 'string' && value.length <= 40 && !Number.isNaN(Date.parse(value));
+
 function answerError(status: number, body: unknown): TokenClientError {
   const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
   if (error !== undefined && typeof error.code === 'string' && typeof error.message === 'string') {
@@ -434,7 +438,7 @@ class Client implements TokenClient {
       token: body.token,
       identity: typeof body.identity === 'string' ? body.identity : '',
       grants: Array.isArray(body.grants) ? body.grants.filter((g): g is string => typeof g === 'string') : [],
-      expiresAt: typeof body.expiresAt === 'string' ? body.expiresAt : '',
+      expiresAt: isTimestamp(body.expiresAt) ? body.expiresAt : '',
       ttl: lifetime,
       ...(typeof body.region === 'string' ? { region: body.region } : {}),
     };
