@@ -66,6 +66,12 @@ export async function main(argv: readonly string[], root = path.resolve(__dirnam
   if (!plan.credentials.usable) throw new Refused(plan.credentials.problem ?? 'no credentials to upload with');
   if (plan.functions.length === 0)
     throw new Refused('there is no built function in dist/functions: run npm run build (npm run deploy does).');
+  if (plan.refusedAssets.length > 0) {
+    const lines = plan.refusedAssets.map((f) => `  ${f.path} (${f.file}): ${f.reason}`).join('\n');
+    throw new Refused(
+      `twilio-run would publish these files of the assets folder, which the page does not use:\n${lines}\nRemove them: npm run build copies only index.html and what it references.`,
+    );
+  }
   if (dryRun) {
     log('\n(dry run) nothing was uploaded.\n');
     return 0;

@@ -25,8 +25,11 @@ export const ERROR_STATUS = {
   // A verified sign-in token lacks a claim a product takes its values from, or holds one of the wrong shape.
   missing_claim: 403,
   invalid_claim: 403,
-  // Answered by the local server only: the deployed runtime does not tell a function the method or Host.
+  // Answered by the local server only: the deployed runtime does not tell a function the method, the
+  // Host or a path that routes nowhere.
   host_not_allowed: 403,
+  invalid_path: 400,
+  not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -7,6 +7,12 @@
  */
 import path from 'node:path';
 
+/** scripts/lib/build-config.js (plain JS): the build's rule for what an assets folder may publish. */
+const { assetRefusal, pageAssets } = require('../../scripts/lib/build-config') as {
+  assetRefusal: (dir: string, rel: string) => string | undefined;
+  pageAssets: (dir: string) => Set<string>;
+};
+
 export interface PlannedFile {
   /** The URL path: `/token`, `/index.html`. */
   path: string;
@@ -25,6 +31,11 @@ export interface DeployPlan {
   runtime: string | null;
   functions: PlannedFile[];
   assets: PlannedFile[];
+  /**
+   * Assets twilio-run would upload that the page does not use, or that may never be published
+   * (a dotfile, a source map, a backup, a link): the deploy gate refuses while there is one.
+   */
+  refusedAssets: (PlannedFile & { reason: string })[];
   dependencies: { name: string; version: string }[];
   /** The names of the variables uploaded: the env file's non-empty ones, less ACCOUNT_SID and AUTH_TOKEN. */
   variables: string[];
@@ -96,6 +107,7 @@ export async function deployPlan(argv: readonly string[], envFileVars: Record<st
   const { fsHelpers, getDependencies } = fromTwilioRun<{
     fsHelpers: {
       getListOfFunctionsAndAssets(cwd: string, options: object): Promise<{ functions: ServerlessResource[]; assets: ServerlessResource[] }>;
+      getFirstMatchingDirectory(cwd: string, names: string[]): string;
     };
     getDependencies: (pkg: object) => { name: string; version: string }[];
   }>('@twilio-labs/serverless-api');
@@ -112,6 +124,7 @@ export async function deployPlan(argv: readonly string[], envFileVars: Record<st
     file: path.relative(config.cwd, r.filePath),
     bytes: Buffer.byteLength(r.content),
   });
+  const assets = config.noAssets ? [] : listed.assets;
   const deployInfo = config.serviceSid !== undefined && !argv.includes('--service-sid');
   return {
     credentials: credentialsOf(argv, config),
@@ -128,7 +141,12 @@ export async function deployPlan(argv: readonly string[], envFileVars: Record<st
     environment: config.functionsEnv,
     runtime: config.runtime ?? null,
     functions: config.noFunctions ? [] : listed.functions.map(file),
-    assets: config.noAssets ? [] : listed.assets.map(file),
+    assets: assets.map(file),
+    refusedAssets: refusedAssets(
+      assets,
+      () => fsHelpers.getFirstMatchingDirectory(config.cwd, search.assetsFolderNames ?? ['assets', 'static']),
+      file,
+    ),
     dependencies: getDependencies(config.pkgJson),
     variables: Object.keys(config.env).sort(),
     skippedEmpty: Object.keys(envFileVars)
@@ -136,6 +154,23 @@ export async function deployPlan(argv: readonly string[], envFileVars: Record<st
       .sort(),
     envFile: config.envPath,
   };
+}
+
+/** The listed assets that are not the page and what it references, each with why. */
+function refusedAssets(
+  listed: ServerlessResource[],
+  assetsDir: () => string,
+  file: (r: ServerlessResource) => PlannedFile,
+): DeployPlan['refusedAssets'] {
+  if (listed.length === 0) return [];
+  const dir = assetsDir();
+  const published = pageAssets(dir);
+  return listed.flatMap((asset) => {
+    const rel = path.relative(dir, asset.filePath).split(path.sep).join('/');
+    const reason =
+      assetRefusal(dir, rel) ?? (published.has(rel) ? undefined : 'not referenced by the page (index.html and what it links to)');
+    return reason === undefined ? [] : [{ ...file(asset), reason }];
+  });
 }
 
 const kb = (bytes: number): string => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`);
@@ -159,6 +194,7 @@ export function formatPlan(plan: DeployPlan, root: string): string {
   };
   files('functions', plan.functions);
   files('assets', plan.assets);
+  plan.refusedAssets.forEach((f, i) => row(i === 0 ? 'refused' : '', `${f.path.padEnd(30)} ${f.file}: ${f.reason}`));
   row('dependencies', plan.dependencies.map((d) => `${d.name} ${d.version}`).join(', '));
   row('variables', `${plan.variables.join(', ')} (names only; ACCOUNT_SID and AUTH_TOKEN are never uploaded)`);
   if (plan.skippedEmpty.length > 0)

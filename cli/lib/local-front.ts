@@ -1,9 +1,10 @@
 /**
  * What the local server checks before Twilio's development runtime sees a request, because
  * the runtime cannot: it merges the query and the body over `event.request` (so a caller could
- * forge the request headers), answers any Host (DNS rebinding), any method, and a body it
- * cannot parse with an HTML stack trace. Every refusal is a JSON error with the CORS headers,
- * X-Content-Type-Options: nosniff, and one log line, like the functions' own.
+ * forge the request headers), answers any Host (DNS rebinding), any method, and a body or a path
+ * it cannot decode (`/%`) with Express's HTML stack trace, absolute paths included. Every refusal
+ * is a JSON error with the CORS headers, X-Content-Type-Options: nosniff, and one log line, like
+ * the functions' own; so is a path that serves nothing, and any error the runtime passes on.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
@@ -40,6 +41,8 @@ export interface FrontOptions {
   host: string;
   /** Paths of the functions (bodies are checked for those only). */
   functionPaths: ReadonlySet<string>;
+  /** Paths of the assets served; any other path is 404 not_found here. */
+  assetPaths: ReadonlySet<string>;
   log?: (line: string) => void;
 }
 
@@ -58,6 +61,32 @@ export function isOwnHost(hostHeader: string | undefined, port: number, boundHos
   if (LOOPBACK_NAMES.includes(name) || name === boundHost.toLowerCase()) return true;
   const beyondLoopback = !['127.0.0.1', '::1', 'localhost'].includes(boundHost);
   return beyondLoopback && isIP(name.replace(/^\[|\]$/g, '')) !== 0;
+}
+
+/** A refusal about the path, which only this server answers (a deployed function never sees a path that routes nowhere). */
+const pathRefusal = (code: 'invalid_path' | 'not_found', message: string): ServiceError => new ServiceError(code, message, 'path');
+
+/** Answered by the runtime's Express app itself, before any route. */
+const RUNTIME_PATHS = new Set(['/favicon.ico']);
+
+/**
+ * The path as the runtime routes it (the request target up to `?` or `#`, still percent-encoded),
+ * and its query; a refusal when Express could not decode it or it is not a path at all.
+ */
+function splitTarget(target: string): { path: string; query: URLSearchParams } {
+  const end = target.search(/[?#]/);
+  const path = end < 0 ? target : target.slice(0, end);
+  const query = new URLSearchParams(end < 0 || target[end] === '#' ? '' : target.slice(end + 1).split('#')[0]);
+  if (!path.startsWith('/')) throw pathRefusal('invalid_path', 'The request target must be a path starting with /, such as /token.');
+  try {
+    decodeURIComponent(path);
+  } catch {
+    throw pathRefusal(
+      'invalid_path',
+      'The path is not valid percent-encoding: each % must start an escape of two hex digits (%25 for % itself), and the escapes must spell UTF-8.',
+    );
+  }
+  return { path, query };
 }
 
 /** `request`, `request[headers][origin]`: names that would replace the runtime's event.request. */
@@ -138,12 +167,17 @@ async function readBody(req: IncomingMessage, res: ServerResponse): Promise<void
   }
 }
 
+/** The runtime's Express app: what it cannot answer itself (an error, or no route) goes to `done`. */
+export type Runtime = (req: IncomingMessage, res: ServerResponse, done: (error?: unknown) => void) => void;
+
 /** The checks, then the runtime (`next`) for a request that passes them. */
-export function localFront(options: FrontOptions, next: (req: IncomingMessage, res: ServerResponse) => void) {
+export function localFront(options: FrontOptions, next: Runtime) {
   const log = options.log ?? ((line: string) => console.log(line));
   return (req: IncomingMessage, res: ServerResponse): void => {
     const started = Date.now();
-    const url = new URL(req.url ?? '/', 'http://local');
+    const target = req.url ?? '/';
+    // For the log line only: the checks below split the target themselves.
+    const loggedPath = target.split(/[?#]/)[0] ?? '';
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
     const refuse = (error: ServiceError, extra: Record<string, string> = {}): void => {
       const cors = applyCors(req.headers, readCorsSettings({ ...options.env, DOMAIN_NAME: `localhost:${options.port()}` }));
@@ -153,7 +187,7 @@ export function localFront(options: FrontOptions, next: (req: IncomingMessage, r
       log(
         requestLogLine({
           started,
-          path: url.pathname,
+          path: loggedPath,
           status: error.status,
           outcome: error.code,
           origin,
@@ -174,7 +208,15 @@ export function localFront(options: FrontOptions, next: (req: IncomingMessage, r
       if (!ALLOWED_METHODS.includes(req.method ?? '')) {
         throw new ServiceError('method_not_allowed', `${req.method ?? 'This method'} is not served here; use GET or POST.`, 'method');
       }
-      const forged = [...url.searchParams.keys()].find(forgesRequest);
+      const { path, query } = splitTarget(target);
+      if (!options.functionPaths.has(path) && !options.assetPaths.has(path) && !RUNTIME_PATHS.has(path)) {
+        const functions = [...options.functionPaths].sort().join(', ');
+        throw pathRefusal(
+          'not_found',
+          `Nothing is served at this path. This server answers ${functions === '' ? 'no function' : functions}, and the page at /index.html.`,
+        );
+      }
+      const forged = [...query.keys()].find(forgesRequest);
       if (forged !== undefined) {
         throw new ServiceError(
           'invalid_param',
@@ -182,29 +224,60 @@ export function localFront(options: FrontOptions, next: (req: IncomingMessage, r
           'request',
         );
       }
-      if (options.functionPaths.has(url.pathname)) await readBody(req, res);
+      if (options.functionPaths.has(path)) await readBody(req, res);
+    };
+    /** Anything else failed: JSON that says so, the error itself in the log line only (it may name files). */
+    const fail = (error: unknown): void => {
+      if (res.headersSent) {
+        res.destroy();
+      } else {
+        const body = JSON.stringify({ error: { code: 'internal_error', message: 'The local server failed; see its output.' } });
+        res
+          .writeHead(500, {
+            'Content-Type': 'application/json',
+            'Cache-Control': 'no-store',
+            'X-Content-Type-Options': 'nosniff',
+            'Content-Length': String(Buffer.byteLength(body)),
+          })
+          .end(body);
+      }
+      log(
+        requestLogLine({
+          started,
+          path: loggedPath,
+          status: 500,
+          outcome: 'internal_error',
+          origin,
+          fields: { error: String(error) },
+          ms: Date.now() - started,
+        }),
+      );
+    };
+    /**
+     * What the runtime passes on instead of answering: no route (a function removed since the
+     * listing), or an error of its own, such as a listed file gone from the disk or a dotfile
+     * its file sender refuses. Express would answer these with its HTML page and stack trace.
+     */
+    const done = (error?: unknown): void => {
+      const status = (error as { status?: unknown; statusCode?: unknown } | undefined)?.status;
+      const code = (error as { code?: unknown } | undefined)?.code;
+      if (res.headersSent) fail(error);
+      else if (error === undefined || status === 404 || code === 'ENOENT' || code === 'EISDIR')
+        refuse(pathRefusal('not_found', 'Nothing is served at this path (the file is gone, or never published).'));
+      else if (status === 400) refuse(pathRefusal('invalid_path', 'The path could not be read (its percent-encoding or its characters).'));
+      else fail(error);
     };
     check().then(
-      () => next(req, res),
-      (error: unknown) => {
-        if (!(error instanceof ServiceError)) {
-          res
-            .writeHead(500, { 'Content-Type': 'text/plain', 'X-Content-Type-Options': 'nosniff' })
-            .end('The local server failed; see its output.');
-          log(
-            requestLogLine({
-              started,
-              path: url.pathname,
-              status: 500,
-              outcome: 'internal_error',
-              origin,
-              fields: { error: String(error) },
-              ms: Date.now() - started,
-            }),
-          );
-          return;
+      () => {
+        try {
+          next(req, res, done);
+        } catch (error) {
+          fail(error);
         }
-        refuse(error, error.code === 'method_not_allowed' ? { Allow: 'GET, POST, OPTIONS' } : {});
+      },
+      (error: unknown) => {
+        if (error instanceof ServiceError) refuse(error, error.code === 'method_not_allowed' ? { Allow: 'GET, POST, OPTIONS' } : {});
+        else fail(error);
       },
     );
   };

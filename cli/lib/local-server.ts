@@ -18,6 +18,9 @@ import { describeFlags, parseFlags, UsageError } from './args';
 import { chooseEnvFile, EnvFileError, readEnvFileChecked } from './env-file';
 import { localFront } from './local-front';
 
+/** scripts/lib/build-config.js (plain JS): the assets the page references, which alone are served. */
+const { pageAssets } = require('../../scripts/lib/build-config') as { pageAssets: (dir: string) => Set<string> };
+
 export interface LocalServerOptions {
   /** The configuration the functions get as `context`. */
   env: Record<string, string | undefined>;
@@ -42,9 +45,22 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** The functions and assets of the built folders, listed the way twilio-run lists them. */
+/**
+ * The functions and assets of the built folders, listed the way twilio-run lists them; of the
+ * assets only what the page references (the deploy gate refuses the rest), so a stray .env or a
+ * link out of dist/assets is never served.
+ */
 export async function listRoutes(root: string, functionsFolder = 'dist/functions', assetsFolder = 'dist/assets'): Promise<RouteInfo> {
-  return await fsHelpers.getListOfFunctionsAndAssets(root, { functionsFolderNames: [functionsFolder], assetsFolderNames: [assetsFolder] });
+  const listed = await fsHelpers.getListOfFunctionsAndAssets(root, {
+    functionsFolderNames: [functionsFolder],
+    assetsFolderNames: [assetsFolder],
+  });
+  const assetsDir = path.resolve(root, assetsFolder);
+  const published = pageAssets(assetsDir);
+  const assets = listed.assets.filter(
+    (asset) => asset.filePath !== undefined && published.has(path.relative(assetsDir, asset.filePath).split(path.sep).join('/')),
+  );
+  return { functions: listed.functions, assets };
 }
 
 /** Twilio's development runtime, in-process: no fork per request, no reload. */
@@ -79,7 +95,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const runtime = developmentRuntime(options.root, options.env, routes, options.live);
   let port = 0;
   const functionPaths = new Set(routes.functions.map((fn) => fn.path));
-  const front = localFront({ env: options.env, port: () => port, host, functionPaths }, runtime.getApp());
+  const assetPaths = new Set(routes.assets.map((asset) => asset.path));
+  const front = localFront({ env: options.env, port: () => port, host, functionPaths, assetPaths }, runtime.getApp());
   const http: Server = createServer(front);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -101,6 +118,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       runtime.update(routes);
       functionPaths.clear();
       for (const fn of routes.functions) functionPaths.add(fn.path);
+      assetPaths.clear();
+      for (const asset of routes.assets) assetPaths.add(asset.path);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -1,10 +1,11 @@
-import type { JWTPayload, JWTVerifyGetKey, JWTVerifyOptions, RemoteJWKSetOptions } from 'jose';
+import type { JWTPayload, JWTVerifyGetKey, JWTVerifyOptions } from 'jose';
 import { JWKS_ALGORITHMS, SECRET_ALGORITHMS, type JwtAuthConfig } from '../config/auth';
 import { ServiceError } from '../errors';
 import { own } from '../text';
 import { GRANT_LIST, grantByName, identityProblems, type GrantName } from '../products';
 import { TOKEN_CONTENT_TYPE } from '../twilio';
 import { unauthorized } from './credentials';
+import { KeySetUnavailable, remoteKeySet, type KeySetOptions } from './jwks';
 
 type Jose = typeof import('jose');
 
@@ -21,21 +22,14 @@ function loadJose(): Promise<Jose> {
 }
 
 export interface JwtDeps {
-  /** Passed to jose's createRemoteJWKSet (tests shorten the 30 s refetch cooldown or the 5 s timeout). */
-  jwks?: Pick<RemoteJWKSetOptions, 'cooldownDuration' | 'cacheMaxAge' | 'timeoutDuration'>;
-}
-
-/** The key set or its server failed, not the caller: 503 so clients retry rather than sign the user out. */
-class KeySetUnavailable extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-  }
+  /** The key set's cache and fetch limits (tests shorten the 30 s refetch cooldown or the 5 s deadline). */
+  jwks?: KeySetOptions;
 }
 
 /**
- * One remote key set per URL for the life of the function's container: jose caches the keys
- * (10 min) and refetches on an unknown kid at most every 30 s, so warm invocations verify
- * without a network round trip and a key rotation is picked up on its first token.
+ * One key set per URL for the life of the function's container: keys are cached (10 min) and
+ * refetched on an unknown kid at most every 30 s, so warm invocations verify without a network
+ * round trip and a key rotation is picked up on its first token.
  */
 const keySets = new Map<string, JWTVerifyGetKey>();
 const MAX_KEY_SETS = 8;
@@ -45,16 +39,21 @@ function keySetFor(lib: Jose, url: string, deps: JwtDeps): JWTVerifyGetKey {
   let keySet = keySets.get(cacheKey);
   if (keySet === undefined) {
     if (keySets.size >= MAX_KEY_SETS) keySets.clear();
-    const remote = lib.createRemoteJWKSet(new URL(url), deps.jwks);
+    const remote = remoteKeySet(lib, url, deps.jwks);
     keySet = async (header, token) => {
       try {
         return await remote(header, token);
       } catch (error) {
         // No matching key is the token's fault (unknown kid); everything else is the key set's.
         const code = (error as { code?: unknown }).code;
-        if (code === 'ERR_JWKS_NO_MATCHING_KEY' || code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS' || code === 'ERR_JOSE_NOT_SUPPORTED')
+        if (
+          error instanceof KeySetUnavailable ||
+          code === 'ERR_JWKS_NO_MATCHING_KEY' ||
+          code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS' ||
+          code === 'ERR_JOSE_NOT_SUPPORTED'
+        )
           throw error;
-        throw new KeySetUnavailable(describeKeySetFailure(error));
+        throw new KeySetUnavailable(describeKeyFailure(error));
       }
     };
     keySets.set(cacheKey, keySet);
@@ -62,17 +61,12 @@ function keySetFor(lib: Jose, url: string, deps: JwtDeps): JWTVerifyGetKey {
   return keySet;
 }
 
-function describeKeySetFailure(error: unknown): string {
+/** A key of the set that jose could not use when a token named it. */
+function describeKeyFailure(error: unknown): string {
   const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : '';
-  if (code === 'ERR_JWKS_TIMEOUT') return 'the request timed out';
   if (code === 'ERR_JWKS_INVALID') return 'the answer is not a JSON Web Key Set of public keys';
   if (code === 'ERR_JWK_INVALID') return 'it holds a key that cannot be imported';
-  if (/200 OK/.test(message)) return 'it did not answer 200 OK';
-  if (/parse/i.test(message)) return 'the answer is not JSON';
-  // Node's network errors carry codes like ECONNREFUSED, ENOTFOUND, ECONNRESET: safe and telling.
-  if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return `network error ${code}`;
-  return 'the request failed';
+  return 'its keys could not be used';
 }
 
 export interface VerifiedCaller {

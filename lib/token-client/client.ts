@@ -7,7 +7,17 @@
  */
 import type { ProductParamValues } from '../products';
 import { attachSdk, type Detach } from './sdk';
-import { isRetryable, planRefresh, retryDelaySeconds, RETRY_MAX_SECONDS, type RefreshRule } from './schedule';
+import {
+  clampLifetimeSeconds,
+  isRetryable,
+  MAX_TIMER_MS,
+  planRefresh,
+  REFRESH_MIN_DELAY_SECONDS,
+  retryDelaySeconds,
+  RETRY_MAX_SECONDS,
+  timerDelayMs,
+  type RefreshRule,
+} from './schedule';
 
 /**
  * The options: the client's own, /token's, and every product's parameters (`room`,
@@ -21,7 +31,11 @@ export interface TokenClientOptions extends ProductParamValues {
   grants: string[];
   /** Leave out in jwt mode, where the identity comes from the sign-in token. */
   identity?: string;
-  /** The whole Authorization header value, asked for before every fetch: `Bearer ${await getIdToken()}`. */
+  /**
+   * The whole Authorization header value, asked for before every fetch: `Bearer ${await getIdToken()}`.
+   * If it throws or rejects, that is the app's bug: `error` with code `authorization_failed`, and no
+   * request until getToken() or refresh() is called again.
+   */
   getAuthorization?: () => string | undefined | Promise<string | undefined>;
   /** Seconds; the service's default when left out. */
   ttl?: number;
@@ -39,7 +53,7 @@ export interface CurrentToken {
   grants: string[];
   /** ISO-8601 of the token's exp, by the service's clock. */
   expiresAt: string;
-  /** Lifetime in seconds. */
+  /** Lifetime in seconds, as the client plans with it: the token's exp - iat, read as 1 s to 86400 s. */
   ttl: number;
   /** The token's region when the service sets TWILIO_REGION: pass sdkOptionsForRegion(region) to the SDKs. */
   region?: string;
@@ -47,14 +61,14 @@ export interface CurrentToken {
 
 /** What /token refused with, or what went wrong on the way. */
 export interface TokenClientError {
-  /** The service's error code (`invalid_identity`, `unauthorized` ...), or the client's: `network_error`, `timeout`, `bad_answer`, `http_<status>`, `stopped`, `sdk_update_failed`. */
+  /** The service's error code (`invalid_identity`, `unauthorized` ...), or the client's: `network_error`, `timeout`, `bad_answer`, `http_<status>`, `stopped`, `sdk_update_failed`, `authorization_failed` (the app's getAuthorization threw or rejected). */
   code: string;
   message: string;
   /** The request field the service named, when it named one. */
   field?: string;
-  /** The HTTP status, when an answer came. */
+  /** The HTTP status, when an answer came; 0 for authorization_failed (nothing was sent). */
   status?: number;
-  /** From a 429 or 503's Retry-After header: the retry waits at least this long (at most 60 s). */
+  /** From a 429 or 503's Retry-After header in seconds (at most 60): the retry waits at least this long. */
   retryAfterSeconds?: number;
 }
 
@@ -118,6 +132,7 @@ export interface TokenClientEnvironment {
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+const ERROR_DETAIL_CHARS = 200;
 
 /** Thrown by getToken()/refresh(): an Error carrying the service's code, message and field. */
 export class TokenFetchError extends Error implements TokenClientError {
@@ -149,6 +164,10 @@ function lifetimeOf(token: string): number | undefined {
   }
 }
 
+/** An ISO-8601 time as /token answers it; anything else (any server may answer) is dropped. */
+const isTimestamp = (value: unknown): value is string =>
+  typeof value === 'string' && value.length <= 40 && !Number.isNaN(Date.parse(value));
+
 function answerError(status: number, body: unknown): TokenClientError {
   const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
   if (error !== undefined && typeof error.code === 'string' && typeof error.message === 'string') {
@@ -168,7 +187,19 @@ interface Held {
   current: CurrentToken;
   /** Local epoch ms the request for it was sent: its lifetime is counted from there (never later than the truth). */
   sentAt: number;
+  /** Local epoch ms it arrived: the next request never leaves sooner than REFRESH_MIN_DELAY_SECONDS after. */
+  receivedAt: number;
   lifetimeMs: number;
+}
+
+/** The app's own function failed: a bug to fix, which no retry would. */
+function authorizationFailed(error: unknown): TokenClientError {
+  const detail = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, ERROR_DETAIL_CHARS);
+  return {
+    code: 'authorization_failed',
+    status: 0,
+    message: `The getAuthorization function passed to createTokenClient failed (${detail}), so no request was sent. Fix it in the app, then call getToken() or refresh() again.`,
+  };
 }
 
 class Client implements TokenClient {
@@ -275,6 +306,11 @@ class Client implements TokenClient {
     this.update({ nextRefreshAt: null, rule: null, autoRefresh: false });
   }
 
+  private timeoutMs(): number {
+    const asked = this.options.timeoutMs;
+    return typeof asked === 'number' && asked >= 1 && asked <= MAX_TIMER_MS ? asked : DEFAULT_TIMEOUT_MS;
+  }
+
   private expiresAt(held: Held): number {
     return held.sentAt + held.lifetimeMs;
   }
@@ -303,8 +339,11 @@ class Client implements TokenClient {
     if (due !== null && due <= this.env.now() && this.inFlight === undefined) this.refresh().catch(() => undefined);
   }
 
-  private async authorization(): Promise<string | undefined> {
-    const value = await this.options.getAuthorization?.();
+  /** The app's header value; abandoned when the request times out, so a getAuthorization that never settles is an outage. */
+  private async authorization(signal: AbortSignal): Promise<string | undefined> {
+    const asked = Promise.resolve().then(() => this.options.getAuthorization?.());
+    const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+    const value = await Promise.race([asked, aborted]);
     return typeof value === 'string' && value !== '' ? value : undefined;
   }
 
@@ -321,7 +360,7 @@ class Client implements TokenClient {
     const sentAt = this.env.now();
     const controller = new AbortController();
     this.abort = controller;
-    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timeoutMs = this.timeoutMs();
     const timer = this.env.setTimeout(() => controller.abort(), timeoutMs);
     let outcome: { token: string; held: Held } | { error: TokenClientError };
     try {
@@ -352,7 +391,13 @@ class Client implements TokenClient {
 
   private async request(controller: AbortController, sentAt: number): Promise<{ token: string; held: Held } | { error: TokenClientError }> {
     const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
-    const authorization = await this.authorization();
+    let authorization: string | undefined;
+    try {
+      authorization = await this.authorization(controller.signal);
+    } catch (error) {
+      if (controller.signal.aborted) throw error;
+      return { error: authorizationFailed(error) };
+    }
     if (authorization !== undefined) headers.Authorization = authorization;
     const doFetch = this.options.fetch ?? this.env.fetch;
     if (doFetch === undefined) return { error: { code: 'network_error', message: 'No fetch() here: pass the fetch option.' } };
@@ -372,25 +417,29 @@ class Client implements TokenClient {
     }
     if (!res.ok) {
       const error = answerError(res.status, body);
-      // 429 and 503 may say when to come back.
+      // 429 and 503 may say when to come back: seconds only, and never more than the longest backoff.
       const retryAfter = Number(res.headers.get('Retry-After'));
-      return { error: Number.isFinite(retryAfter) && retryAfter > 0 ? { ...error, retryAfterSeconds: retryAfter } : error };
+      return {
+        error:
+          Number.isFinite(retryAfter) && retryAfter > 0 ? { ...error, retryAfterSeconds: Math.min(retryAfter, RETRY_MAX_SECONDS) } : error,
+      };
     }
     if (!isRecord(body) || typeof body.token !== 'string' || body.token === '') {
       return { error: { code: 'bad_answer', message: 'The service answered 200 without a token.', status: res.status } };
     }
-    const lifetime = lifetimeOf(body.token) ?? (typeof body.ttl === 'number' && body.ttl > 0 ? body.ttl : undefined);
-    if (lifetime === undefined)
+    const claimed = lifetimeOf(body.token) ?? (typeof body.ttl === 'number' && body.ttl > 0 ? body.ttl : undefined);
+    if (claimed === undefined)
       return { error: { code: 'bad_answer', message: 'The token has no usable lifetime (exp - iat).', status: res.status } };
+    const lifetime = clampLifetimeSeconds(claimed);
     const current: CurrentToken = {
       token: body.token,
       identity: typeof body.identity === 'string' ? body.identity : '',
       grants: Array.isArray(body.grants) ? body.grants.filter((g): g is string => typeof g === 'string') : [],
-      expiresAt: typeof body.expiresAt === 'string' ? body.expiresAt : '',
+      expiresAt: isTimestamp(body.expiresAt) ? body.expiresAt : '',
       ttl: lifetime,
       ...(typeof body.region === 'string' ? { region: body.region } : {}),
     };
-    return { token: body.token, held: { current, sentAt, lifetimeMs: lifetime * 1000 } };
+    return { token: body.token, held: { current, sentAt, receivedAt: this.env.now(), lifetimeMs: lifetime * 1000 } };
   }
 
   private accept(held: Held): void {
@@ -404,7 +453,7 @@ class Client implements TokenClient {
       lifetimeSeconds: held.lifetimeMs / 1000,
     });
     this.env.clearTimeout(this.expiryTimer);
-    this.expiryTimer = this.env.setTimeout(() => this.expire(held), Math.max(0, this.expiresAt(held) - this.env.now()));
+    this.expiryTimer = this.env.setTimeout(() => this.expire(held), timerDelayMs(this.expiresAt(held) - this.env.now()));
     this.schedule();
     this.emit('token', held.current.token, held.current);
   }
@@ -445,14 +494,15 @@ class Client implements TokenClient {
       at = this.lastFailureAt + wait * 1000;
       rule = 'retry';
     } else if (held !== undefined) {
-      at = this.refreshAt(held);
+      // A slow answer may arrive when its refresh is already due: still never sooner than 1 s after it.
+      at = Math.max(this.refreshAt(held), held.receivedAt + REFRESH_MIN_DELAY_SECONDS * 1000);
       rule = planRefresh(held.lifetimeMs / 1000).rule;
     } else {
       this.update({ nextRefreshAt: null, rule: null });
       return;
     }
     this.update({ nextRefreshAt: at, rule });
-    this.refreshTimer = this.env.setTimeout(() => void this.refresh().catch(() => undefined), Math.max(0, at - this.env.now()));
+    this.refreshTimer = this.env.setTimeout(() => void this.refresh().catch(() => undefined), timerDelayMs(at - this.env.now()));
   }
 
   private update(change: Partial<TokenClientStatus>): void {

@@ -16,6 +16,20 @@ export const REFRESH_MIN_FRACTION = 0.5;
 /** And never sooner than this after the last token, whatever its lifetime. */
 export const REFRESH_MIN_DELAY_SECONDS = 1;
 
+/**
+ * The client points at any URL, so no answer is trusted to plan with: a lifetime is read as at
+ * least 1 s and at most a day (Twilio refuses longer tokens, 20157), whatever the token or its
+ * `ttl` say. A 0.001 s lifetime fetched in a loop; a 60-day one overflowed the timers.
+ */
+export const MIN_LIFETIME_SECONDS = 1;
+export const MAX_LIFETIME_SECONDS = 86_400;
+
+/**
+ * The longest delay a timer keeps: Node fires a longer one (or NaN, or Infinity) after 1 ms, and
+ * browsers wrap it around 32 bits (Infinity becomes 0), which turns a far-off refresh into a loop.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const RETRY_FIRST_SECONDS = 2;
 export const RETRY_MAX_SECONDS = 60;
 /** Each retry delay is moved by up to this share either way, so clients that failed together do not retry together. */
@@ -29,15 +43,27 @@ export interface RefreshPlan {
   rule: RefreshRule;
 }
 
+/** A lifetime as the client plans with it: 1 s to a day; anything that is not a number counts as the shortest. */
+export function clampLifetimeSeconds(seconds: number): number {
+  if (Number.isNaN(seconds)) return MIN_LIFETIME_SECONDS;
+  return Math.min(MAX_LIFETIME_SECONDS, Math.max(MIN_LIFETIME_SECONDS, seconds));
+}
+
+/** A delay a timer keeps as given: 0 to MAX_TIMER_MS (a NaN, from a bug, waits the longest rather than looping). */
+export function timerDelayMs(ms: number): number {
+  if (Number.isNaN(ms)) return MAX_TIMER_MS;
+  return Math.min(MAX_TIMER_MS, Math.max(0, ms));
+}
+
 /**
  * Counted from when the token arrived, using its lifetime (exp - iat) rather than exp against
  * this machine's clock: a browser whose clock is off by minutes still refreshes on time.
  */
 export function planRefresh(lifetimeSeconds: number): RefreshPlan {
-  const lifetime = Math.max(0, lifetimeSeconds);
+  const lifetime = clampLifetimeSeconds(lifetimeSeconds);
   const atFraction = lifetime * REFRESH_AT_FRACTION;
   const beforeExp = lifetime - REFRESH_LEAD_SECONDS;
-  const floor = Math.max(lifetime * REFRESH_MIN_FRACTION, Math.min(lifetime, REFRESH_MIN_DELAY_SECONDS));
+  const floor = Math.max(lifetime * REFRESH_MIN_FRACTION, REFRESH_MIN_DELAY_SECONDS);
   if (beforeExp < atFraction) {
     return beforeExp >= floor ? { delaySeconds: beforeExp, rule: 'lead' } : { delaySeconds: floor, rule: 'half' };
   }

@@ -71,7 +71,11 @@ export async function providerKey(alg: string, kid: string): Promise<ProviderKey
   };
 }
 
-export type JwksBehaviour = 'serve' | 'status500' | 'notJson' | 'notJwks' | 'hang';
+/**
+ * `hang`: never answers; `stall`: sends 200 and the start of a key set, then nothing more;
+ * `huge`: streams a valid key set of `hugeBytes` (200 MB), as fast as the reader takes it.
+ */
+export type JwksBehaviour = 'serve' | 'status500' | 'notJson' | 'notJwks' | 'hang' | 'stall' | 'huge';
 
 export interface JwksServer {
   url(path?: string): string;
@@ -80,6 +84,10 @@ export interface JwksServer {
   behaviour: JwksBehaviour;
   /** How many times the key set was fetched. */
   fetches: number;
+  /** The size of the `huge` answer. */
+  hugeBytes: number;
+  /** Bytes of the last `huge` answer written before the reader stopped taking them (or all of it). */
+  hugeSent: number;
   close(): Promise<void>;
 }
 
@@ -90,6 +98,8 @@ export async function startJwksServer(keys: JWK[]): Promise<JwksServer> {
     keys,
     behaviour: 'serve',
     fetches: 0,
+    hugeBytes: 200 * 2 ** 20,
+    hugeSent: 0,
     url: () => '',
     close: () => Promise.resolve(),
   };
@@ -111,6 +121,14 @@ export async function startJwksServer(keys: JWK[]): Promise<JwksServer> {
       case 'hang':
         hanging.add(res);
         return;
+      case 'stall':
+        hanging.add(res);
+        res.writeHead(200, { 'Content-Type': 'application/json' }).write('{"keys":[');
+        return;
+      case 'huge':
+        hanging.add(res);
+        streamHugeKeySet(res, state);
+        return;
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -123,6 +141,35 @@ export async function startJwksServer(keys: JWK[]): Promise<JwksServer> {
       server.close((err) => (err ? reject(err) : resolve()));
     });
   return state;
+}
+
+/** A JSON Web Key Set of `state.hugeBytes`, written with backpressure so the stand-in itself stays small. */
+function streamHugeKeySet(res: import('node:http').ServerResponse, state: JwksServer): void {
+  const entry = `{"kty":"oct","kid":"filler","k":"${'A'.repeat(86)}"},`;
+  const chunk = Buffer.from(entry.repeat(Math.floor(65_536 / entry.length)));
+  const head = '{"keys":[';
+  const tail = '{"kty":"oct","kid":"last","k":"AA"}]}';
+  state.hugeSent = 0;
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  const send = (data: Buffer | string): boolean => {
+    state.hugeSent += Buffer.byteLength(data);
+    return res.write(data);
+  };
+  send(head);
+  const pump = (): void => {
+    while (!res.destroyed) {
+      if (state.hugeSent + chunk.length + tail.length > state.hugeBytes) {
+        res.end(tail);
+        state.hugeSent += tail.length;
+        return;
+      }
+      if (!send(chunk)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+  };
+  pump();
 }
 
 /** A loopback URL nothing listens on: the key set server is down. */

@@ -21,6 +21,7 @@ import { DEMO_CONFIG } from '../../lib/demo';
 import { REAL_LOOKING, STRONG_PASSCODE, TEST_SECRET } from '../support/env';
 import { verifyTwilioToken } from '../support/jwt';
 import { copyProject } from '../support/project-copy';
+import { plantStrays, removeStrays, STRAY_ASSETS } from '../support/stray-assets';
 
 jest.setTimeout(120_000);
 
@@ -103,6 +104,7 @@ beforeAll(async () => {
     buildPolls: 0,
   });
   project = copyProject('deploy-copy-', { '.env.local': ENV_LOCAL });
+  plantStrays(path.join(project, 'assets'));
   const dry = await npmDeploy('--dry-run', '--json');
   if (dry.code !== 0) throw new Error(`npm run deploy -- --dry-run failed:\n${dry.stderr}`);
   plan = JSON.parse(dry.stdout) as DeployPlan;
@@ -161,6 +163,14 @@ describe('npm run deploy against the Serverless API stand-in', () => {
     expect(summary.assets.map((a) => a.path).sort()).toEqual(['/index.html', ...referenced].sort());
     for (const file of [...summary.functions, ...summary.assets]) expect(file.path).not.toMatch(/\.(map|ts)$|test|tsconfig|\.env/);
     for (const file of [...summary.functions, ...summary.assets]) expect(file.content.toString()).not.toMatch(/sourceMappingURL/);
+  });
+
+  test('files planted in assets/ (a .env, a source map, a backup, an unlinked page, a link to .env.local): not planned, not uploaded', () => {
+    const strays = STRAY_ASSETS.map((stray) => stray.path);
+    expect(plan.assets.map((a) => a.path).filter((p) => strays.includes(p))).toEqual([]);
+    expect(plan.refusedAssets).toEqual([]);
+    expect(summary.assets.map((a) => a.path).filter((p) => strays.includes(p))).toEqual([]);
+    expect(fs.readdirSync(path.join(project, 'dist', 'assets')).sort()).toEqual(['index.html', 'page.js', 'style.css']);
   });
 
   test('variables: exactly the non-empty entries of .env.local, less ACCOUNT_SID and AUTH_TOKEN', () => {
@@ -298,10 +308,83 @@ describe('what was deployed, run alone', () => {
       const res = await fetch(`${url}${file}`);
       expect([file, res.status, res.headers.get('content-type')]).toEqual([file, 200, expect.stringMatching(type)]);
     }
+    for (const stray of STRAY_ASSETS)
+      expect([stray.path, (await fetch(`${url}${encodeURI(stray.path)}`)).status]).toEqual([stray.path, 404]);
     const client = await fetch(`${url}/token-client.js`, { headers: { Origin: `https://${domain()}` } });
     expect(client.status).toBe(200);
     expect(client.headers.get('access-control-allow-origin')).toBe(`https://${domain()}`);
     expect(await client.text()).toMatch(/createTokenClient/);
+  });
+});
+
+describe('stray files in assets/ are not served by npm start either', () => {
+  test('each is 404 not_found JSON; the page and its files are served', async () => {
+    const child = spawn(process.execPath, [path.join(project, 'dist', 'cli', 'serve.js'), '--port', '0', '--env', '.env.local'], {
+      cwd: project,
+    });
+    try {
+      let stdout = '';
+      const base = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`npm start did not start:\n${stdout}`)), 20_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          const found = /Serving on (http:\/\/localhost:\d+)/.exec(stdout)?.[1];
+          if (found !== undefined) {
+            clearTimeout(timer);
+            resolve(found);
+          }
+        });
+      });
+      expect(stdout).not.toMatch(/asset .*\/(\.env|config|draft\.html|page\.js\.map|index\.html~)$/m);
+      for (const stray of STRAY_ASSETS) {
+        const res = await fetch(`${base}${encodeURI(stray.path)}`);
+        const text = await res.text();
+        expect([stray.path, res.status, res.headers.get('content-type')]).toEqual([
+          stray.path,
+          404,
+          expect.stringMatching(/^application\/json/),
+        ]);
+        expect(JSON.parse(text)).toMatchObject({ error: { code: 'not_found' } });
+        expect(text).not.toContain(TEST_SECRET);
+      }
+      for (const file of ['/index.html', '/page.js', '/style.css']) expect((await fetch(`${base}${file}`)).status).toBe(200);
+    } finally {
+      child.kill();
+    }
+  });
+});
+
+describe('the deploy gate refuses by name whatever the page does not use', () => {
+  test('strays put straight into dist/assets (past the build): refused, each named with why, nothing uploaded', async () => {
+    const assets = path.join(project, 'dist', 'assets');
+    plantStrays(assets, path.join(project, '.env.local'));
+    try {
+      const before = standin.api.requests.length;
+      // The built deploy.js without npm run build, which would make dist/ afresh.
+      const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [path.join(project, 'dist', 'cli', 'deploy.js')], { cwd: project, env: standin.childEnv() });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/Deploy refused: twilio-run would publish these files of the assets folder, which the page does not use:/);
+      for (const [pathname, why] of [
+        ['/.env', 'a dotfile'],
+        ['/page.js.map', 'a source map'],
+        ['/index.html~', 'an editor backup'],
+        ['/draft.html', 'not referenced by the page'],
+        ['/config', 'a symbolic link'],
+      ] as const)
+        expect(run.stderr).toContain(`  ${pathname} (dist/assets/${pathname.slice(1)}): ${why}`);
+      expect(run.stdout).toMatch(/^ {2}refused {7}\/\.env/m);
+      expect(run.stdout + run.stderr).not.toContain(TEST_SECRET);
+      expect(standin.api.requests.length).toBe(before);
+    } finally {
+      removeStrays(assets);
+    }
   });
 });
 

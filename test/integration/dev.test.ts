@@ -7,7 +7,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { TEST_SECRET } from '../support/env';
+import { expectPathError, UNDECODABLE_PATHS, UNSERVED_PATHS } from '../support/path-errors';
 import { copyProject } from '../support/project-copy';
+import { plantStrays, STRAY_ASSETS } from '../support/stray-assets';
 
 jest.setTimeout(120_000);
 
@@ -36,9 +39,11 @@ const titleOfVoice = async (): Promise<string> => {
 const productsSource = (): string => path.join(project, 'lib', 'endpoints', 'products.ts');
 
 beforeAll(async () => {
-  project = copyProject('dev-copy-');
+  project = copyProject('dev-copy-', { '.env.local': `API_SECRET=${TEST_SECRET}\n` });
+  plantStrays(path.join(project, 'assets'));
   // Its own process group, so stopping it stops npm and the server it started.
-  child = spawn('npm', ['run', '--silent', 'dev', '--', '--port', '0'], {
+  // The tracked demo .env, named: the .env.local above is only there for assets/config to point at.
+  child = spawn('npm', ['run', '--silent', 'dev', '--', '--port', '0', '--env', '.env'], {
     cwd: project,
     detached: true,
     env: { ...process.env, FORCE_COLOR: '0' },
@@ -87,4 +92,48 @@ test('a new function file is served', async () => {
     return res.status === 200 ? ((await res.json()) as object) : undefined;
   });
   expect(body).toEqual({ hello: 'world' });
+});
+
+describe('what npm run dev serves from assets/ (issue 17, items 5 and 6)', () => {
+  test('files planted in assets/ (a .env, a source map, a backup, an unlinked page, a link to .env.local) are not served', async () => {
+    expect(stdout).not.toMatch(/asset .*\/(\.env|config|draft\.html|page\.js\.map|index\.html~)$/m);
+    for (const stray of STRAY_ASSETS) {
+      const res = await fetch(`${base}${encodeURI(stray.path)}`);
+      const text = await res.clone().text();
+      expect(text).not.toContain(TEST_SECRET);
+      await expectPathError(res, 404, 'not_found');
+    }
+    for (const file of ['/index.html', '/page.js', '/style.css'])
+      expect([file, (await fetch(`${base}${file}`)).status]).toEqual([file, 200]);
+  });
+
+  test('a dotfile saved into assets/ while it runs is copied nowhere and not served', async () => {
+    const copies = (stdout.match(/dev: copied assets/g) ?? []).length;
+    fs.writeFileSync(path.join(project, 'assets', '.secret'), `API_SECRET=${TEST_SECRET}\n`);
+    await until('the asset copy', () => ((stdout.match(/dev: copied assets/g) ?? []).length > copies ? true : undefined));
+    expect(fs.existsSync(path.join(project, 'dist', 'assets', '.secret'))).toBe(false);
+    await expectPathError(await fetch(`${base}/.secret`), 404, 'not_found');
+  });
+
+  test.each(UNDECODABLE_PATHS)('%s is 400 invalid_path JSON', async (target) => {
+    await expectPathError(await fetch(`${base}${target}`), 400, 'invalid_path');
+  });
+
+  test.each(UNSERVED_PATHS)('%s is 404 not_found JSON', async (target) => {
+    await expectPathError(await fetch(`${base}${target}`), 404, 'not_found');
+  });
+
+  test('a listed file gone from dist/ is 404 not_found JSON, not the runtime stack trace with its absolute path', async () => {
+    const built = path.join(project, 'dist', 'assets', 'style.css');
+    const saved = fs.readFileSync(built);
+    fs.rmSync(built);
+    try {
+      const res = await fetch(`${base}/style.css`);
+      const text = await res.clone().text();
+      expect(text).not.toContain(project);
+      await expectPathError(res, 404, 'not_found');
+    } finally {
+      fs.writeFileSync(built, saved);
+    }
+  });
 });

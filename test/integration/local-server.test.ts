@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseArgs } from '../../cli/serve';
 import { isOwnHost } from '../../cli/lib/local-front';
 import { demoVars } from '../support/env';
+import { expectPathError, UNDECODABLE_PATHS, UNSERVED_PATHS } from '../support/path-errors';
 import { ROOT, startServer, type TestServer } from '../support/runtime';
 
 const APP = 'https://app.example.com';
@@ -189,6 +190,39 @@ describe('bodies that cannot be read are JSON errors, not HTML stack traces', ()
     const response = await fetch(`${server.url}/token`, { method: 'POST', headers: { ...headers, Origin: APP }, body });
     const error = await expectRefusal(response, 415, 'unsupported_media_type', 'Content-Type', APP);
     expect(error.message).toMatch(/Content-Type: application\/json/);
+  });
+});
+
+describe('paths Express cannot decode, or that serve nothing, are JSON errors, not HTML stack traces', () => {
+  test.each(UNDECODABLE_PATHS)('%s is 400 invalid_path, with one log line', async (target) => {
+    await expectPathError(await fetch(`${server.url}${target}`, { headers: { Origin: APP } }), 400, 'invalid_path');
+    expect(server.logs.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ path: target, status: 400, outcome: 'invalid_path', field: 'path' }),
+    ]);
+  });
+
+  test.each(UNSERVED_PATHS)('%s is 404 not_found', async (target) => {
+    await expectPathError(await fetch(`${server.url}${target}`), 404, 'not_found');
+  });
+
+  test('a request target that is not a path (*, absolute form) is 400, and GET // no longer stops the server', async () => {
+    for (const target of ['*', `http://127.0.0.1:${server.port}/token?identity=alice&grants=video`, '//']) {
+      const answer = await rawRequest([`GET ${target} HTTP/1.1`, `Host: 127.0.0.1:${server.port}`]);
+      expect([target, answer.status, answer.headers['content-type']]).toEqual([
+        target,
+        target === '//' ? 404 : 400,
+        expect.stringMatching(/^application\/json/),
+      ]);
+      expect(answer.body).not.toContain(ROOT);
+    }
+    expect((await fetch(`${server.url}/index.html`)).status).toBe(200);
+  });
+
+  test('the functions, the page and its files still answer; only the path is checked (a lone % in the query is a value)', async () => {
+    for (const route of ['/index.html', '/page.js', '/style.css', '/products', '/token-client.js'])
+      expect([route, (await fetch(`${server.url}${route}`)).status]).toEqual([route, 200]);
+    const answer = await fetch(`${server.url}/token?identity=%&grants=video`);
+    expect([answer.status, ((await answer.json()) as { identity: string }).identity]).toEqual([200, '%']);
   });
 });
 

@@ -14,10 +14,19 @@ import {
   type TokenClientOptions,
 } from '../../lib/token-client/client';
 import { sdkOptionsForRegion } from '../../lib/token-client/region';
-import { planRefresh, retryBaseSeconds, retryDelaySeconds } from '../../lib/token-client/schedule';
+import { planRefresh, retryBaseSeconds, retryDelaySeconds, timerDelayMs } from '../../lib/token-client/schedule';
 import { fakeDateOnly } from '../support/clock';
 import { realVars, TEST_SECRET } from '../support/env';
 import { verifyTwilioToken } from '../support/jwt';
+
+/**
+ * What a platform's setTimeout does with a delay out of its range: Node fires one above 2^31 - 1
+ * ms (or NaN, or Infinity) after 1 ms; a browser converts it to a 32-bit integer (Infinity and NaN
+ * become 0, 2^31 wraps negative, hence 0).
+ */
+type TimerPlatform = 'node' | 'browser';
+const platformDelay = (platform: TimerPlatform, ms: number): number =>
+  platform === 'node' ? (ms <= 2 ** 31 - 1 ? Math.max(0, ms) : 1) : Math.max(0, ms | 0);
 
 /** Timers that run only when the test moves time; `sleep` moves it without running them (a throttled background tab). */
 class FakeEnvironment implements TokenClientEnvironment {
@@ -26,14 +35,17 @@ class FakeEnvironment implements TokenClientEnvironment {
   wakeListeners = new Set<() => void>();
   private timers = new Map<number, { at: number; fn: () => void }>();
   private nextId = 1;
-  constructor(start = Date.UTC(2026, 10, 29, 12)) {
+  constructor(
+    start = Date.UTC(2026, 10, 29, 12),
+    private readonly platform: TimerPlatform = 'node',
+  ) {
     this.time = start;
   }
   now = (): number => this.time;
   random = (): number => this.randomValue;
   setTimeout = (fn: () => void, ms: number): number => {
     const id = this.nextId++;
-    this.timers.set(id, { at: this.time + Math.max(0, ms), fn });
+    this.timers.set(id, { at: this.time + platformDelay(this.platform, ms), fn });
     return id;
   };
   clearTimeout = (id: unknown): void => {
@@ -147,6 +159,12 @@ describe('the refresh rules (pure)', () => {
     [1, 1, 'half'],
   ])('a %i s token is refreshed %d s after it was requested (%s)', (lifetime, delay, rule) => {
     expect(planRefresh(lifetime)).toEqual({ delaySeconds: delay, rule });
+  });
+
+  test('lifetimes are planned as 1 s to a day, and timers never get a delay the platform would wrap', () => {
+    expect([0.001, 0, -5, NaN].map(planRefresh)).toEqual(Array(4).fill({ delaySeconds: 1, rule: 'half' }));
+    expect([86_401, 60 * 86_400, Infinity].map(planRefresh)).toEqual(Array(3).fill({ delaySeconds: 69_120, rule: 'fraction' }));
+    expect([-1, 0, 1500, 2 ** 31, Infinity, NaN].map(timerDelayMs)).toEqual([0, 0, 1500, 2 ** 31 - 1, 2 ** 31 - 1, 2 ** 31 - 1]);
   });
 
   test('failures back off 2, 4, 8 ... 60 s, each moved by at most 20% either way', () => {
@@ -411,6 +429,183 @@ describe('createTokenClient', () => {
     expect(client.current?.region).toBe('ie1');
   });
 });
+
+/** An unsigned JWT-shaped token with these claims: the client reads exp - iat, never verifies. */
+const tokenWith = (claims: Record<string, unknown>): string =>
+  ['{"alg":"HS256","typ":"JWT"}', JSON.stringify(claims)].map((part) => Buffer.from(part).toString('base64url')).join('.') + '.c2ln';
+
+/**
+ * The same raw answer (text, so it can hold 1e999) to every request, on the given platform's
+ * timers; how many requests 3 s of fake time saw. A runaway client is stopped at 1000.
+ */
+async function requestsIn3s(
+  answer: { status?: number; text: string; headers?: Record<string, string> },
+  platform: TimerPlatform,
+): Promise<{ requests: number; expired: number; errors: TokenClientError[]; client: TokenClient }> {
+  const env = new FakeEnvironment(undefined, platform);
+  let requests = 0;
+  const runaway = { client: undefined as TokenClient | undefined };
+  const fetch = (): Promise<Response> => {
+    requests += 1;
+    if (requests >= 1000) runaway.client?.stop();
+    return Promise.resolve(
+      new Response(answer.text, { status: answer.status ?? 200, headers: { 'Content-Type': 'application/json', ...answer.headers } }),
+    );
+  };
+  const client = createTokenClientWith({ url: 'https://anywhere.example/token', grants: ['voice'], fetch }, env);
+  runaway.client = client;
+  let expired = 0;
+  const errors: TokenClientError[] = [];
+  client.on('expired', () => (expired += 1));
+  client.on('error', (error) => errors.push(error));
+  await client.getToken().catch(() => undefined);
+  await env.advance(3000);
+  client.stop();
+  return { requests, expired, errors, client };
+}
+
+describe('an answer from anywhere cannot make it flood the service (the url may point at any server)', () => {
+  const iat = Math.floor(Date.UTC(2026, 10, 29, 12) / 1000);
+  const day = 86_400;
+  const answerFor = (claims: Record<string, unknown>, extra = ''): { text: string } => ({
+    text: `{"token":"${tokenWith(claims)}","identity":"alice","grants":["voice"],"expiresAt":"soon"${extra}}`,
+  });
+
+  test.each<TimerPlatform>(['node', 'browser'])('a 60-day token (timer past 2^31 ms): one request in 3 s, %s timers', async (platform) => {
+    const run = await requestsIn3s(answerFor({ iat, exp: iat + 60 * day }), platform);
+    expect(run.requests).toBe(1);
+    // Planned as the longest token Twilio accepts: refreshed 80% into a day. An expiresAt that is no time is dropped.
+    expect(run.client.current).toMatchObject({ ttl: day, expiresAt: '' });
+  });
+
+  test.each<TimerPlatform>(['node', 'browser'])('a 30-day token is not reported expired when it arrives, %s timers', async (platform) => {
+    const run = await requestsIn3s(answerFor({ iat, exp: iat + 30 * day }), platform);
+    expect({ requests: run.requests, expired: run.expired }).toEqual({ requests: 1, expired: 0 });
+  });
+
+  test.each<TimerPlatform>(['node', 'browser'])('a 0.001 s lifetime: no more than one request a second, %s timers', async (platform) => {
+    const run = await requestsIn3s(answerFor({ iat, exp: iat + 0.001 }), platform);
+    // At 0, 1, 2 and 3 s.
+    expect(run.requests).toBeLessThanOrEqual(4);
+    expect(run.client.current?.ttl).toBe(1);
+  });
+
+  test.each<[string, { text: string }, number]>([
+    ['no exp and a ttl of 1e999 (Infinity once parsed)', answerFor({ iat }, ',"ttl":1e999'), 1],
+    ['no exp and a ttl of 1e-300', answerFor({ iat }, ',"ttl":1e-300'), 4],
+    ['exp before iat and a ttl of 1e12', answerFor({ iat, exp: iat - 10 }, ',"ttl":1e12'), 1],
+    ['exp and iat of 1e308 apart (Infinity), ttl "600" as text', answerFor({ iat: -1e308, exp: 1e308 }, ',"ttl":"600"'), 1],
+    ['a negative ttl and no exp', answerFor({ iat }, ',"ttl":-5'), 1],
+  ])('garbage lifetimes: %s', async (_, answer, most) => {
+    for (const platform of ['node', 'browser'] as const) {
+      const run = await requestsIn3s(answer, platform);
+      expect(run.requests).toBeLessThanOrEqual(most);
+    }
+  });
+
+  test.each(['1e12', '99999999999999999999', 'Infinity', '-5', 'NaN', '0.0001', 'Wed, 21 Oct 2015 07:28:00 GMT'])(
+    'a 503 with Retry-After: %s is retried on the backoff (2 s at most once in 3 s), and says at most 60 s',
+    async (retryAfter) => {
+      for (const platform of ['node', 'browser'] as const) {
+        const run = await requestsIn3s(
+          { status: 503, text: '{"error":{"code":"busy","message":"Later."}}', headers: { 'Retry-After': retryAfter } },
+          platform,
+        );
+        expect(run.requests).toBeLessThanOrEqual(2);
+        expect(run.client.status.lastError?.retryAfterSeconds ?? 0).toBeLessThanOrEqual(60);
+      }
+    },
+  );
+
+  test('a slow answer whose refresh is already due when it arrives: the next request still waits 1 s after it', async () => {
+    const env = new FakeEnvironment();
+    const sentAt: number[] = [];
+    const arrivedAt: number[] = [];
+    const fetch = async (): Promise<Response> => {
+      sentAt.push(env.now());
+      // Five seconds on the way for a 2 s token.
+      await new Promise<void>((resolve) => env.setTimeout(resolve, 5000));
+      const now = Math.floor(env.now() / 1000);
+      arrivedAt.push(env.now());
+      return new Response(JSON.stringify({ token: tokenWith({ iat: now, exp: now + 2 }) }), { status: 200 });
+    };
+    const client = createTokenClientWith({ url: '/token', grants: ['voice'], fetch: fetch }, env);
+    const first = client.getToken();
+    await env.advance(0);
+    await env.advance(5000);
+    await first;
+    await env.advance(30_000);
+    client.stop();
+    const gaps = sentAt.slice(1).map((at, i) => at - arrivedAt[i]!);
+    expect(gaps.length).toBeGreaterThan(2);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(1000);
+  });
+
+  test('a timeoutMs of Infinity, NaN or 0 falls back to 15 s instead of aborting every request at once', async () => {
+    for (const timeoutMs of [Infinity, NaN, 0, -1, 2 ** 40]) {
+      const { client, env, sent } = setup(['hang'], { timeoutMs });
+      const pending = client.getToken().catch((e: unknown) => e);
+      await env.advance(14_000);
+      expect(sent[0]!.signal?.aborted).toBe(false);
+      await env.advance(1_000);
+      expect(await pending).toMatchObject({ code: 'timeout' });
+      client.stop();
+    }
+  });
+});
+
+describe("the app's getAuthorization failing is the app's bug, not an outage", () => {
+  test.each([
+    ['throws', () => getIdTokenIsNotDefined()],
+    ['rejects', () => Promise.reject(new ReferenceError('getIdToken is not defined'))],
+  ])("it %s: 'error' authorization_failed once, nothing sent, no retry until getToken()", async (_, failing) => {
+    let broken = true;
+    const { client, env, sent, events } = setup([], {
+      getAuthorization: () => (broken ? failing() : 'Bearer app-sign-in-token'),
+    });
+    const error = (await client.getToken().catch((e: unknown) => e)) as TokenFetchError;
+    expect(error).toBeInstanceOf(TokenFetchError);
+    const expected = {
+      code: 'authorization_failed',
+      status: 0,
+      message: expect.stringMatching(
+        /^The getAuthorization function passed to createTokenClient failed \(ReferenceError: getIdToken is not defined\)/,
+      ),
+    };
+    expect({ code: error.code, status: error.status, message: error.message }).toEqual(expected);
+    expect(sent).toEqual([]);
+    await env.advance(3600_000);
+    expect(sent).toEqual([]);
+    expect(events.filter((e) => e.event === 'error').map((e) => e.detail)).toEqual([expected]);
+    expect(client.status).toMatchObject({ stopped: true, nextRefreshAt: null, lastError: expected });
+    // The app fixed its function and asks again.
+    broken = false;
+    await expect(client.getToken()).resolves.toEqual(expect.any(String));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.headers.Authorization).toBe('Bearer app-sign-in-token');
+    expect(client.status).toMatchObject({ stopped: false, failures: 0, rule: 'fraction' });
+  });
+
+  test('one that never settles is a timeout like any outage: retried on the backoff', async () => {
+    let calls = 0;
+    const { client, env, sent } = setup([], {
+      timeoutMs: 10_000,
+      getAuthorization: () => (++calls === 1 ? new Promise<string>(() => undefined) : 'Bearer later'),
+    });
+    const first = client.getToken().catch((e: unknown) => e);
+    await env.advance(10_000);
+    expect(await first).toMatchObject({ code: 'timeout' });
+    expect(sent).toEqual([]);
+    await env.advance(2_000);
+    expect(sent).toHaveLength(1);
+    expect(client.current).not.toBeNull();
+  });
+});
+
+/** What an app's getAuthorization does when it calls a function it never defined. */
+function getIdTokenIsNotDefined(): never {
+  throw new ReferenceError('getIdToken is not defined');
+}
 
 /** The SDKs' shapes, as far as attach() looks: their methods and their token events. */
 class FakeVoiceDevice extends EventEmitter {
