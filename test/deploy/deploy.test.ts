@@ -170,7 +170,12 @@ describe('npm run deploy against the Serverless API stand-in', () => {
     expect(plan.assets.map((a) => a.path).filter((p) => strays.includes(p))).toEqual([]);
     expect(plan.refusedAssets).toEqual([]);
     expect(summary.assets.map((a) => a.path).filter((p) => strays.includes(p))).toEqual([]);
-    expect(fs.readdirSync(path.join(project, 'dist', 'assets')).sort()).toEqual(['index.html', 'page.js', 'style.css']);
+    expect(fs.readdirSync(path.join(project, 'dist', 'assets')).sort()).toEqual([
+      'index.html',
+      'inspect-worker.js',
+      'page.js',
+      'style.css',
+    ]);
   });
 
   test('variables: exactly the non-empty entries of .env.local, less ACCOUNT_SID and AUTH_TOKEN', () => {
