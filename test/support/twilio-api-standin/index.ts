@@ -43,8 +43,17 @@ import {
 
 export * from './world';
 
-/** The APIs answered, by the first label of their host. */
-const APIS: Readonly<Record<string, ApiRoute>> = { api, iam, conversations: services, sync: services, taskrouter };
+/**
+ * The APIs answered, by the first label of their host; each host's modules are asked in order
+ * (several may share a host: Conversations' Services and its Conversations, say).
+ */
+const APIS: Readonly<Record<string, readonly ApiRoute[]>> = {
+  api: [api],
+  iam: [iam],
+  conversations: [services],
+  sync: [services],
+  taskrouter: [taskrouter],
+};
 
 /** The hosts the proxy accepts: each API's, in us1 and in the ie1 and au1 edges twilio-node builds. */
 const HOSTS = Object.keys(APIS).flatMap((name) => [`${name}.twilio.com`, `${name}.dublin.ie1.twilio.com`, `${name}.sydney.au1.twilio.com`]);
@@ -110,8 +119,8 @@ export async function startTwilioApiStandIn(world: StandInWorld, options: { prox
       res.end(body);
     };
     const parsed = parseHost(host);
-    const route = parsed === undefined ? undefined : APIS[parsed.product];
-    if (parsed === undefined || route === undefined) {
+    const routes = parsed === undefined ? undefined : APIS[parsed.product];
+    if (parsed === undefined || routes === undefined) {
       send({ status: 404, body: notFound(requestPath) });
       return;
     }
@@ -126,7 +135,9 @@ export async function startTwilioApiStandIn(world: StandInWorld, options: { prox
       return;
     }
     const request = { method: req.method ?? 'GET', host, path: requestPath, query: new URLSearchParams(queryPart), form };
-    send(route(world, request, principal) ?? { status: 404, body: notFound(requestPath) }, user);
+    let result: Answer | undefined;
+    for (const route of routes) result ??= route(world, request, principal);
+    send(result ?? { status: 404, body: notFound(requestPath) }, user);
   };
 
   // Base-URL mode: `<url>/<host>/<path>`.
