@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run load: 20,000 requests, 50 at a time, against the in-process twilio-run server (the
+// npm run load: 20,000 requests (LOAD_AMOUNT; after LOAD_WARMUP, 10,000), 50 at a time, against the in-process twilio-run server (the
 // bench server child), mixing valid and invalid requests. Every answer must have the status its
 // request deserves; socket errors and timeouts count as failures. Prints p50/p99 latency and the
 // server's RSS, and exits non-zero when a goal is missed:
@@ -20,7 +20,7 @@ const CONNECTIONS = 50;
  * allocation rate of 50 concurrent requests within the first few thousand (the hello-world
  * function alone shows the same), so growth measured from a cold server says nothing about leaks.
  */
-const WARMUP = 10_000;
+const WARMUP = Number(process.env.LOAD_WARMUP ?? 10_000);
 const TIME_LIMIT_S = 180;
 const RSS_GROWTH_GOAL = 20 * 2 ** 20;
 
@@ -58,7 +58,11 @@ function requestMix(sampleToken) {
       expect: 200,
     },
     { name: 'GET allowed origin', path: '/token?identity=dave&grants=video', headers: { origin: 'https://app.example.com' }, expect: 200 },
-    { name: 'GET qs-nested request override', path: '/token?identity=erin&grants=video&request[headers][origin][x]=1', expect: 200 },
+    // The local server refuses a query that would replace event.request (issue 11).
+    { name: 'GET qs-nested request override', path: '/token?identity=erin&grants=video&request[headers][origin][x]=1', expect: 400 },
+    { name: 'GET taskrouter worker', path: `/token?identity=agent_7&grants=taskrouter&worker=WK${'f6'.repeat(16)}`, expect: 200 },
+    // Voice call parameters come from verified claims only (issue 18).
+    { name: 'GET voice params from the caller', path: '/token?identity=alice&grants=voice&params[tenant]=acme', expect: 400 },
     { name: 'GET voice identity with a space', path: '/token?identity=alice%20smith&grants=voice', expect: 400 },
     { name: 'GET missing identity', path: '/token?grants=video', expect: 400 },
     { name: 'GET unknown grant', path: '/token?identity=alice&grants=phone', expect: 400 },
