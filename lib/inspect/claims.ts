@@ -10,6 +10,7 @@ import {
   TOKEN_TYPE,
   TWILIO_REGIONS,
 } from '../twilio';
+import { sidPrefixOfVariable } from '../config/schema';
 import { FindingList, own, shown } from './findings';
 import type { Expectations } from './types';
 const MINT_HINT = "Mint tokens with a Twilio helper library's AccessToken, which writes this header for you.";
@@ -73,15 +74,19 @@ export function checkHeader(header: Record<string, unknown>, expect: Expectation
   }
 }
 
+/** A token's iss is an API key (API_KEY's kind), its sub an account (ACCOUNT_SID's). */
+const ISSUER_PREFIX = sidPrefixOfVariable('API_KEY');
+const SUBJECT_PREFIX = sidPrefixOfVariable('ACCOUNT_SID');
+
 /** iss/sub shape and ownership (20103), demo placeholders, and jti. */
 export function checkIssuer(payload: Record<string, unknown>, expect: Expectations, findings: FindingList): void {
   const iss = own(payload, 'iss');
   const sub = own(payload, 'sub');
-  if (!isSid(iss, 'SK')) {
+  if (!isSid(iss, ISSUER_PREFIX)) {
     const message =
       iss === undefined
         ? 'The token has no iss (the API Key SID that signed it).'
-        : isSid(iss, 'AC')
+        : isSid(iss, SUBJECT_PREFIX)
           ? 'iss is an Account SID: the token was signed with the Account SID and Auth Token.'
           : sidPrefixOf(iss) !== undefined
             ? `iss is a ${sidPrefixOf(iss)}... SID; it must be an API Key SID (SK + 32 hex digits).`
@@ -100,7 +105,7 @@ export function checkIssuer(payload: Record<string, unknown>, expect: Expectatio
       'Twilio accepts it only if that key exists in the account in sub; tokens from this deployment are signed with its API_KEY.',
     );
   }
-  if (!isSid(sub, 'AC')) {
+  if (!isSid(sub, SUBJECT_PREFIX)) {
     findings.error(
       20103,
       'payload.sub',

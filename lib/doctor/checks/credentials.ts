@@ -4,9 +4,10 @@
  * 20107 for the signature.
  */
 import { DEMO_CONFIG, isDemoCredentials } from '../../demo';
-import { describeSidProblem, isSid, sidPrefixOf, SID_PREFIXES } from '../../twilio';
+import { describeSidProblem, sidPrefixOf, SID_PREFIXES } from '../../twilio';
 import type { CheckResult, DoctorVars } from '../types';
-import { isPlaceholderSid, readOtherVar, readVar, row, sidShape } from '../vars';
+import { sidPrefixOfVariable } from '../../config/schema';
+import { isPlaceholderSid, isSidFor, readOtherVar, readVar, row, sidShape } from '../vars';
 
 /** Where people keep an Auth Token next to the API key (AUTH_TOKEN lets twilio-run deploy). */
 const AUTH_TOKEN_VARIABLES = ['AUTH_TOKEN', 'TWILIO_AUTH_TOKEN', 'TEST_AUTH_TOKEN', 'TWILIO_TEST_AUTH_TOKEN'] as const;
@@ -33,8 +34,14 @@ export function checkAccountSid(vars: DoctorVars): CheckResult {
       fix,
     );
   }
-  if (!isSid(value, 'AC'))
-    return row(id, title, 'fail', `ACCOUNT_SID ${describeSidProblem(value, 'AC')}; tokens with that subject fail with 20103.`, fix);
+  if (!isSidFor('ACCOUNT_SID', value))
+    return row(
+      id,
+      title,
+      'fail',
+      `ACCOUNT_SID ${describeSidProblem(value, sidPrefixOfVariable('ACCOUNT_SID'))}; tokens with that subject fail with 20103.`,
+      fix,
+    );
   const testVariable = TEST_ACCOUNT_VARIABLES.find((name) => readOtherVar(vars, name) === value);
   if (testVariable !== undefined) {
     return row(
@@ -56,8 +63,14 @@ export function checkApiKey(vars: DoctorVars): CheckResult {
   if (value === undefined) return row(id, title, 'fail', 'API_KEY is not set: tokens need the API key SID as their issuer (iss).', fix);
   if (isPlaceholderSid(value))
     return row(id, title, 'fail', 'API_KEY is a placeholder, not a key: Twilio rejects tokens it issues with 20103 (invalid issuer).', fix);
-  if (!isSid(value, 'SK'))
-    return row(id, title, 'fail', `API_KEY ${describeSidProblem(value, 'SK')}; tokens with that issuer fail with 20103.`, fix);
+  if (!isSidFor('API_KEY', value))
+    return row(
+      id,
+      title,
+      'fail',
+      `API_KEY ${describeSidProblem(value, sidPrefixOfVariable('API_KEY'))}; tokens with that issuer fail with 20103.`,
+      fix,
+    );
   return row(id, title, 'pass', `API key ${value}.`);
 }
 
