@@ -61,7 +61,7 @@ export async function main(argv: readonly string[], root = path.resolve(__dirnam
       `twilio-run would upload a secret or SID other tools read differently, so what the doctor checked may not be what runs:\n${lines}`,
     );
   }
-  if (!report.ok) throw new Refused('the configuration doctor found problems (above). Fix them, or see README "Troubleshooting".');
+  if (!report.ok) throw new Refused('the configuration doctor found problems (above). Fix them, or see docs/troubleshooting.md.');
 
   const args = ['--cwd', root, '--env', envFile.path, ...passThrough];
   const plan = await deployPlan(args, vars);

@@ -248,5 +248,5 @@ function authFix(fields: string[]): string {
     return 'AUTH_ISSUER=https://your-tenant.example.com/ and AUTH_AUDIENCE=<your API identifier>';
   if (fields.includes('AUTH_CLOCK_TOLERANCE')) return 'AUTH_CLOCK_TOLERANCE=30';
   if (fields.includes('AUTH_IDENTITY_CLAIM')) return 'AUTH_IDENTITY_CLAIM=sub';
-  return `AUTH_MODE=jwt with AUTH_JWT_SECRET=<at least ${JWT_SECRET_MIN_BYTES} random bytes> (or AUTH_JWKS_URL), or AUTH_MODE=passcode with APP_PASSCODE=<at least ${APP_PASSCODE_MIN} random characters>; see README "Securing the endpoint"`;
+  return `AUTH_MODE=jwt with AUTH_JWT_SECRET=<at least ${JWT_SECRET_MIN_BYTES} random bytes> (or AUTH_JWKS_URL), or AUTH_MODE=passcode with APP_PASSCODE=<at least ${APP_PASSCODE_MIN} random characters>; see docs/security.md`;
 }
