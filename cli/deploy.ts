@@ -13,17 +13,21 @@ import { isDemoCredentials } from '../lib/demo';
 import { runDoctor } from '../lib/doctor';
 import { formatChecklist } from '../lib/doctor/print';
 import { wantsColor } from '../lib/terminal';
-import { parseFlags, UsageError } from './lib/args';
+import { parseFlags, refuseNpmSwallowed, UsageError } from './lib/args';
 import { deployPlan, formatPlan } from './lib/deploy-plan';
 import { chooseEnvFile, EnvFileError, readEnvFileChecked } from './lib/env-file';
 
 class Refused extends Error {}
 
+const DEPLOY_FLAGS = ['dry-run', 'json', 'env'] as const;
+
 export async function main(argv: readonly string[], root = path.resolve(__dirname, '..', '..')): Promise<number> {
   let parsed;
   try {
     // Our own flags; every other one goes to twilio-run deploy as typed (--environment, --service-name, ...).
-    parsed = parseFlags(argv, ['dry-run', 'json', 'env'], { passThrough: true });
+    // `npm run deploy --dry-run` (no --) would otherwise upload: npm keeps the flag for itself.
+    refuseNpmSwallowed('deploy', DEPLOY_FLAGS, argv);
+    parsed = parseFlags(argv, DEPLOY_FLAGS, { passThrough: true });
   } catch (error) {
     if (error instanceof UsageError) throw new Refused(error.message);
     throw error;
@@ -57,7 +61,7 @@ export async function main(argv: readonly string[], root = path.resolve(__dirnam
       `twilio-run would upload a secret or SID other tools read differently, so what the doctor checked may not be what runs:\n${lines}`,
     );
   }
-  if (!report.ok) throw new Refused('the configuration doctor found problems (above). Fix them, or see README "Troubleshooting".');
+  if (!report.ok) throw new Refused('the configuration doctor found problems (above). Fix them, or see docs/troubleshooting.md.');
 
   const args = ['--cwd', root, '--env', envFile.path, ...passThrough];
   const plan = await deployPlan(args, vars);

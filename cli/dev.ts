@@ -1,10 +1,12 @@
 /**
- * npm run dev [-- --port 3000] [-- --host 127.0.0.1] [-- --env FILE]
+ * npm run dev [-- --port 3000] [-- --host 127.0.0.1] [-- --env FILE] [-- --allow-origin ORIGIN]
  * The edit loop: esbuild watches functions/, lib/, cli/ and assets/ and rebuilds dist/ on every
  * change, and the local server (npm start's, with `live` on: each request re-reads the function
  * files) serves each rebuild without a restart. A build with errors writes nothing, so the last
  * good build keeps serving while the errors are printed. A function file added or removed is
- * picked up too. (`twilio serverless:start` after `npm run build` serves the same dist/.)
+ * picked up too, and so is an edit of the env file (or a .env.local created beside the demo
+ * .env): the next request runs on it. (`twilio serverless:start` after `npm run build` serves
+ * the same dist/.)
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -119,8 +121,20 @@ async function main(argv: readonly string[]): Promise<number> {
     }, 50);
   });
 
-  process.stdout.write('\nWatching functions/, lib/, cli/ and assets/: save a file and reload. Ctrl+C stops.\n');
+  // The env file: an edit is served from the next request on. Editors save by writing a new file
+  // and renaming it over the old one, so the folder is watched, not the file.
+  const envDir = path.dirname(started.envFile.path);
+  const envNames = (): string[] => [path.basename(started.envFile.path), ...(started.envNamed ? [] : ['.env.local', '.env'])];
+  let rereading: NodeJS.Timeout | undefined;
+  const envWatcher = watch(envDir, (_event, file) => {
+    if (file === null || !envNames().includes(file)) return;
+    clearTimeout(rereading);
+    rereading = setTimeout(() => started.reloadEnv(), 100);
+  });
+
+  process.stdout.write(`\nWatching functions/, lib/, cli/, assets/ and ${started.envFile.shown}: save a file and reload. Ctrl+C stops.\n`);
   const stop = async (): Promise<void> => {
+    envWatcher.close();
     assetWatcher.close();
     functionWatcher.close();
     await Promise.all([...contexts.values()].map((context) => context.dispose()));

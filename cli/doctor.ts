@@ -8,7 +8,7 @@ import { runDoctor } from '../lib/doctor';
 import { isLoopbackBaseUrl } from '../lib/doctor/online/client';
 import { formatChecklist } from '../lib/doctor/print';
 import { wantsColor } from '../lib/terminal';
-import { describeFlags, parseFlags, UsageError } from './lib/args';
+import { describeFlags, parseFlags, refuseNpmSwallowed, UsageError } from './lib/args';
 import { chooseEnvFile, EnvFileError, readEnvFileChecked, type EnvFile } from './lib/env-file';
 
 export interface DoctorIo {
@@ -75,6 +75,7 @@ export async function main(argv: readonly string[], io: DoctorIo): Promise<numbe
   let file: EnvFile;
   let apiBaseUrl: string | undefined;
   try {
+    refuseNpmSwallowed('doctor', DOCTOR_FLAGS, argv, io.env);
     args = parseArgs(argv);
     if (args.help) {
       io.stdout.write(USAGE);

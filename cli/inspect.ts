@@ -12,7 +12,7 @@ import { expectationsFromConfig, expectationsFromVars, inspectText, supportRepor
 import { formatPaste } from '../lib/inspect/print';
 import { wantsColor } from '../lib/terminal';
 import { blockingIssues } from '../lib/config/env-issues';
-import { describeFlags, parseFlags, UsageError } from './lib/args';
+import { describeFlags, parseFlags, refuseNpmSwallowed, UsageError } from './lib/args';
 import { chooseEnvFile, EnvFileError, readEnvFileChecked } from './lib/env-file';
 
 export interface CliIo {
@@ -146,6 +146,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   let loaded: LoadedExpectations;
   let text: string;
   try {
+    // `npm run inspect --json` without --: npm keeps the flag, and the text answer would not parse.
+    refuseNpmSwallowed('inspect', INSPECT_FLAGS, argv, io.env);
     args = parseArgs(argv);
     if (args.help) {
       io.stdout.write(USAGE);

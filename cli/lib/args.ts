@@ -154,3 +154,47 @@ export function describeFlags(names: readonly FlagName[]): string {
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
   return rows.map(([left, help]) => `  ${left.padEnd(width)}${help}`).join('\n');
 }
+
+/**
+ * `npm run inspect --json`, without `--`: npm takes --json as an option of its own, passes
+ * nothing on, and says so only in the environment (npm_config_json=true); a flag's value
+ * (`--file x.har`) arrives alone, as an argument, and `--no-env` becomes npm_config_env=''.
+ * The flags of `names` lost that way, when npm runs the script `script` (never a flag the
+ * command did receive, and never under another script, which may have passed its environment on).
+ */
+export function swallowedByNpm(
+  script: string,
+  names: readonly FlagName[],
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): FlagName[] {
+  if (env.npm_lifecycle_event !== script) return [];
+  const given = (name: string): boolean => argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+  return names.filter((name) => {
+    if (name === 'help' || given(name)) return false;
+    const negated = name.startsWith('no-');
+    const value = env[`npm_config_${(negated ? name.slice(3) : name).replace(/-/g, '_')}`];
+    return negated ? value === '' : value !== undefined && value !== '';
+  });
+}
+
+/** A UsageError when npm kept some of the command's flags for itself: the same command, with `--`. */
+export function refuseNpmSwallowed(
+  script: string,
+  names: readonly FlagName[],
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): void {
+  const lost = swallowedByNpm(script, names, argv, env);
+  if (lost.length === 0) return;
+  const flags = lost.map((name) => `--${name}`).join(' and ');
+  const retyped = lost
+    .map((name) => {
+      const spec: FlagSpec = FLAGS[name];
+      return spec.type === 'boolean' ? `--${name}` : `--${name} ${spec.value ?? 'VALUE'}`;
+    })
+    .join(' ');
+  throw new UsageError(
+    `npm kept ${flags} for itself: npm passes options to the script only after --. Run it again as ${script === 'start' ? 'npm start' : `npm run ${script}`} -- ${retyped}`,
+  );
+}

@@ -18,6 +18,7 @@ export function scanEnvText(text: string, twilioRunReading: Record<string, strin
   const issues: EnvIssue[] = [];
   const lines = text.split('\n');
   const seen = new Map<string, number>();
+  const setLines = new Map<string, number[]>();
   const flagged = new Set<string>();
   const add = (issue: EnvIssue): void => {
     issues.push(issue);
@@ -49,11 +50,17 @@ export function scanEnvText(text: string, twilioRunReading: Record<string, strin
     if (line.trim() === '' || line.trim().startsWith('#')) return;
     const exported = EXPORT_LINE.exec(line);
     if (exported !== null) {
+      // `export NAME=` with no value: not set for twilio-run, empty for the others; the same to every reader of it.
+      const value = line
+        .slice(exported[0].length)
+        .replace(/\s+#.*$/, '')
+        .trim();
+      if (value === '' || value === '""' || value === "''") return;
       add({
         kind: 'export',
         line: number,
         variable: exported[1]!,
-        message: `Line ${number} starts with "export ": ${TWILIO_RUN} ignores the whole line, so ${exported[1]} is not set there (shells and other tools do set it).`,
+        message: `${exported[1]} is exported ("export ${exported[1]}=..."): ${TWILIO_RUN} ignores the whole line, so ${exported[1]} is not set there (shells and other tools do set it).`,
         fix: `Remove "export " from line ${number}: ${exported[1]}=...`,
       });
       return;
@@ -74,12 +81,18 @@ export function scanEnvText(text: string, twilioRunReading: Record<string, strin
     const value = (match[2] ?? '').trim();
     const previous = seen.get(name);
     seen.set(name, number);
+    const setOn = [...(setLines.get(name) ?? []), number];
+    setLines.set(name, setOn);
     if (previous !== undefined) {
+      // One issue per name, on its last line, naming every line that sets it.
+      const earlier = issues.findIndex((i) => i.kind === 'duplicate' && i.variable === name);
+      if (earlier >= 0) issues.splice(earlier, 1);
+      const times = setOn.length === 2 ? 'twice' : `${setOn.length} times`;
       add({
         kind: 'duplicate',
         line: number,
         variable: name,
-        message: `${name} is set twice (lines ${previous} and ${number}); the last one wins, which is easy to miss when editing the first.`,
+        message: `${name} is set ${times} (lines ${setOn.slice(0, -1).join(', ')} and ${number}); the last one wins, which is easy to miss when editing ${setOn.length === 2 ? 'the first' : 'another'}.`,
         fix: `Keep one ${name} line.`,
       });
     }
@@ -152,8 +165,11 @@ export function scanEnvText(text: string, twilioRunReading: Record<string, strin
   } catch {
     other = {};
   }
+  // Unset and empty are the same to every reader here (lib/config reads both as not set); Node's
+  // parser names an `export NAME=` line's variable `export NAME`, and export lines are said above.
+  const sameReading = (name: string): boolean => (twilioRunReading[name] ?? '') === (other[name] ?? '');
   for (const name of new Set([...Object.keys(twilioRunReading), ...Object.keys(other)])) {
-    if (flagged.has(name) || twilioRunReading[name] === other[name]) continue;
+    if (flagged.has(name) || /^export\s/.test(name) || sameReading(name)) continue;
     add({
       kind: 'parsers_disagree',
       line: seen.get(name) ?? 0,

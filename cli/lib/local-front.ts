@@ -5,6 +5,7 @@
  * it cannot decode (`/%`) with Express's HTML stack trace, absolute paths included. Every refusal
  * is a JSON error with the CORS headers, X-Content-Type-Options: nosniff, and one log line, like
  * the functions' own; so is a path that serves nothing, and any error the runtime passes on.
+ * GET / is redirected to the page, /index.html: the address a newcomer types first.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
@@ -65,6 +66,9 @@ export function isOwnHost(hostHeader: string | undefined, port: number, boundHos
 
 /** A refusal about the path, which only this server answers (a deployed function never sees a path that routes nowhere). */
 const pathRefusal = (code: 'invalid_path' | 'not_found', message: string): ServiceError => new ServiceError(code, message, 'path');
+
+/** The page, where GET / leads. */
+const PAGE = '/index.html';
 
 /** Answered by the runtime's Express app itself, before any route. */
 const RUNTIME_PATHS = new Set(['/favicon.ico']);
@@ -196,7 +200,8 @@ export function localFront(options: FrontOptions, next: Runtime) {
         }),
       );
     };
-    const check = async (): Promise<void> => {
+    /** Resolves to `page` for GET / (answered with a redirect to the page), else after every check passed. */
+    const check = async (): Promise<'page' | undefined> => {
       const port = options.port();
       if (!isOwnHost(req.headers.host, port, options.host)) {
         throw new ServiceError(
@@ -209,6 +214,7 @@ export function localFront(options: FrontOptions, next: Runtime) {
         throw new ServiceError('method_not_allowed', `${req.method ?? 'This method'} is not served here; use GET or POST.`, 'method');
       }
       const { path, query } = splitTarget(target);
+      if (path === '/' && options.assetPaths.has(PAGE) && (req.method === 'GET' || req.method === 'HEAD')) return 'page';
       if (!options.functionPaths.has(path) && !options.assetPaths.has(path) && !RUNTIME_PATHS.has(path)) {
         const functions = [...options.functionPaths].sort().join(', ');
         throw pathRefusal(
@@ -225,6 +231,7 @@ export function localFront(options: FrontOptions, next: Runtime) {
         );
       }
       if (options.functionPaths.has(path)) await readBody(req, res);
+      return undefined;
     };
     /** Anything else failed: JSON that says so, the error itself in the log line only (it may name files). */
     const fail = (error: unknown): void => {
@@ -268,7 +275,13 @@ export function localFront(options: FrontOptions, next: Runtime) {
       else fail(error);
     };
     check().then(
-      () => {
+      (answer) => {
+        if (answer === 'page') {
+          res
+            .writeHead(302, { Location: PAGE, 'Content-Length': '0', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' })
+            .end();
+          return;
+        }
         try {
           next(req, res, done);
         } catch (error) {

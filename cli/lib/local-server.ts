@@ -12,10 +12,11 @@ import { LocalDevelopmentServer, type RouteInfo } from '@twilio/runtime-handler/
 import { fsHelpers } from '@twilio-labs/serverless-api';
 import { loadAuthConfig } from '../../lib/config/auth';
 import { isHarmless } from '../../lib/config/env-issues';
+import { isDemoCredentials } from '../../lib/demo';
 import { describeBadOrigin, isWellFormedOrigin, originEntries } from '../../lib/config/origins';
 import { ServiceError } from '../../lib/errors';
-import { describeFlags, parseFlags, UsageError } from './args';
-import { chooseEnvFile, EnvFileError, readEnvFileChecked } from './env-file';
+import { describeFlags, parseFlags, refuseNpmSwallowed, UsageError } from './args';
+import { chooseEnvFile, EnvFileError, readEnvFileChecked, type EnvFile } from './env-file';
 import { localFront } from './local-front';
 
 /** scripts/lib/build-config.js (plain JS): the assets the page references, which alone are served. */
@@ -42,6 +43,8 @@ export interface LocalServer {
   routes: RouteInfo;
   /** Lists the folders again and serves what they hold now (a function added or removed). */
   refreshRoutes(): Promise<void>;
+  /** Serves the next request with this configuration (npm run dev, after an env-file edit). */
+  setEnv(env: LocalServerOptions['env']): void;
   close(): Promise<void>;
 }
 
@@ -96,7 +99,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   let port = 0;
   const functionPaths = new Set(routes.functions.map((fn) => fn.path));
   const assetPaths = new Set(routes.assets.map((asset) => asset.path));
-  const front = localFront({ env: options.env, port: () => port, host, functionPaths, assetPaths }, runtime.getApp());
+  const frontOptions = { env: options.env, port: () => port, host, functionPaths, assetPaths };
+  const front = localFront(frontOptions, runtime.getApp());
   const http: Server = createServer(front);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -104,8 +108,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   });
   port = (http.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? 'localhost' : host}:${port}`;
-  // The runtime derives DOMAIN_NAME from config.url on every request: point it at the real port.
-  (runtime as unknown as { config: { url: string } }).config.url = `http://localhost:${port}`;
+  // The runtime reads its config on every request: DOMAIN_NAME from config.url (point it at the
+  // real port), the functions' context from config.env.
+  const runtimeConfig = (runtime as unknown as { config: { url: string; env: LocalServerOptions['env'] } }).config;
+  runtimeConfig.url = `http://localhost:${port}`;
   return {
     url,
     port,
@@ -120,6 +126,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       for (const fn of routes.functions) functionPaths.add(fn.path);
       assetPaths.clear();
       for (const asset of routes.assets) assetPaths.add(asset.path);
+    },
+    setEnv: (env) => {
+      runtimeConfig.env = env;
+      frontOptions.env = env;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -179,25 +189,37 @@ export interface StartedServer {
   server: LocalServer;
   /** Where to reach it: http://localhost:PORT on loopback. */
   base: string;
+  /** The env file served now. */
+  envFile: EnvFile;
+  /** Whether --env named it (else it is .env.local or .env, whichever exists, chosen again on each reload). */
+  envNamed: boolean;
+  /**
+   * Reads the env file again (the one --env named, else .env.local or .env as they exist now) and
+   * serves the next request with it; says what changed. npm run dev calls it when the file changes.
+   */
+  reloadEnv(): void;
 }
 
 /**
  * npm start and npm run dev: the arguments, the env file (with its ambiguities said), the local
- * server, and what it serves printed. `name` prefixes messages; `live` re-reads functions per request.
+ * server, and what it serves printed. `name` prefixes messages; `live` re-reads functions per request;
+ * env files are found in `cwd` (npm runs scripts in the project root).
  */
 export async function startFromArgs(
   argv: readonly string[],
-  { name, live }: { name: string; live: boolean },
+  { name, live, cwd = process.cwd() }: { name: string; live: boolean; cwd?: string },
 ): Promise<StartedServer | number> {
   let args: ServeArgs;
-  let envFile;
+  let envFile: EnvFile | undefined;
   try {
+    // `npm start --port 4000` without --: npm keeps the flag and passes 4000 on alone.
+    refuseNpmSwallowed(name, SERVE_FLAGS, argv);
     args = parseArgs(argv);
     if (args.help) {
       process.stdout.write(USAGE);
       return 0;
     }
-    envFile = chooseEnvFile(process.cwd(), args.envFile);
+    envFile = chooseEnvFile(cwd, args.envFile);
     if (envFile === undefined) throw new UsageError('no .env.local or .env here; copy .env.example to .env.local, or pass --env FILE');
   } catch (error) {
     if (!(error instanceof UsageError || error instanceof EnvFileError)) throw error;
@@ -206,27 +228,77 @@ export async function startFromArgs(
   }
   // dist/cli/<command>.js: the project is two folders up.
   const root = path.resolve(__dirname, '..', '..');
-  const { vars: fileVars, issues } = readEnvFileChecked(envFile.path);
-  const env = withAllowedOrigins(fileVars, args.allowOrigins);
-  // What other tools would read differently: said at start, so a surprise later has a known cause.
-  for (const issue of issues.filter((i) => !isHarmless(i)))
-    process.stderr.write(`${name}: warning: ${envFile.shown} line ${issue.line}: ${issue.message} Fix: ${issue.fix}\n`);
+  const allowOrigins = args.allowOrigins;
+  /** The file's configuration for this run, its ambiguities said on stderr (what other tools would read differently). */
+  const readConfiguration = (file: EnvFile): Record<string, string> => {
+    const { vars, issues } = readEnvFileChecked(file.path);
+    for (const issue of issues.filter((i) => !isHarmless(i)))
+      process.stderr.write(`${name}: warning: ${file.shown} line ${issue.line}: ${issue.message} Fix: ${issue.fix}\n`);
+    return withAllowedOrigins(vars, allowOrigins);
+  };
+  let env = readConfiguration(envFile);
   const server = await startLocalServer({ env, root, port: args.port, host: args.host, live });
   const base = isLoopback(args.host) ? `http://localhost:${server.port}` : server.url;
-  process.stdout.write(`Using configuration from ${envFile.shown}\n`);
-  if (args.allowOrigins.length > 0) process.stdout.write(`Also allowing pages on ${args.allowOrigins.join(', ')} (--allow-origin)\n`);
+  process.stdout.write(`Using configuration from ${describeSource(envFile, env)}\n`);
+  if (allowOrigins.length > 0) process.stdout.write(`Also allowing pages on ${allowOrigins.join(', ')} (--allow-origin)\n`);
   process.stdout.write(`\nServing on ${base}\n`);
+  process.stdout.write(`  the page  ${base}/index.html\n`);
+  process.stdout.write(`  callers   ${describeAuth(env)}\n`);
   if (!isLoopback(args.host) && authModeOf(env) === 'none') {
     process.stderr.write(
       `\nWarning: listening on ${args.host} with AUTH_MODE none: anyone on your network can get tokens for any identity. Set AUTH_MODE=passcode or jwt in ${envFile.shown}, or leave out --host.\n\n`,
     );
   }
-  for (const fn of server.routes.functions) process.stdout.write(`  function ${base}${fn.path}\n`);
-  for (const asset of server.routes.assets) process.stdout.write(`  asset    ${base}${asset.path}\n`);
-  return { server, base };
+  for (const fn of server.routes.functions) process.stdout.write(`  function  ${base}${fn.path}\n`);
+  for (const asset of server.routes.assets) process.stdout.write(`  asset     ${base}${asset.path}\n`);
+
+  const started: StartedServer = {
+    server,
+    base,
+    envFile,
+    envNamed: args.envFile !== undefined,
+    reloadEnv: () => {
+      let file: EnvFile | undefined;
+      try {
+        file = chooseEnvFile(cwd, args.envFile);
+      } catch (error) {
+        if (!(error instanceof EnvFileError)) throw error;
+      }
+      if (file === undefined) {
+        process.stderr.write(`${name}: ${started.envFile.shown} is gone; still serving the configuration read last.\n`);
+        return;
+      }
+      let next: Record<string, string>;
+      try {
+        next = readConfiguration(file);
+      } catch (error) {
+        process.stderr.write(`${name}: could not read ${file.shown} (${String(error)}); still serving the configuration read last.\n`);
+        return;
+      }
+      const switched = file.path !== started.envFile.path;
+      const changed = changedNames(env, next);
+      started.envFile = file;
+      env = next;
+      server.setEnv(next);
+      const what = changed.length === 0 ? 'no variable changed' : `changed: ${changed.join(', ')}`;
+      process.stdout.write(
+        `${name}: ${switched ? `now using ${file.shown}` : `re-read ${file.shown}`} (${what}); the next request uses it. Callers: ${describeAuth(next)}\n`,
+      );
+    },
+  };
+  return started;
 }
 
 const isLoopback = (host: string): boolean => ['127.0.0.1', '::1', 'localhost'].includes(host.toLowerCase());
+
+/** The file, and whether it is the demo configuration (so nobody mistakes its tokens for real ones). */
+const describeSource = (file: EnvFile, env: Record<string, string>): string =>
+  isDemoCredentials(env) ? `${file.shown} (the demo configuration: valid JWTs that Twilio rejects)` : file.shown;
+
+/** Names of the variables whose value differs, never the values. */
+function changedNames(before: Record<string, string>, after: Record<string, string>): string[] {
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((key) => before[key] !== after[key]).sort();
+}
 
 /** The caller authentication this local server runs with (none when unset, as locally it is). */
 function authModeOf(env: Record<string, string>): string {
@@ -235,5 +307,19 @@ function authModeOf(env: Record<string, string>): string {
   } catch (error) {
     if (error instanceof ServiceError) return 'misconfigured';
     throw error;
+  }
+}
+
+/** Who may get tokens, in one line for the banner. */
+function describeAuth(env: Record<string, string>): string {
+  switch (authModeOf(env)) {
+    case 'none':
+      return 'AUTH_MODE none: anyone who reaches this server gets tokens for any identity';
+    case 'passcode':
+      return 'AUTH_MODE passcode: callers send Authorization: Bearer <APP_PASSCODE> (the page asks for it)';
+    case 'jwt':
+      return "AUTH_MODE jwt: callers send their app's sign-in token as Authorization: Bearer <JWT> (the page asks for it)";
+    default:
+      return 'caller authentication is misconfigured: /token answers config_error (npm run doctor says why)';
   }
 }

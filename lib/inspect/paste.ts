@@ -40,12 +40,38 @@ function newestFirst(a: FoundTokenReport, b: FoundTokenReport): number {
   return (b.seen?.last ?? '').localeCompare(a.seen?.last ?? '') || issuedAt(b) - issuedAt(a);
 }
 
-function noToken(input: string): NoTokenInspection {
+/**
+ * Whether the text is the configured API secret itself: alone, quoted, or as its env line
+ * (`API_SECRET=...`). Compared in constant time, and only whole: the answer says no more about
+ * the secret than that the text is it.
+ */
+function isConfiguredSecret(input: string, secret: string | undefined): boolean {
+  if (typeof secret !== 'string' || secret === '' || input.length > secret.length + 64) return false;
+  const text = input
+    .trim()
+    .replace(/^(?:export\s+)?API_SECRET\s*[=:]\s*/, '')
+    .replace(/^(["'`])(.*)\1$/s, '$2');
+  if (text.length !== secret.length) return false;
+  let difference = 0;
+  for (let i = 0; i < text.length; i++) difference |= text.charCodeAt(i) ^ secret.charCodeAt(i);
+  return difference === 0;
+}
+
+function noToken(input: string, expect: InspectOptions['expect']): NoTokenInspection {
   const findings = new FindingList();
   const hint =
     'Copy the Access Token itself (it starts with eyJ): in Chrome DevTools, Network, click a request to eventgw.twilio.com, then in Headers right-click X-Twilio-Token and Copy value; or paste the whole request, a curl command or a HAR file.';
   const lookalike = classifyLookalike(input);
-  if (lookalike.kind === 'auth_token') {
+  if (isConfiguredSecret(input, expect?.secret)) {
+    findings.error(
+      'api_secret_pasted',
+      'token',
+      "This is API_SECRET, the secret of this service's API key (API_KEY), not an Access Token: whoever has it can mint tokens for your account.",
+      'If you shared it, rotate it: create a new API key (Console > Account > API keys & tokens), put its SID and secret in API_KEY and API_SECRET, deploy, then delete the old key. ' +
+        hint,
+      20160,
+    );
+  } else if (lookalike.kind === 'auth_token') {
     findings.error(
       'auth_token_pasted',
       'token',
@@ -92,7 +118,7 @@ async function inspectCandidate(candidate: Candidate, opts: InspectOptions): Pro
 export async function inspectText(input: string, opts: InspectOptions = {}): Promise<PasteInspection> {
   const text = typeof input === 'string' ? input : '';
   const candidates = findTokenCandidates(text).sort(preferred);
-  if (candidates.length === 0) return noToken(text);
+  if (candidates.length === 0) return noToken(text, opts.expect);
   const [chosen, ...others] = candidates.slice(0, MAX_OTHER_TOKENS + 1);
   const report = await inspectCandidate(chosen!, opts);
   const tokens: FoundTokenReport[] = [];

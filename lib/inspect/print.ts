@@ -5,7 +5,7 @@
 import { painter, type Style } from '../terminal';
 import { plural, printable } from '../text';
 import { formatDuration } from './time';
-import { foundTokens } from './support-report';
+import { foundTokens, notCheckedHere } from './support-report';
 import type { Finding, FoundTokenReport, InspectionReport, PasteInspection, Severity, TimeClaim } from './types';
 
 export interface PrintOptions {
@@ -34,6 +34,7 @@ export function formatReport(report: InspectionReport, opts: PrintOptions): stri
     .filter(Boolean)
     .join(' | ');
   lines.push(`${verdict}${counts ? ` (${counts})` : ''}  ${about}`);
+  if (report.valid) lines.push(paint('dim', oneLine(notCheckedHere(report))));
 
   if (report.findings.length > 0) lines.push('', paint('bold', 'Findings'), ...findingLines(report.findings, paint));
 

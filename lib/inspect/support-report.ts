@@ -50,6 +50,19 @@ function shareableToken(token: string, report: InspectionReport, nowSeconds: num
   return ['## The token, signature removed', '', why, '', '```', `${header}.${payload}.`, '```'];
 }
 
+/**
+ * What a VALID verdict cannot vouch for, as the doctor's offline summary says: only Twilio knows
+ * whether the key belongs to the account and is live, and whether the grants' SIDs exist.
+ */
+export function notCheckedHere(report: InspectionReport): string {
+  // Named only when SID-shaped: the claims are the token's text, which may be anything.
+  const sid = (value: unknown, prefix: string, otherwise: string): string =>
+    typeof value === 'string' && new RegExp(`^${prefix}[0-9a-fA-F]{32}$`).test(value) ? value : otherwise;
+  const iss = sid(report.payload?.iss, 'SK', 'the API key in iss');
+  const sub = sid(report.payload?.sub, 'AC', 'the account in sub');
+  return `Not checked here: that ${iss} is a live key of ${sub} (not deleted, not a test credential) and that the SIDs in the grants exist there. Twilio checks them when the SDK connects; npm run doctor -- --online asks it now.`;
+}
+
 function tokenSection(report: FoundTokenReport, token: string | undefined, nowSeconds: number): string[] {
   const errors = report.findings.filter((f) => f.severity === 'error').length;
   const warnings = report.findings.filter((f) => f.severity === 'warning').length;
@@ -60,6 +73,7 @@ function tokenSection(report: FoundTokenReport, token: string | undefined, nowSe
     `Found in: ${report.source}.`,
     '',
     `**Verdict: ${report.valid ? 'VALID' : 'INVALID'}**, ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}; ${times.summary}. Signature: ${report.signature === 'unknown' ? 'not checked (the API key secret stays on the server)' : report.signature}.`,
+    ...(report.valid ? ['', notCheckedHere(report)] : []),
     '',
     '## Findings',
     '',

@@ -17,6 +17,7 @@ export type FindingName =
   | 'internal_error'
   // What pasted text is when it holds no Access Token (each also names the Twilio error it would get, `twilioCode`).
   | 'auth_token_pasted'
+  | 'api_secret_pasted'
   | 'sid_pasted'
   | 'capability_token'
   | 'not_a_token';

@@ -49,7 +49,7 @@ function tokenClientPlugin(root) {
         });
         const bundled = outputFiles[0];
         if (bundled === undefined) throw new Error('esbuild gave no output for lib/token-client');
-        const code = `// Twilio Access Token client: see the README of this service, "The browser token client".\n${bundled.text}`;
+        const code = `// Twilio Access Token client: see docs/token-client.md of this service.\n${bundled.text}`;
         const etag = `"${crypto.createHash('sha256').update(code).digest('base64url').slice(0, 27)}"`;
         return {
           contents: `export default ${JSON.stringify({ code, etag })};`,

@@ -1,7 +1,9 @@
 /** The one flag table and parser of every CLI (cli/lib/args.ts), and npm start's --allow-origin over HTTP. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
-import { describeFlags, parseFlags, UsageError } from '../../cli/lib/args';
+import { describeFlags, parseFlags, refuseNpmSwallowed, swallowedByNpm, UsageError } from '../../cli/lib/args';
+import { copyProject } from '../support/project-copy';
 import { parseArgs as parseServeArgs, withAllowedOrigins } from '../../cli/lib/local-server';
 import { ROOT } from '../support/runtime';
 
@@ -114,4 +116,55 @@ describe('npm start -- --allow-origin (#19): a page on another local origin may 
     expect(error.message).toMatch(/scheme:\/\/host\[:port\], e\.g\. https:\/\/app\.example\.com or http:\/\/localhost:5173/);
     expect(error.message).toContain('npm start -- --allow-origin http://localhost:4200');
   });
+});
+
+describe('flags npm keeps for itself: npm run inspect --json, without -- (issue 19)', () => {
+  // What npm puts in the script's environment (npm 11): the flag as its own config, the value as an argument.
+  test.each([
+    ['inspect', ['--json'], [], { npm_config_json: 'true' }, ['json']],
+    ['inspect', ['--file', 'x.har'], ['x.har'], { npm_config_file: 'true' }, ['file']],
+    ['inspect', ['--no-env'], [], { npm_config_env: '' }, ['no-env']],
+    ['inspect', ['--env', 'prod.env'], ['prod.env'], { npm_config_env: 'true' }, ['env']],
+    ['start', ['--port', '4000'], ['4000'], { npm_config_port: 'true' }, ['port']],
+    ['deploy', ['--dry-run'], [], { npm_config_dry_run: 'true' }, ['dry-run']],
+  ] as const)('npm run %s %j: the script gets %j and npm %j', (script, _typed, argv, config, lost) => {
+    const names = ['json', 'file', 'env', 'no-env', 'port', 'dry-run', 'help'] as const;
+    expect(swallowedByNpm(script, names, argv, { npm_lifecycle_event: script, ...config })).toEqual(lost);
+    // Passed on after --, the same flag is the command's; under another script (deploy running the doctor) it is not ours to judge.
+    expect(swallowedByNpm(script, names, [`--${lost[0]}`, ...argv], { npm_lifecycle_event: script, ...config })).toEqual([]);
+    expect(swallowedByNpm(script, names, argv, { npm_lifecycle_event: 'test', ...config })).toEqual([]);
+    expect(swallowedByNpm(script, names, argv, config)).toEqual([]);
+  });
+
+  test('the message says what happened and the command to type', () => {
+    const env = { npm_lifecycle_event: 'inspect', npm_config_json: 'true', npm_config_file: 'true' };
+    expect(usageError(() => refuseNpmSwallowed('inspect', ['file', 'json'], ['x.har'], env))).toBe(
+      'npm kept --file and --json for itself: npm passes options to the script only after --. Run it again as npm run inspect -- --file PATH --json',
+    );
+    expect(
+      usageError(() => refuseNpmSwallowed('start', ['port'], ['4000'], { npm_lifecycle_event: 'start', npm_config_port: 'true' })),
+    ).toBe('npm kept --port for itself: npm passes options to the script only after --. Run it again as npm start -- --port N');
+  });
+
+  test('the real npm run inspect --json, in a copy of the project: exit 2 and the command with --, never text where JSON was asked', async () => {
+    const project = copyProject('npm-flags-');
+    try {
+      // The child's npm, not this run's: no npm_* variable of ours passed on.
+      const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+      const child = spawn('npm', ['run', '--silent', 'inspect', '--json'], { cwd: project, env });
+      child.stdin.end('SK' + 'ab'.repeat(16));
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr).toContain(
+        'inspect: npm kept --json for itself: npm passes options to the script only after --. Run it again as npm run inspect -- --json\n',
+      );
+      expect(code).toBe(2);
+      expect(stdout).not.toContain('NO TOKEN');
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

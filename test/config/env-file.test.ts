@@ -165,9 +165,77 @@ describe('the doctor says so on the variable row', () => {
       ],
     );
     expect(checks).toEqual([
-      { id: 'auth_mode', title: 'AUTH_MODE', status: 'fail', detail: 'passcode. the env file line 3: m1', fix: 'f1' },
+      // The passing sentence does not follow the problem (issue 19).
+      { id: 'auth_mode', title: 'AUTH_MODE', status: 'fail', detail: 'the env file line 3: m1', fix: 'f1' },
       { id: 'env_file.greeting', title: 'GREETING', status: 'warn', detail: 'the env file line 4: m2', fix: 'f2' },
     ]);
+  });
+
+  /** The checklist rows of a file, as `STATUS title: detail` (and `fix: ...`). */
+  async function checklistOf(text: string): Promise<{ rows: string[]; summary: string }> {
+    const { vars, issues } = read(text);
+    const printed = formatChecklist(await runDoctor(vars, { source: '.env.local', envIssues: issues }), { color: false });
+    const lines = printed.split('\n');
+    return { rows: lines.filter((line) => /^ {2}(PASS|WARN|FAIL|SKIP) /.test(line)), summary: lines.find((l) => /^(NOT )?READY/.test(l))! };
+  }
+
+  test('issue 19: a FAIL row leads with the problem, never with a passing sentence', async () => {
+    const twice = await checklistOf(
+      `${baseWithout('SYNC_SERVICE_SID')}\nAPI_SECRET=${TEST_SECRET}\nSYNC_SERVICE_SID=default\nSYNC_SERVICE_SID=default\nSYNC_SERVICE_SID=default\n`,
+    );
+    expect(twice.rows).toEqual(
+      expect.arrayContaining([
+        `  FAIL  API_SECRET: .env.local line ${N}: API_SECRET is set twice (lines 3 and ${N}); the last one wins, which is easy to miss when editing the first.`,
+        `  FAIL  SYNC_SERVICE_SID (sync): .env.local line ${N + 3}: SYNC_SERVICE_SID is set 3 times (lines ${N + 1}, ${N + 2} and ${N + 3}); the last one wins, which is easy to miss when editing another.`,
+      ]),
+    );
+    // The comment is the cause, the whitespace its consequence: the cause comes first, with its fix.
+    const comment = await checklistOf(`${baseWithout('API_SECRET')}\nAPI_SECRET=${TEST_SECRET} # from console\n`);
+    const row = comment.rows.find((r) => r.startsWith('  FAIL  API_SECRET: '))!;
+    expect(row).toMatch(/^ {2}FAIL {2}API_SECRET: \.env\.local line \d+: API_SECRET's value has a "#": .* API_SECRET contains whitespace/);
+    for (const { rows } of [twice, comment])
+      for (const line of rows.filter((r) => r.startsWith('  FAIL')))
+        expect(line).not.toMatch(/: (\d+ characters, the length|Sync tokens use|Not set|No demo)/);
+  });
+
+  test('issue 19: export on every line of .env.example is one row for its cause, not a FAIL or WARN per variable', async () => {
+    const example = fs.readFileSync(path.join(__dirname, '..', '..', '.env.example'), 'utf8');
+    const exported = example.replace(/^([A-Z])/gm, 'export $1');
+    const { rows, summary } = await checklistOf(exported);
+    const lineOf = (name: string): number => example.split('\n').findIndex((l) => l.startsWith(`${name}=`)) + 1;
+    const set = [
+      'ACCOUNT_SID',
+      'API_KEY',
+      'OUTGOING_SID',
+      'CHAT_SERVICE_SID',
+      'SYNC_SERVICE_SID',
+      'ALLOWED_ORIGINS',
+      'TOKEN_TTL',
+      'TOKEN_MAX_TTL',
+      'AUTH_MODE',
+    ];
+    expect(rows[0]).toBe(
+      `  FAIL  .env.local: export lines: 9 lines start with "export " (lines ${lineOf('ACCOUNT_SID')}, ${lineOf('API_KEY')}, ${lineOf('OUTGOING_SID')}-${lineOf('SYNC_SERVICE_SID')}, ${lineOf('ALLOWED_ORIGINS')}-${lineOf('AUTH_MODE')}): twilio-run (npm start, npm run deploy, the deployed service) ignores each of them, so ${set.join(', ')} are not set there (shells and other tools do set them).`,
+    );
+    // The empty ones (API_SECRET=, PUSH_CREDENTIAL_SID=...) read the same with or without export: no row blames export for them.
+    expect(rows.filter((r) => /export/.test(r) && !r.includes('Not judged'))).toEqual([
+      rows[0],
+      expect.stringMatching(/^ {2}FAIL {2}Whole configuration/),
+    ]);
+    expect(rows).toContain('  PASS  PUSH_CREDENTIAL_SID: Not set (optional: mobile incoming-call push notifications).');
+    expect(rows).toContain(
+      '  SKIP  ACCOUNT_SID: Not judged: ACCOUNT_SID is on an export line (see the export lines row), so twilio-run leaves it unset.',
+    );
+    expect(rows.some((r) => /line 0|WARN {2}export /.test(r))).toBe(false);
+    // Before: 9 failures and 14 warnings. Now the export lines, the empty API_SECRET, and lib/config's verdict.
+    expect(summary).toMatch(/^NOT READY: 3 failures, 0 warnings, /);
+  });
+
+  test(".env.example's placeholder ALLOWED_ORIGINS left in is a WARN", async () => {
+    const { rows } = await checklistOf(`${BASE}\nALLOWED_ORIGINS=https://app.example.com,http://localhost:5173\n`);
+    expect(rows).toContain(
+      '  WARN  ALLOWED_ORIGINS: https://app.example.com is a placeholder (example.com, .org and .net are reserved for examples, as in .env.example): no page of yours is there, so it allows nothing.',
+    );
   });
 
   test('offline, the report names what it could not check and suggests --online', async () => {

@@ -37,3 +37,25 @@ test('the deploy runtime, the Node running these tests, engines, esbuild targets
     benchTarget: String(major),
   });
 });
+
+/**
+ * npm 11 warns about dependencies whose install scripts `allowScripts` does not cover, and a
+ * later npm blocks them (`npm ci --strict-allow-scripts` already does; .ci/run installs that way).
+ * The `node` package's preinstall is what installs Node 22 for the scripts: it must stay allowed.
+ */
+describe('allowScripts in package.json (issue 19)', () => {
+  const pkg = JSON.parse(read('package.json')) as { allowScripts?: Record<string, boolean> };
+  const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, { hasInstallScript?: boolean }> };
+  const withScripts = Object.entries(lock.packages)
+    .filter(([, entry]) => entry.hasInstallScript === true)
+    .map(([where]) => where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length));
+
+  test('every locked package with an install script is allowed or denied by name, and none is listed that has none', () => {
+    expect(withScripts.length).toBeGreaterThan(0);
+    expect(Object.keys(pkg.allowScripts ?? {}).sort()).toEqual([...new Set(withScripts)].sort());
+  });
+
+  test("the ones the toolchain needs run: node's preinstall (Node 22 for every script), esbuild's and @swc/core's binary checks", () => {
+    expect(pkg.allowScripts).toMatchObject({ node: true, esbuild: true, '@swc/core': true });
+  });
+});

@@ -405,7 +405,7 @@ describe('npm run deploy refuses before uploading', () => {
     [
       'an export prefix on the TwiML App SID',
       `export OUTGOING_SID=${REAL_LOOKING.OUTGOING_SID}`,
-      /starts with "export ": .* ignores the whole line, so OUTGOING_SID is not set/,
+      /OUTGOING_SID is exported \("export OUTGOING_SID=..."\): .* ignores the whole line, so OUTGOING_SID is not set/,
     ],
     ['a backquoted secret', `API_SECRET=\`${TEST_SECRET}\``, /API_SECRET is in backquotes/],
     ['a quoted secret with a comment after it', `API_SECRET="${TEST_SECRET}" # prod`, /API_SECRET has text after its closing quote/],

@@ -233,7 +233,9 @@ describe('credentials Twilio rejects (401, 20003)', () => {
     const down = await startTwilioApiStandIn(WORLD);
     await down.close();
     const rows = await online(withKey(IE1_KEY, { TWILIO_REGION: 'ie1' }), { apiBaseUrl: down.url });
-    expect(detailOf(rows, 'credentials')).toMatch(/^Could not reach the Twilio REST API \(api\.dublin\.ie1\.twilio\.com\): ECONNREFUSED/);
+    expect(detailOf(rows, 'credentials')).toMatch(
+      /^Could not reach the REST API stand-in at http:\/\/127\.0\.0\.1:\d+ \(TWILIO_API_BASE_URL, in place of api\.dublin\.ie1\.twilio\.com\): ECONNREFUSED/,
+    );
   });
 
   test('the same IE1 key with TWILIO_REGION=ie1 goes to the IE1 API and authenticates', async () => {
@@ -341,10 +343,12 @@ describe('no answer', () => {
     await down.close();
     const rows = await online(GOOD, { apiBaseUrl: url });
     expect(statusMap(rows)).toEqual(REJECTED);
+    // Issue 19: a stand-in that is down is not "could not reach api.twilio.com".
     expect(detailOf(rows, 'credentials')).toBe(
-      'Could not reach the Twilio REST API (api.twilio.com): ECONNREFUSED (connection refused). Nothing online was checked.',
+      `Could not reach the REST API stand-in at ${url} (TWILIO_API_BASE_URL, in place of api.twilio.com): ECONNREFUSED (connection refused). Nothing online was checked.`,
     );
-    expect(rows[1]?.detail).toBe('Not run: the Twilio REST API could not be reached.');
+    expect(rows[0]?.fix).toBe('start the stand-in again, or unset TWILIO_API_BASE_URL to ask Twilio; the offline checks above still hold');
+    expect(rows[1]?.detail).toBe('Not run: the REST API stand-in could not be reached.');
   });
 
   test('the API accepts the connection but never answers: the deadline ends it', async () => {

@@ -99,6 +99,29 @@ describe('functions/inspect handler', () => {
     expect(json.findings.map((f: { code: unknown }) => f.code)).toContain('secret_in_token');
   });
 
+  test("the deployment's own API_SECRET pasted: named as its secret, to rotate if shared; neither the answer nor the log holds it (issue 19)", async () => {
+    const { status, body, json } = await call(vars(), withHeaders({ token: `API_SECRET=${TEST_SECRET}\n` }));
+    expect(status).toBe(200);
+    expect(json).toEqual({
+      valid: false,
+      found: 0,
+      source: 'the pasted text',
+      findings: [
+        {
+          code: 'api_secret_pasted',
+          severity: 'error',
+          field: 'token',
+          twilioCode: 20160,
+          message:
+            "This is API_SECRET, the secret of this service's API key (API_KEY), not an Access Token: whoever has it can mint tokens for your account.",
+          hint: expect.stringMatching(/^If you shared it, rotate it: create a new API key/),
+        },
+      ],
+    });
+    expect(body + logs.join('\n')).not.toContain(TEST_SECRET);
+    expect(JSON.parse(logs[0]!)).toMatchObject({ found: 0, findings: ['api_secret_pasted'] });
+  });
+
   test('garbage is a 200 answer saying it is not a token (Twilio would answer 20160), and the log still holds no input', async () => {
     const { status, json } = await call(vars(), withHeaders({ token: 'not-a-token-at-all-but-long-enough' }));
     expect(status).toBe(200);

@@ -194,7 +194,7 @@ function checkReport(answer: Answer, input: Input): void {
     if (input.verdict !== 'junk') throw new Error(`a ${input.verdict} token was not found in its own text`);
     if (report.findings.length !== 1 || Object.keys(report.findings[0]).sort().join() !== NAMED_FINDING_KEYS)
       throw new Error(`no-token findings ${JSON.stringify(report.findings).slice(0, 200)}`);
-    if (!['auth_token_pasted', 'sid_pasted', 'not_a_token'].includes(report.findings[0].code))
+    if (!['auth_token_pasted', 'api_secret_pasted', 'sid_pasted', 'not_a_token'].includes(report.findings[0].code))
       throw new Error(`no-token code ${report.findings[0].code}`);
     return;
   }

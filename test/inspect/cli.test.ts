@@ -250,6 +250,36 @@ describe('npm run inspect: what people paste (issue 12)', () => {
     );
   });
 
+  test("issue 19: the configured API_SECRET pasted (alone, quoted, as its env line) is named as this service's secret, never shown", async () => {
+    writeEnv('.env', REAL_ENV);
+    for (const text of [TEST_SECRET, `"${TEST_SECRET}"\n`, `API_SECRET=${TEST_SECRET}`]) {
+      const { code, stdout, stderr } = await run([], { stdin: text });
+      expect([text, code]).toEqual([text, 1]);
+      expect(stdout).toMatch(
+        /^NO TOKEN .*\n\n {2}error {3}api_secret_pasted \(Twilio 20160\) token\n +This is API_SECRET, the secret of this service's API key/,
+      );
+      expect(stdout).toContain('If you shared it, rotate it: create a new API key');
+      expect(stdout + stderr).not.toContain(TEST_SECRET);
+    }
+    // Another secret of the same shape, or the secret inside other text, is not called this one.
+    expect((await run([], { stdin: TEST_SECRET.replace(/.$/, 'x') })).stdout).toContain('not_a_token');
+    expect((await run([], { stdin: `my secret is ${TEST_SECRET}` })).stdout).toContain('not_a_token');
+    expect((await run(['--no-env'], { stdin: TEST_SECRET })).stdout).toContain('not_a_token');
+  });
+
+  test('issue 19: a VALID verdict says what it could not check here, as the doctor does', async () => {
+    writeEnv('.env', REAL_ENV);
+    const { stdout } = await run([twilioToken()]);
+    expect(stdout.split('\n')[1]).toBe(
+      `Not checked here: that ${REAL_LOOKING.API_KEY} is a live key of ${REAL_LOOKING.ACCOUNT_SID} (not deleted, not a test credential) and that the SIDs in the grants exist there. Twilio checks them when the SDK connects; npm run doctor -- --online asks it now.`,
+    );
+    const report = (await run(['--report'], { stdin: twilioToken() })).stdout;
+    expect(report).toContain(`\n\nNot checked here: that ${REAL_LOOKING.API_KEY} is a live key of ${REAL_LOOKING.ACCOUNT_SID}`);
+    // An INVALID verdict has its findings to read instead.
+    writeEnv('.env', { ...REAL_ENV, API_SECRET: 'ffffffffffffffffffffffffffffffff' });
+    expect((await run([twilioToken()])).stdout).not.toContain('Not checked here');
+  });
+
   test('an unquoted header line arrives as two arguments and still works', async () => {
     writeEnv('.env', REAL_ENV);
     const { code, stdout } = await run(['X-Twilio-Token:', tokens.live]);

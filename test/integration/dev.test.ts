@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TEST_SECRET } from '../support/env';
-import { expectPathError, UNDECODABLE_PATHS, UNSERVED_PATHS } from '../support/path-errors';
+import { expectPageRedirect, expectPathError, UNDECODABLE_PATHS, UNSERVED_PATHS } from '../support/path-errors';
 import { copyProject } from '../support/project-copy';
 import { plantStrays, STRAY_ASSETS } from '../support/stray-assets';
 
@@ -123,6 +123,10 @@ describe('what npm run dev serves from assets/ (issue 17, items 5 and 6)', () =>
     await expectPathError(await fetch(`${base}${target}`), 404, 'not_found');
   });
 
+  test('GET / leads to the page', async () => {
+    await expectPageRedirect(base);
+  });
+
   test('a listed file gone from dist/ is 404 not_found JSON, not the runtime stack trace with its absolute path', async () => {
     const built = path.join(project, 'dist', 'assets', 'style.css');
     const saved = fs.readFileSync(built);
@@ -136,4 +140,22 @@ describe('what npm run dev serves from assets/ (issue 17, items 5 and 6)', () =>
       fs.writeFileSync(built, saved);
     }
   });
+});
+
+test('an edit of the env file is served without a restart, and the log says it was read again (issue 19)', async () => {
+  const envFile = path.join(project, '.env');
+  const demo = fs.readFileSync(envFile, 'utf8');
+  const fromVite = async (): Promise<number> =>
+    (await fetch(`${base}/token?identity=alice&grants=video`, { headers: { Origin: 'http://localhost:5173' } })).status;
+  expect(await fromVite()).toBe(403);
+  try {
+    // As editors save: a new file renamed over the old one.
+    fs.writeFileSync(`${envFile}.tmp`, `${demo}\nALLOWED_ORIGINS=http://localhost:5173\n`);
+    fs.renameSync(`${envFile}.tmp`, envFile);
+    await until('the new configuration', async () => ((await fromVite()) === 200 ? true : undefined));
+    expect(stdout).toContain('dev: re-read .env (changed: ALLOWED_ORIGINS); the next request uses it.');
+  } finally {
+    fs.writeFileSync(envFile, demo);
+  }
+  await until('the demo configuration again', async () => ((await fromVite()) === 403 ? true : undefined));
 });

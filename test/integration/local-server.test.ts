@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from '../../cli/serve';
 import { isOwnHost } from '../../cli/lib/local-front';
 import { demoVars } from '../support/env';
-import { expectPathError, UNDECODABLE_PATHS, UNSERVED_PATHS } from '../support/path-errors';
+import { expectPageRedirect, expectPathError, UNDECODABLE_PATHS, UNSERVED_PATHS } from '../support/path-errors';
 import { ROOT, startServer, type TestServer } from '../support/runtime';
 
 const APP = 'https://app.example.com';
@@ -203,6 +203,10 @@ describe('paths Express cannot decode, or that serve nothing, are JSON errors, n
 
   test.each(UNSERVED_PATHS)('%s is 404 not_found', async (target) => {
     await expectPathError(await fetch(`${server.url}${target}`), 404, 'not_found');
+  });
+
+  test('GET / leads to the page (issue 19: it was a 404)', async () => {
+    await expectPageRedirect(server.url);
   });
 
   test('a request target that is not a path (*, absolute form) is 400, and GET // no longer stops the server', async () => {

@@ -8,6 +8,7 @@ const PROJECT_FILES = [
   'package.json',
   '.twilioserverlessrc',
   '.env',
+  '.env.example',
   'tsconfig.json',
   'tsconfig.base.json',
   'functions',

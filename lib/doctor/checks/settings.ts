@@ -73,6 +73,16 @@ export function checkAllowedOrigins(vars: DoctorVars): CheckResult {
       fix,
     );
   }
+  const placeholders = entries.filter(isExampleOrigin);
+  if (placeholders.length > 0) {
+    return row(
+      id,
+      title,
+      'warn',
+      `${placeholders.join(', ')} ${placeholders.length === 1 ? 'is a placeholder' : 'are placeholders'} (example.com, .org and .net are reserved for examples, as in .env.example): no page of yours is there, so ${placeholders.length === 1 ? 'it allows' : 'they allow'} nothing.`,
+      `put the origin of your own front-end (ALLOWED_ORIGINS=https://app.yourcompany.com), or leave ALLOWED_ORIGINS empty if only the service's own page calls it`,
+    );
+  }
   const plain = entries.filter((e) => e.startsWith('http://') && !isLocalHost(e.slice('http://'.length)));
   if (plain.length > 0) {
     return row(
@@ -85,6 +95,15 @@ export function checkAllowedOrigins(vars: DoctorVars): CheckResult {
   }
   if (entries.length === 0) return row(id, title, 'pass', "Empty: only the service's own pages may call it from a browser.");
   return row(id, title, 'pass', `${entries.length} origin${entries.length === 1 ? '' : 's'} allowed: ${entries.join(', ')}.`);
+}
+
+/** An origin on a domain reserved for documentation (RFC 2606): example.com, .net, .org or the .example TLD. */
+function isExampleOrigin(origin: string): boolean {
+  const host = origin
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/:\d+$/, '')
+    .toLowerCase();
+  return /(^|\.)example\.(com|net|org)$|\.example$/.test(host);
 }
 
 /**
@@ -229,5 +248,5 @@ function authFix(fields: string[]): string {
     return 'AUTH_ISSUER=https://your-tenant.example.com/ and AUTH_AUDIENCE=<your API identifier>';
   if (fields.includes('AUTH_CLOCK_TOLERANCE')) return 'AUTH_CLOCK_TOLERANCE=30';
   if (fields.includes('AUTH_IDENTITY_CLAIM')) return 'AUTH_IDENTITY_CLAIM=sub';
-  return `AUTH_MODE=jwt with AUTH_JWT_SECRET=<at least ${JWT_SECRET_MIN_BYTES} random bytes> (or AUTH_JWKS_URL), or AUTH_MODE=passcode with APP_PASSCODE=<at least ${APP_PASSCODE_MIN} random characters>; see README "Securing the endpoint"`;
+  return `AUTH_MODE=jwt with AUTH_JWT_SECRET=<at least ${JWT_SECRET_MIN_BYTES} random bytes> (or AUTH_JWKS_URL), or AUTH_MODE=passcode with APP_PASSCODE=<at least ${APP_PASSCODE_MIN} random characters>; see docs/security.md`;
 }

@@ -100,8 +100,10 @@ interface Context {
   api: TwilioClient;
   /** Authenticated with ACCOUNT_SID:AUTH_TOKEN, when the file has an Auth Token. */
   owner?: TwilioClient;
-  /** The REST API host of the token's region, for messages. */
+  /** What was asked, for messages: the REST API host of the token's region, or the stand-in in its place. */
   apiHost: string;
+  /** The loopback stand-in asked instead of Twilio (TWILIO_API_BASE_URL), if any. */
+  standIn?: string;
   timeoutMs: number;
 }
 
@@ -126,6 +128,12 @@ async function diagnoseRejectedKey(ctx: Context): Promise<string | undefined> {
   return undefined;
 }
 
+/** The Twilio REST API by its host, or the stand-in by its URL: a test run never says Twilio was unreachable. */
+const unreachableName = (ctx: Context): string =>
+  ctx.standIn !== undefined
+    ? `the REST API stand-in at ${ctx.standIn} (TWILIO_API_BASE_URL, in place of ${ctx.apiHost})`
+    : `the Twilio REST API (${ctx.apiHost})`;
+
 async function checkCredentials(ctx: Context): Promise<{ result: CheckResult; usable: boolean; unreachable: boolean }> {
   const id = 'online.credentials';
   const title = 'API key and secret (REST API)';
@@ -139,8 +147,10 @@ async function checkCredentials(ctx: Context): Promise<{ result: CheckResult; us
         id,
         title,
         'fail',
-        `Could not reach the Twilio REST API (${ctx.apiHost}): ${describeFailure(failure)}. Nothing online was checked.`,
-        'check the network, proxy (HTTP_PROXY) and firewall, then run npm run doctor -- --online again; the offline checks above still hold',
+        `Could not reach ${unreachableName(ctx)}: ${describeFailure(failure)}. Nothing online was checked.`,
+        ctx.standIn !== undefined
+          ? 'start the stand-in again, or unset TWILIO_API_BASE_URL to ask Twilio; the offline checks above still hold'
+          : 'check the network, proxy (HTTP_PROXY) and firewall, then run npm run doctor -- --online again; the offline checks above still hold',
       ),
       usable: false,
       unreachable: true,
@@ -365,13 +375,14 @@ export async function runOnlineChecks(vars: DoctorVars, usableCredentials: boole
     api: createClient(apiKey, apiSecret, accountSid, region, clientOpts),
     owner: authToken !== undefined ? createClient(accountSid, authToken, accountSid, region, clientOpts) : undefined,
     apiHost: apiHostFor(region),
+    ...(opts.apiBaseUrl !== undefined ? { standIn: opts.apiBaseUrl } : {}),
     timeoutMs,
   };
 
   const credentials = await checkCredentials(ctx);
   if (!credentials.usable) {
     const detail = credentials.unreachable
-      ? 'Not run: the Twilio REST API could not be reached.'
+      ? `Not run: ${ctx.standIn !== undefined ? 'the REST API stand-in' : 'the Twilio REST API'} could not be reached.`
       : 'Not run: Twilio rejected the credentials (see online.credentials).';
     return [credentials.result, ...skipAll(ONLINE_IDS.slice(1), detail)];
   }

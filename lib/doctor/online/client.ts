@@ -16,7 +16,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 
 export interface ClientOptions {
   timeoutMs: number;
-  /** Loopback URL of a stand-in of the REST API (tests only); see README "Checking your configuration". */
+  /** Loopback URL of a stand-in of the REST API (tests only); see docs/doctor.md. */
   apiBaseUrl?: string;
 }
 
