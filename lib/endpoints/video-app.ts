@@ -174,6 +174,7 @@ function videoToken(input: EndpointInput, deps: VideoAppDeps): MaybePromise<Vide
     return { token: minted.token, room_type: roomType };
   };
   // The app's passcode check (create_room and create_conversation false) waits for nothing and calls no API.
+  // As in plugin-rtc, a conversation comes only with its room (its UniqueName is the room's SID).
   if (!createRoom) return mint();
 
   const rest = new RestSession(restClientFrom(deps.restClient), deps.now, deps.restBudget ?? REST_BUDGET_MS);
