@@ -88,7 +88,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const entriesOf = (): string => JSON.stringify(buildConfigs(root, dist).find((c) => labelOf(c) === 'functions')?.entryPoints ?? []);
   let entries = entriesOf();
   let restarting: NodeJS.Timeout | undefined;
-  const functionWatcher = watch(path.join(root, 'functions'), () => {
+  const functionWatcher = watch(path.join(root, 'functions'), { recursive: true }, () => {
     clearTimeout(restarting);
     restarting = setTimeout(() => {
       const now = entriesOf();
@@ -100,10 +100,12 @@ async function main(argv: readonly string[]): Promise<number> {
         if (config === undefined) return;
         const context = await contextFor(config);
         contexts.set('functions', context);
-        // Outputs of removed functions go; the new ones are written by the rebuild.
-        const kept = new Set((config.entryPoints as string[]).map((file) => `${path.basename(file, '.ts')}.js`));
-        for (const file of readdirSync(path.join(dist, 'functions')))
-          if (!kept.has(file)) rmSync(path.join(dist, 'functions', file), { force: true });
+        // Outputs of removed functions go (in subfolders too); the new ones are written by the rebuild.
+        const source = path.join(root, 'functions');
+        const kept = new Set((config.entryPoints as string[]).map((file) => path.relative(source, file).replace(/\.ts$/, '.js')));
+        const built = path.join(dist, 'functions');
+        for (const file of readdirSync(built, { recursive: true, encoding: 'utf8' }))
+          if (file.endsWith('.js') && !kept.has(file)) rmSync(path.join(built, file), { force: true });
         await context.watch();
         process.stdout.write('dev: functions/ changed: serving its new list\n');
       })();

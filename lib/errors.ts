@@ -35,6 +35,9 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   config_error: 500,
   internal_error: 500,
+  // A Twilio REST API call the request needed (the Video app's room or conversation) failed: the
+  // message names Twilio's error code.
+  twilio_api_error: 502,
   auth_unavailable: 503,
 } as const;
 

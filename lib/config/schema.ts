@@ -155,6 +155,17 @@ const DECLARED = [
     format: 'us1, ie1 or au1 (legacy Voice regions: us2, jp1, sg1, de1, br1, in1)',
   },
   {
+    name: 'VIDEO_ROOM_TYPE',
+    group: 'Products',
+    kind: 'choice',
+    required: 'no',
+    default: 'group',
+    secret: false,
+    description:
+      'The type of the Video rooms /video-app/token creates for twilio-video-app-react, and the room_type it answers (docs/apps.md).',
+    format: 'group, group-small, peer-to-peer or go',
+  },
+  {
     name: 'ALLOWED_ORIGINS',
     group: 'Browsers',
     kind: 'origins',
@@ -312,9 +323,10 @@ const DECLARED = [
     name: 'AUTH_TOKEN',
     group: 'Deploy only',
     kind: 'secret',
-    required: 'to deploy (or a Twilio CLI profile)',
+    required: 'to deploy (or a Twilio CLI profile); locally, for /video-app/token',
     secret: true,
-    description: "The account's Auth Token, which twilio-run deploy uploads with. Never uploaded, never used in tokens.",
+    description:
+      "The account's Auth Token, which twilio-run deploy uploads with. Never uploaded, never used in tokens. Locally the runtime builds context.getTwilioClient() from it and ACCOUNT_SID, which /video-app/token creates rooms with (deployed, the runtime has its own).",
     format: '32 hexadecimal digits',
     where: 'the Console dashboard',
   },

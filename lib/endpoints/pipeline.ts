@@ -3,7 +3,8 @@
  * parameters, caller authentication, the endpoint's own work, error mapping and one structured
  * log line. Never throws; never puts a stack trace, a secret or a token in a response or a log line.
  */
-import { authenticateCaller, type AuthDeps } from '../auth';
+import { authenticateCaller, type AuthDeps, type CredentialReader } from '../auth';
+import type { AuthMode } from '../config/auth';
 import { readEnvironment } from '../config/environment';
 import type { ConfigVars } from '../config/schema';
 import type { ServiceConfig } from '../config/service';
@@ -33,6 +34,21 @@ export class RawAnswer {
   ) {}
 }
 
+/** What an error renderer may take into account besides the error. */
+export interface ErrorContext {
+  /** The configured AUTH_MODE, when the configuration loaded. */
+  authMode?: AuthMode;
+}
+
+/**
+ * Writes an error as the endpoint's clients expect it (an app's own protocol): status, headers
+ * and body, to which the pipeline adds the CORS headers, the 401 challenge and nosniff.
+ */
+export type ErrorRenderer = (error: ServiceError, context: ErrorContext) => HttpResult;
+
+/** The service's own error answer: `{error: {code, message, field}}` JSON. */
+export const renderJsonError: ErrorRenderer = (error) => jsonResult(error.status, error.toBody(), {});
+
 export interface Endpoint {
   /** The path, for logs: `/token`. */
   path: string;
@@ -44,6 +60,10 @@ export interface Endpoint {
   authenticate?: boolean;
   /** false: answers whatever the configuration (code, not credentials: /token-client.js). Default true. */
   requiresConfig?: boolean;
+  /** Where callers put their credential; default Authorization: Bearer, or the passcode parameter. */
+  readCredential?: CredentialReader;
+  /** How errors are written; default renderJsonError. */
+  renderError?: ErrorRenderer;
 }
 
 export interface EndpointDeps {
@@ -77,18 +97,23 @@ const then = <T, U>(value: Maybe<T>, next: (value: T) => Maybe<U>, fail: (error:
   }
 };
 
+const UNEXPECTED = 'The token service failed unexpectedly; see the function logs.';
+
 /** Every failure as an answer: a ServiceError as itself, anything else as a 500 that says nothing more. */
-function failure(error: unknown, cors: Record<string, string>, log: LogFields): Outcome {
+function failure(error: unknown, cors: Record<string, string>, log: LogFields, render: ErrorRenderer, context: ErrorContext): Outcome {
+  let known: ServiceError;
   if (error instanceof ServiceError) {
+    known = error;
     if (error.field !== undefined) log.field = error.field;
     if (error.logDetail !== undefined) log.detail = error.logDetail;
-    const challenge: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
-    return { result: jsonResult(error.status, error.toBody(), { ...cors, ...challenge }), outcome: error.code };
+  } else {
+    // A bug of ours: say so without details; the log line keeps the error's name and message.
+    log.error = error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown';
+    known = new ServiceError('internal_error', UNEXPECTED);
   }
-  // A bug of ours: say so without details; the log line keeps the error's name and message.
-  log.error = error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown';
-  const body = { error: { code: 'internal_error', message: 'The token service failed unexpectedly; see the function logs.' } };
-  return { result: jsonResult(500, body, cors), outcome: 'internal_error' };
+  const challenge: Record<string, string> = known.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
+  const rendered = render(known, context);
+  return { result: { ...rendered, headers: { ...cors, ...challenge, ...rendered.headers, ...NOSNIFF } }, outcome: known.code };
 }
 
 function success(body: object, cors: Record<string, string>): Outcome {
@@ -106,7 +131,8 @@ function answer(
   log: LogFields,
   cors: CorsVerdict,
 ): Maybe<Outcome> {
-  const fail = (error: unknown): Outcome => failure(error, cors.headers, log);
+  const context: ErrorContext = {};
+  const fail = (error: unknown): Outcome => failure(error, cors.headers, log, endpoint.renderError ?? renderJsonError, context);
   try {
     if (cors.refusal !== undefined) throw cors.refusal;
     if (cors.preflight) {
@@ -118,12 +144,14 @@ function answer(
       };
     }
     const { config, auth } = readEnvironment(vars);
+    if (auth !== undefined && !(auth instanceof ServiceError)) context.authMode = auth.mode;
     if (config instanceof ServiceError && endpoint.requiresConfig !== false) throw config;
     checkParams(event, endpoint.params);
     let caller: Maybe<Caller> = ANONYMOUS;
     if (endpoint.authenticate !== false && !(config instanceof ServiceError)) {
       if (auth instanceof ServiceError) throw auth;
-      if (auth !== undefined && auth.mode !== 'none') caller = authenticateCaller(auth, config, requestHeaders(event), event, deps.auth);
+      if (auth !== undefined && auth.mode !== 'none')
+        caller = authenticateCaller(auth, config, requestHeaders(event), event, deps.auth, endpoint.readCredential);
     }
     return then(
       caller,

@@ -13,6 +13,8 @@ export const SID_PREFIXES = {
   WK: 'TaskRouter Worker',
   ZS: 'Serverless service',
   ZE: 'Serverless environment',
+  RM: 'Video room',
+  CH: 'Conversation',
 } as const;
 
 export type SidPrefix = keyof typeof SID_PREFIXES;

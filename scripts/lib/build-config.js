@@ -12,11 +12,28 @@ const path = require('node:path');
 /** The deploy runtime (.twilioserverlessrc `runtime: node22`); test/config/runtime.test.ts holds them together. */
 const NODE_TARGET = 'node22';
 
+const isEntry = (/** @type {string} */ file) => file.endsWith('.ts') && !file.endsWith('.d.ts');
+
 const tsEntries = (/** @type {string} */ dir) =>
   fs.existsSync(dir)
     ? fs
         .readdirSync(dir)
-        .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+        .filter(isEntry)
+        .map((f) => path.join(dir, f))
+    : [];
+
+/**
+ * The function files, in subfolders too: twilio-run serves functions/video-app/token.js at
+ * /video-app/token, and the build keeps the folders (outbase).
+ * @param {string} dir
+ * @returns {string[]}
+ */
+const functionEntries = (dir) =>
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter(isEntry)
+        .sort()
         .map((f) => path.join(dir, f))
     : [];
 
@@ -80,7 +97,8 @@ function buildConfigs(root, dist) {
   const configs = [
     {
       ...node,
-      entryPoints: tsEntries(path.join(root, 'functions')),
+      entryPoints: functionEntries(path.join(root, 'functions')),
+      outbase: path.join(root, 'functions'),
       outdir: path.join(dist, 'functions'),
       plugins: [tokenClientPlugin(root)],
     },

@@ -1,4 +1,4 @@
-import { passcodeMatches, readBearer } from '../../lib/auth/credentials';
+import { credentialReader, passcodeMatches, readBearer, readBearerOrBareJwt } from '../../lib/auth/credentials';
 import { ServiceError } from '../../lib/errors';
 
 function refusal(headers: Record<string, string | string[] | undefined>): ServiceError {
@@ -50,5 +50,44 @@ describe('passcodeMatches', () => {
     expect(passcodeMatches('first-passcode-0001', 'first-passcode-0001')).toBe(true);
     expect(passcodeMatches('first-passcode-0001', 'second-passcode-002')).toBe(false);
     expect(passcodeMatches('second-passcode-002', 'second-passcode-002')).toBe(true);
+  });
+});
+
+describe('readBearerOrBareJwt (the Firebase mode of twilio-video-app-react sends its ID token with no scheme)', () => {
+  const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl';
+  test('a bare compact JWT, or Bearer with anything', () => {
+    expect(readBearerOrBareJwt({ authorization: jwt })).toEqual({ kind: 'bearer', credential: jwt });
+    expect(readBearerOrBareJwt({ authorization: ` ${jwt} ` })).toEqual({ kind: 'bearer', credential: jwt });
+    expect(readBearerOrBareJwt({ authorization: `Bearer ${jwt}` })).toEqual({ kind: 'bearer', credential: jwt });
+    expect(readBearerOrBareJwt({})).toEqual({ kind: 'absent' });
+  });
+
+  test('anything else bare is refused as readBearer refuses it', () => {
+    expect(() => readBearerOrBareJwt({ authorization: 'Basic dXNlcjpwYXNz' })).toThrow('Bearer scheme');
+    expect(() => readBearerOrBareJwt({ authorization: 'not-a-jwt' })).toThrow('Bearer scheme');
+    expect(() => readBearerOrBareJwt({ authorization: `${jwt} extra` })).toThrow('Bearer scheme');
+  });
+});
+
+describe('credentialReader', () => {
+  test("the default is /token's: Bearer, or the passcode parameter, with /token's sentences", () => {
+    const read = credentialReader();
+    expect(read({ authorization: 'Bearer p4ss' }, { passcode: 'other' }, 'passcode')).toEqual({ credential: 'p4ss' });
+    expect(read({}, { passcode: 'p4ss' }, 'passcode')).toEqual({ credential: 'p4ss' });
+    expect(read({}, { passcode: '' }, 'passcode')).toEqual({
+      missing: 'This service needs a passcode: send Authorization: Bearer <passcode> (or a passcode parameter in the POST body).',
+    });
+    expect(read({}, { passcode: 'p4ss' }, 'jwt')).toEqual({
+      missing: "This service needs a sign-in token: send Authorization: Bearer <your app's JWT for this user>.",
+    });
+    expect(() => read({}, { passcode: ['a', 'b'] }, 'passcode')).toThrow('The passcode parameter must be a single string.');
+  });
+
+  test('another parameter (the Conversations demo sends its password) is read and named', () => {
+    const read = credentialReader({ passcodeParam: 'password' });
+    expect(read({}, { password: 'p4ss', passcode: 'ignored' }, 'passcode')).toEqual({ credential: 'p4ss' });
+    expect(read({}, { passcode: 'p4ss' }, 'passcode')).toEqual({
+      missing: 'This service needs a passcode: send it as the password parameter (or Authorization: Bearer <passcode>).',
+    });
   });
 });

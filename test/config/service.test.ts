@@ -31,7 +31,7 @@ describe('loadConfig', () => {
       maxTtl: 7200,
       products: {
         voice: { applicationSid: REAL_LOOKING.OUTGOING_SID, pushCredentialSid: REAL_LOOKING.PUSH_CREDENTIAL_SID, paramClaims: [] },
-        video: {},
+        video: { roomType: 'group' },
         chat: { serviceSid: REAL_LOOKING.CHAT_SERVICE_SID },
         sync: { serviceSid: REAL_LOOKING.SYNC_SERVICE_SID },
         taskrouter: { workspaceSid: REAL_LOOKING.TASKROUTER_WORKSPACE_SID, workerClaim: 'twilio_worker_sid' },

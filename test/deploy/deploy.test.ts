@@ -147,12 +147,14 @@ describe('npm run deploy against the Serverless API stand-in', () => {
     });
   });
 
-  test('functions: /token, /inspect, /products and /token-client.js, public, each self-contained', () => {
+  test("functions: /token, /inspect, /products, /token-client.js and the apps' endpoints, public, each self-contained", () => {
     expect(summary.functions.map((f) => [f.path, f.visibility, f.contentType]).sort()).toEqual([
+      ['/conversations-app/token', 'public', 'application/javascript'],
       ['/inspect', 'public', 'application/javascript'],
       ['/products', 'public', 'application/javascript'],
       ['/token', 'public', 'application/javascript'],
       ['/token-client.js', 'public', 'application/javascript'],
+      ['/video-app/token', 'public', 'application/javascript'],
     ]);
     for (const fn of summary.functions) expect(requiresOf(fn.content.toString()).filter((id) => id.startsWith('.'))).toEqual([]);
   });

@@ -57,7 +57,7 @@ describe('exit codes', () => {
     const result = await run(['--env', 'ready.env']);
     expect(result).toEqual({
       code: 0,
-      stdout: expect.stringContaining('READY: 0 failures, 0 warnings, 21 passed, 0 skipped.'),
+      stdout: expect.stringContaining('READY: 0 failures, 0 warnings, 22 passed, 0 skipped.'),
       stderr: '',
     });
     expect(result.stdout).toMatch(/^Config doctor: ready\.env, offline checks/);
@@ -135,8 +135,8 @@ describe('output', () => {
     expect(Object.keys(report)).toEqual(['ok', 'source', 'online', 'notCheckedOffline', 'summary', 'checks']);
     expect(report.ok).toBe(false);
     expect(report.online).toBe(false);
-    expect(report.summary).toEqual({ pass: 20, warn: 0, fail: 1, skip: 0 });
-    expect(report.checks).toHaveLength(21);
+    expect(report.summary).toEqual({ pass: 21, warn: 0, fail: 1, skip: 0 });
+    expect(report.checks).toHaveLength(22);
     expect(report.checks[2]).toEqual({
       id: 'api_secret',
       title: 'API_SECRET',
@@ -189,7 +189,7 @@ describe('--online', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Online checks asked the REST API stand-in at ${standIn.url} (TWILIO_API_BASE_URL), not Twilio.`);
     expect(result.stdout).toContain('  PASS  TwiML App (OUTGOING_SID): TwiML App "Calls" sends calls to POST https://example.com/voice.');
-    expect(result.stdout).toContain('READY: 0 failures, 0 warnings, 29 passed, 0 skipped.');
+    expect(result.stdout).toContain('READY: 0 failures, 0 warnings, 30 passed, 0 skipped.');
   });
 
   test('--online --json: online rows after the offline ones; exit 1 when Twilio rejects the secret', async () => {

@@ -12,23 +12,28 @@ import { FUNCTION_RUNNER_SOURCE } from '../support/runtime';
 
 const root = path.resolve(__dirname, '..', '..');
 const built = path.join(root, 'dist', 'functions');
-const functionFiles = fs.readdirSync(built).filter((f) => f.endsWith('.js'));
+// Subfolders too: functions/video-app/token.ts is served at /video-app/token.
+const functionFiles = fs
+  .readdirSync(built, { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.js'))
+  .sort();
 
-test('there is at least the token function to check', () => {
-  expect(functionFiles).toContain('token.js');
+test("there are the token function and the apps' endpoints to check", () => {
+  expect(functionFiles).toEqual(expect.arrayContaining(['token.js', 'video-app/token.js', 'conversations-app/token.js']));
 });
 
 describe.each(functionFiles)('dist/functions/%s', (file) => {
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fn-alone-'));
-    fs.copyFileSync(path.join(built, file), path.join(dir, file));
+    // Alone in the folder, whatever subfolder it was built in.
+    fs.copyFileSync(path.join(built, file), path.join(dir, path.basename(file)));
     fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test('requires no other project file', () => {
-    const source = fs.readFileSync(path.join(dir, file), 'utf8');
+    const source = fs.readFileSync(path.join(dir, path.basename(file)), 'utf8');
     expect(source.match(/require\((["'])\.{1,2}\/[^"']*\1\)/g)).toBeNull();
   });
 
@@ -43,7 +48,7 @@ describe.each(functionFiles)('dist/functions/%s', (file) => {
         ...process.env,
         NODE_PATH: '',
         NODE_MODULES: path.join(dir, 'node_modules'),
-        FUNCTION_FILE: path.join(dir, file),
+        FUNCTION_FILE: path.join(dir, path.basename(file)),
         CALL: JSON.stringify([demoVars(), event]),
       },
       encoding: 'utf8',

@@ -3,7 +3,7 @@
  * endpoints this project calls, with response bodies shaped like the real API's (field names,
  * RFC 2822 dates on 2010-04-01, ISO dates on v1, the 401/403/404 error bodies) and HTTP Basic
  * authentication by API key and secret or Account SID and Auth Token. One module per API
- * (api.ts, iam.ts, services.ts, taskrouter.ts, ...), registered in APIS below.
+ * (api.ts, iam.ts, services.ts, taskrouter.ts, video.ts, conversations.ts, ...), registered in APIS below.
  *
  * Two ways in, both nothing but loopback:
  * - `url`: lib/doctor's stand-in request client sends `https://<host>/<path>` to `<url>/<host>/<path>`
@@ -27,9 +27,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { api } from './api';
+import { conversations } from './conversations';
 import { iam } from './iam';
 import { services } from './services';
 import { taskrouter } from './taskrouter';
+import { video } from './video';
 import {
   authenticate,
   notFound,
@@ -50,9 +52,10 @@ export * from './world';
 const APIS: Readonly<Record<string, readonly ApiRoute[]>> = {
   api: [api],
   iam: [iam],
-  conversations: [services],
+  conversations: [services, conversations],
   sync: [services],
   taskrouter: [taskrouter],
+  video: [video],
 };
 
 /** The hosts the proxy accepts: each API's, in us1 and in the ie1 and au1 edges twilio-node builds. */
@@ -67,12 +70,30 @@ export interface StandInRequest {
   status: number;
 }
 
+/** A request as the hooks below see it. */
+export interface StandInCall {
+  method: string;
+  host: string;
+  path: string;
+}
+
+/** An answer to force instead of the API's own (an outage, a quota), for requests `matches` picks, `times` times (default always). */
+export interface StandInFault {
+  matches(call: StandInCall): boolean;
+  answer: Answer;
+  times?: number;
+}
+
 export interface TwilioApiStandIn {
   /** Base URL to hand to the doctor (`apiBaseUrl` / TWILIO_API_BASE_URL). */
   url: string;
   requests: StandInRequest[];
   /** Accept requests but never answer them (to test timeouts). */
   hang: boolean;
+  /** Answers forced before the APIs are asked (after authentication). */
+  faults: StandInFault[];
+  /** Awaited before each authenticated request is answered: lets a test hold requests back (two racing creates). */
+  gate?: (call: StandInCall) => Promise<void> | void;
   /** With `proxy: true`: the environment of a child process that reaches the stand-in through the twilio library. */
   childEnv(base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
   close(): Promise<void>;
@@ -101,7 +122,7 @@ async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
 
 export async function startTwilioApiStandIn(world: StandInWorld, options: { proxy?: boolean } = {}): Promise<TwilioApiStandIn> {
   const requests: StandInRequest[] = [];
-  const standIn = { hang: false } as TwilioApiStandIn;
+  const standIn = { hang: false, faults: [] as StandInFault[] } as TwilioApiStandIn;
 
   /** One request for `host` at `target` (its path and query). */
   const answer = async (req: http.IncomingMessage, res: http.ServerResponse, host: string, target: string): Promise<void> => {
@@ -134,7 +155,15 @@ export async function startTwilioApiStandIn(world: StandInWorld, options: { prox
       send({ status: 403, body: testCredentialsRefused }, user);
       return;
     }
-    const request = { method: req.method ?? 'GET', host, path: requestPath, query: new URLSearchParams(queryPart), form };
+    const call: StandInCall = { method: req.method ?? 'GET', host, path: requestPath };
+    await standIn.gate?.(call);
+    const fault = standIn.faults.find((f) => (f.times === undefined || f.times > 0) && f.matches(call));
+    if (fault !== undefined) {
+      if (fault.times !== undefined) fault.times -= 1;
+      send(fault.answer, user);
+      return;
+    }
+    const request = { ...call, query: new URLSearchParams(queryPart), form };
     let result: Answer | undefined;
     for (const route of routes) result ??= route(world, request, principal);
     send(result ?? { status: 404, body: notFound(requestPath) }, user);

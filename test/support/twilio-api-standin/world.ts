@@ -52,6 +52,38 @@ export interface StandInService {
   friendlyName: string;
 }
 
+/** A Video room (video.twilio.com v1). */
+export interface StandInRoom {
+  sid: string;
+  accountSid: string;
+  uniqueName: string;
+  type: 'group' | 'group-small' | 'peer-to-peer' | 'go';
+  status: 'in-progress' | 'completed' | 'failed';
+  /** The room's recording rules (its RecordingRules resource); Twilio's default records everything. */
+  recordingRules?: Record<string, unknown>[];
+}
+
+/** A conversation of a Conversations service (conversations.twilio.com v1 Services/{IS}/Conversations). */
+export interface StandInConversation {
+  sid: string;
+  accountSid: string;
+  chatServiceSid: string;
+  uniqueName: string | null;
+  friendlyName: string | null;
+  state: 'active' | 'inactive' | 'closed';
+  /** Timers as created: `Timers.Closed`, `Timers.Inactive` (ISO 8601 durations). */
+  timers: { closed?: string; inactive?: string };
+}
+
+/** A participant of a conversation. */
+export interface StandInParticipant {
+  sid: string;
+  accountSid: string;
+  chatServiceSid: string;
+  conversationSid: string;
+  identity: string;
+}
+
 export interface StandInWorld {
   accounts: StandInAccount[];
   keys: StandInKey[];
@@ -61,6 +93,12 @@ export interface StandInWorld {
   syncServices?: StandInService[];
   /** TaskRouter Workspaces (WS...). */
   workspaces?: StandInService[];
+  /** Video rooms (RM...); creates add to it. */
+  rooms?: StandInRoom[];
+  /** Conversations (CH...) of the Conversations services; creates add to it. */
+  conversations?: StandInConversation[];
+  /** Conversation participants (MB...); creates add to it. */
+  participants?: StandInParticipant[];
 }
 
 export interface Principal {
@@ -100,6 +138,12 @@ export const testCredentialsRefused = {
   more_info: 'https://www.twilio.com/docs/errors/20008',
   status: 403,
 };
+/** Twilio's error body for a code: what twilio-node's RestException reads (code, message, more_info, status). */
+export const twilioError = (status: number, code: number, message: string): Answer => ({
+  status,
+  body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status },
+});
+
 export const notFound = (path: string) => ({
   code: 20404,
   message: `The requested resource ${path} was not found`,
