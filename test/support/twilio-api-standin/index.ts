@@ -73,6 +73,11 @@ export interface TwilioApiStandIn {
   requests: StandInRequest[];
   /** Accept requests but never answer them (to test timeouts). */
   hang: boolean;
+  /**
+   * Answers one request a CONNECT proxy decrypted for `host` (api.twilio.com, ...): for a proxy
+   * of another stand-in that routes these hosts here (the deploy test's, beside Serverless).
+   */
+  handle(req: http.IncomingMessage, res: http.ServerResponse, host: string): void;
   /** With `proxy: true`: the environment of a child process that reaches the stand-in through the twilio library. */
   childEnv(base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
   close(): Promise<void>;
@@ -162,6 +167,7 @@ export async function startTwilioApiStandIn(world: StandInWorld, options: { prox
   }
 
   standIn.url = `http://127.0.0.1:${port}`;
+  standIn.handle = (req, res, host) => void answer(req, res, host, req.url ?? '/');
   standIn.requests = requests;
   standIn.childEnv = (base = process.env) => {
     if (proxy === undefined || caDir === undefined)
