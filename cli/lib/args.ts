@@ -49,7 +49,11 @@ export const FLAGS = {
     type: 'boolean',
     help: 'also ask the Twilio REST API, with API_KEY and API_SECRET, whether the account, the key and every SID exist (network)',
   },
-  'dry-run': { type: 'boolean', help: 'print the plan and stop: nothing is uploaded' },
+  'dry-run': { type: 'boolean', help: 'print the plan and stop: nothing is created, uploaded or written' },
+  now: {
+    type: 'boolean',
+    help: 'revoke the previous key before the last token it signed has expired: every token it signed stops working at once',
+  },
   check: { type: 'boolean', help: 'only say which documents are out of date (exit 1)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } as const satisfies Record<string, FlagSpec>;

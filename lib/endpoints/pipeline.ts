@@ -44,6 +44,11 @@ export interface Endpoint {
   authenticate?: boolean;
   /** false: answers whatever the configuration (code, not credentials: /token-client.js). Default true. */
   requiresConfig?: boolean;
+  /**
+   * true: a webhook, whose caller chooses the parameters (Twilio's own, and whatever an app passes
+   * to Device.connect()): none is refused as a near miss of `params`. Default false.
+   */
+  anyParams?: boolean;
 }
 
 export interface EndpointDeps {
@@ -119,7 +124,7 @@ function answer(
     }
     const { config, auth } = readEnvironment(vars);
     if (config instanceof ServiceError && endpoint.requiresConfig !== false) throw config;
-    checkParams(event, endpoint.params);
+    if (endpoint.anyParams !== true) checkParams(event, endpoint.params);
     let caller: Maybe<Caller> = ANONYMOUS;
     if (endpoint.authenticate !== false && !(config instanceof ServiceError)) {
       if (auth instanceof ServiceError) throw auth;
