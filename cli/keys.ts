@@ -36,7 +36,7 @@ The API key that signs the tokens, from creation to revocation, without breaking
 Needs ACCOUNT_SID and AUTH_TOKEN (in the file, or the environment): API keys cannot manage API keys.
 
 Options:
-${describeFlags(FLAGS)}
+${describeFlags(FLAGS, { env: 'the env file (default: .env.local)' })}
 
 Exit codes: 0 done, 1 refused or failed (said why), 2 usage error.
 `;

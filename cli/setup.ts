@@ -40,7 +40,7 @@ It needs ACCOUNT_SID and AUTH_TOKEN (in the file, or the environment): API keys 
 API keys. Only those lines are rewritten; the previous file is kept as FILE.bak.
 
 Options:
-${describeFlags(FLAGS)}
+${describeFlags(FLAGS, { env: 'the env file to fill in (default: .env.local, created from .env.example when missing)' })}
 
 Exit codes: 0 done, 1 something to fix (said above), 2 usage error.
 `;

@@ -5,7 +5,7 @@
  * and <Hangup/>. Another account's call is 403. Whole bodies compared.
  */
 import { realVars } from '../support/env';
-import { eventOf, invoke, LogCapture, loadFunction } from '../support/runtime';
+import { eventOf, invoke, LogCapture, loadFunction, startServer } from '../support/runtime';
 
 const logs = new LogCapture();
 beforeEach(() => logs.start());
@@ -143,6 +143,26 @@ describe('refused before any TwiML', () => {
       const answer = await invoke(loadFunction('voice.protected'), realVars(vars), callEvent({ To: 'client:bob' }), logs);
       expect(answer.status).toBe(500);
       expect(answer.json.error).toMatchObject({ code: 'config_error', field: name });
+    }
+  });
+});
+
+describe('npm start serves it too', () => {
+  test("a form POST like Twilio's reaches /voice on the local server (which, unlike Twilio, checks no signature)", async () => {
+    const server = await startServer(realVars({ DOMAIN_NAME: undefined, ...dialing }));
+    try {
+      const res = await fetch(`${server.url}/voice`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ AccountSid: ACCOUNT, To: '+15551234567', From: 'client:alice' }).toString(),
+      });
+      expect([res.status, res.headers.get('content-type'), await res.text()]).toEqual([
+        200,
+        'text/xml; charset=utf-8',
+        `${XML}<Response><Dial callerId="${CALLER_ID}"><Number>+15551234567</Number></Dial></Response>`,
+      ]);
+    } finally {
+      await server.close();
     }
   });
 });
