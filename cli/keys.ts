@@ -223,8 +223,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     const target = envTarget(io, parsed.flags.env);
     if (target.fromTemplate) throw new AccountError(`${target.shown} does not exist: npm run setup creates it, with a key.`);
+    refuseAmbiguousLines(target, ['ACCOUNT_SID', 'AUTH_TOKEN', ...ROTATION_LINES]);
     const credentials = ownerCredentials(target.vars, io.env, target.shown);
-    refuseAmbiguousLines(target, [...ROTATION_LINES, 'TOKEN_MAX_TTL']);
     const account = ownerAccount(credentials);
     const now = io.now();
     if (command === 'status') return await status(account, target, now, out);

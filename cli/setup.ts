@@ -266,9 +266,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return 0;
   }
   const dryRun = flags['dry-run'] === true;
-  const target = envTarget(io, flags.env);
   const out = (text: string): void => void io.stdout.write(text);
   try {
+    const target = envTarget(io, flags.env);
+    refuseAmbiguousLines(target, [...WRITES, 'AUTH_TOKEN']);
     let credentials: OwnerCredentials;
     try {
       credentials = ownerCredentials(target.vars, io.env, target.shown);
@@ -281,7 +282,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       throw error;
     }
     refuseOtherRegions(target.vars);
-    refuseAmbiguousLines(target, WRITES);
     const context: Context = {
       account: ownerAccount(credentials),
       credentials,

@@ -40,6 +40,12 @@ export interface EnvTarget {
 export function envTarget(io: CliIo, named: string | undefined): EnvTarget {
   const file = named !== undefined ? path.resolve(io.cwd, named) : path.join(io.root, '.env.local');
   const shown = path.relative(io.cwd, file) || file;
+  if (file === path.join(io.root, '.env')) {
+    // Tracked in git: a key's secret written there would be committed.
+    throw new AccountError(
+      `${shown} is the tracked demo configuration, not for real values: use .env.local (the default), which git ignores.`,
+    );
+  }
   const fromTemplate = !existsSync(file);
   const text = readFileSync(fromTemplate ? path.join(io.root, '.env.example') : file, 'utf8');
   return { file, shown, text, fromTemplate, vars: readEnvTextChecked(text).vars };

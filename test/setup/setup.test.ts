@@ -345,6 +345,14 @@ describe('what setup cannot do, and says', () => {
     expect(standIn.requests.length).toBe(before);
   });
 
+  test("the tracked demo .env is refused: a key's secret written there would be committed", async () => {
+    const demo = fs.readFileSync(path.join(ROOT, '.env'), 'utf8');
+    const run = await runCli('setup', ['--env', path.join(ROOT, '.env')], dir, childEnv(standIn, { ACCOUNT_SID: ACCOUNT, AUTH_TOKEN }));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/is the tracked demo configuration, not for real values: use \.env\.local/);
+    expect(fs.readFileSync(path.join(ROOT, '.env'), 'utf8')).toBe(demo);
+  });
+
   test('only an API key: API keys cannot create API keys, so it asks for the Auth Token', async () => {
     const text = `ACCOUNT_SID=${ACCOUNT}\nAPI_KEY=${REAL_LOOKING.API_KEY}\nAPI_SECRET=${REAL_LOOKING.API_SECRET}\n`;
     const file = writeFile('key-only.env', text);
