@@ -3,8 +3,9 @@
  * Reads the env file with twilio-run's own parser, refuses the demo configuration, an ambiguous
  * secret or SID (a line other tools read differently) and a configuration the doctor fails,
  * prints the plan twilio-run's own code computes (functions, assets, dependencies, runtime,
- * variable names, credentials), then runs `twilio-run deploy` on the built dist/. `--dry-run`
- * stops after the plan. Real values live in the untracked .env.local (see .env.example).
+ * variable names, credentials), then runs `twilio-run deploy` on the built dist/, and finally
+ * points the TwiML App of OUTGOING_SID at the deployed /voice when its Voice URL is empty
+ * (cli/lib/voice-url.ts). `--dry-run` stops after the plan. Real values live in the untracked .env.local (see .env.example).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { wantsColor } from '../lib/terminal';
 import { parseFlags, refuseNpmSwallowed, UsageError } from './lib/args';
 import { deployPlan, formatPlan } from './lib/deploy-plan';
 import { chooseEnvFile, EnvFileError, readEnvFileChecked } from './lib/env-file';
+import { wireVoiceUrl } from './lib/voice-url';
 
 class Refused extends Error {}
 
@@ -76,6 +78,11 @@ export async function main(argv: readonly string[], root = path.resolve(__dirnam
       `twilio-run would publish these files of the assets folder, which the page does not use:\n${lines}\nRemove them: npm run build copies only index.html and what it references.`,
     );
   }
+  const outgoing = vars.OUTGOING_SID?.trim();
+  if (outgoing)
+    log(
+      `\nAfter the upload: the TwiML App ${outgoing} (OUTGOING_SID) is pointed at https://<the deployed domain>/voice if its Voice URL is empty.\n`,
+    );
   if (dryRun) {
     log('\n(dry run) nothing was uploaded.\n');
     return 0;
@@ -85,7 +92,9 @@ export async function main(argv: readonly string[], root = path.resolve(__dirnam
     cwd: root,
     stdio: 'inherit',
   });
-  return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  const uploaded = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  if (uploaded !== 0) return uploaded;
+  return wireVoiceUrl(args, vars, log);
 }
 
 if (require.main === module) {

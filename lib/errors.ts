@@ -25,6 +25,8 @@ export const ERROR_STATUS = {
   // A verified sign-in token lacks a claim a product takes its values from, or holds one of the wrong shape.
   missing_claim: 403,
   invalid_claim: 403,
+  // /voice: a call of another account than ACCOUNT_SID (its TwiML App points at this service).
+  account_mismatch: 403,
   // Answered by the local server only: the deployed runtime does not tell a function the method, the
   // Host or a path that routes nowhere.
   host_not_allowed: 403,

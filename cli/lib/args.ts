@@ -49,7 +49,11 @@ export const FLAGS = {
     type: 'boolean',
     help: 'also ask the Twilio REST API, with API_KEY and API_SECRET, whether the account, the key and every SID exist (network)',
   },
-  'dry-run': { type: 'boolean', help: 'print the plan and stop: nothing is uploaded' },
+  'dry-run': { type: 'boolean', help: 'print the plan and stop: nothing is created, uploaded or written' },
+  now: {
+    type: 'boolean',
+    help: 'revoke the previous key before the last token it signed has expired: every token it signed stops working at once',
+  },
   check: { type: 'boolean', help: 'only say which documents are out of date (exit 1)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } as const satisfies Record<string, FlagSpec>;
@@ -144,12 +148,12 @@ export function parseFlags<N extends FlagName>(
   return { flags: flags as Flags<N>, positionals: found, rest };
 }
 
-/** The options part of a usage text, from the table. */
-export function describeFlags(names: readonly FlagName[]): string {
+/** The options part of a usage text, from the table; `help` words a flag for this command (its own default). */
+export function describeFlags(names: readonly FlagName[], help: Partial<Record<FlagName, string>> = {}): string {
   const rows = names.map((name) => {
     const spec: FlagSpec = FLAGS[name];
     const left = `${spec.short !== undefined ? `-${spec.short}, ` : ''}--${name}${spec.value !== undefined ? ` ${spec.value}` : ''}`;
-    return [left, spec.help] as const;
+    return [left, help[name] ?? spec.help] as const;
   });
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
   return rows.map(([left, help]) => `  ${left.padEnd(width)}${help}`).join('\n');

@@ -5,6 +5,7 @@
  * .twiliodeployinfo) and @twilio-labs/serverless-api's listing of functions and assets and of
  * dependencies. No network. Variable values never leave this module: the plan names them.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** scripts/lib/build-config.js (plain JS): the build's rule for what an assets folder may publish. */
@@ -97,13 +98,52 @@ function credentialsOf(argv: readonly string[], config: TwilioRunDeployConfig): 
   return { source, username: shown, usable: true };
 }
 
-/** `argv`: twilio-run deploy flags as npm run deploy passes them (`--cwd`, `--env`, and the user's). */
-export async function deployPlan(argv: readonly string[], envFileVars: Record<string, string>): Promise<DeployPlan> {
+/** What `twilio-run deploy` would run with for these flags, by its own flag parser and config reader. */
+async function twilioRunConfig(argv: readonly string[]): Promise<TwilioRunDeployConfig> {
   const yargs = fromTwilioRun<(args: readonly string[]) => unknown>('yargs/yargs');
   const command = require('twilio-run/dist/commands/deploy') as { builder(y: unknown): { parse(): Record<string, unknown> } };
   const { getConfigFromFlags } = require('twilio-run/dist/config/deploy') as {
     getConfigFromFlags: (flags: Record<string, unknown>) => Promise<TwilioRunDeployConfig>;
   };
+  return getConfigFromFlags(command.builder(yargs(argv)).parse());
+}
+
+/**
+ * Where a deploy with these flags goes, read again after it (the service SID is then in
+ * .twiliodeployinfo): the service, the environment's domain suffix and the upload credentials.
+ * For npm run deploy to find the deployed domain; the password never leaves the process.
+ */
+export async function deployTarget(
+  argv: readonly string[],
+): Promise<{ serviceSid?: string; serviceName: string; environment: string; username: string; password: string }> {
+  const config = await twilioRunConfig(argv);
+  return {
+    ...(config.serviceSid !== undefined && config.serviceSid !== '' ? { serviceSid: config.serviceSid } : {}),
+    serviceName: config.serviceName ?? '',
+    environment: config.functionsEnv,
+    username: config.username,
+    password: config.password,
+  };
+}
+
+/**
+ * The project's service name as twilio-run deploy reads it (.twilioserverlessrc serviceName, else
+ * package.json name): npm run setup names what it creates after it.
+ */
+export function projectServiceName(root: string): string {
+  const { readSpecializedConfig } = require('twilio-run/dist/config/global') as {
+    readSpecializedConfig: (cwd: string, file: string, command: string, opts: object) => { serviceName?: unknown };
+  };
+  const rc = path.join(root, '.twilioserverlessrc');
+  // An absolute path: twilio-run resolves a relative one against the working directory.
+  const configured = readSpecializedConfig(root, existsSync(rc) ? rc : '', 'deploy', {}).serviceName;
+  if (typeof configured === 'string' && configured !== '') return configured;
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { name?: unknown };
+  return typeof pkg.name === 'string' && pkg.name !== '' ? pkg.name : 'twilio-token-service';
+}
+
+/** `argv`: twilio-run deploy flags as npm run deploy passes them (`--cwd`, `--env`, and the user's). */
+export async function deployPlan(argv: readonly string[], envFileVars: Record<string, string>): Promise<DeployPlan> {
   const { fsHelpers, getDependencies } = fromTwilioRun<{
     fsHelpers: {
       getListOfFunctionsAndAssets(cwd: string, options: object): Promise<{ functions: ServerlessResource[]; assets: ServerlessResource[] }>;
@@ -112,8 +152,7 @@ export async function deployPlan(argv: readonly string[], envFileVars: Record<st
     getDependencies: (pkg: object) => { name: string; version: string }[];
   }>('@twilio-labs/serverless-api');
 
-  const flags = command.builder(yargs(argv)).parse();
-  const config = await getConfigFromFlags(flags);
+  const config = await twilioRunConfig(argv);
   const search: Record<string, string[]> = {};
   if (config.functionsFolderName !== undefined) search.functionsFolderNames = [config.functionsFolderName];
   if (config.assetsFolderName !== undefined) search.assetsFolderNames = [config.assetsFolderName];

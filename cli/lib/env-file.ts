@@ -63,3 +63,12 @@ export function readEnvFileChecked(file: string): EnvReading {
 export function readEnvFile(file: string): Record<string, string> {
   return twilioRunDotenv()(readFileSync(file, 'utf8'));
 }
+
+/** Env-file text as twilio-run reads it. */
+export const parseEnvText = (text: string): Record<string, string> => twilioRunDotenv()(text);
+
+/** Text as an env file holds it, read as twilio-run reads it, with what other tools read differently. */
+export function readEnvTextChecked(text: string): EnvReading {
+  const vars = twilioRunDotenv()(text);
+  return { vars, issues: scanEnvText(text, vars) };
+}

@@ -76,6 +76,38 @@ const DECLARED = [
     demo: 'demo-secret-not-a-real-twilio-key',
   },
   {
+    name: 'API_KEY_PREVIOUS',
+    group: 'Twilio credentials',
+    kind: 'sid',
+    sidPrefix: 'SK',
+    required: 'no (npm run keys -- rotate writes it)',
+    secret: false,
+    description:
+      'The key API_KEY replaced at the last rotation. Nothing is minted with it: /inspect and npm run inspect still verify the tokens it signed, until npm run keys -- revoke-previous deletes it.',
+    where: 'written by npm run keys -- rotate, removed by npm run keys -- revoke-previous',
+  },
+  {
+    name: 'API_SECRET_PREVIOUS',
+    group: 'Twilio credentials',
+    kind: 'secret',
+    required: 'with API_KEY_PREVIOUS',
+    secret: true,
+    description: "API_KEY_PREVIOUS's secret, to verify the tokens it signed.",
+    format: '32 characters',
+    where: 'written by npm run keys -- rotate, removed by npm run keys -- revoke-previous',
+  },
+  {
+    name: 'API_KEY_ROTATED_AT',
+    group: 'Twilio credentials',
+    kind: 'text',
+    required: 'with API_KEY_PREVIOUS',
+    secret: false,
+    description:
+      'When API_KEY replaced API_KEY_PREVIOUS. npm run keys -- revoke-previous waits until this time plus TOKEN_MAX_TTL, when the last token the previous key signed has expired.',
+    format: 'ISO 8601 UTC time, e.g. 2026-01-31T12:00:00.000Z',
+    where: 'written by npm run keys -- rotate',
+  },
+  {
     name: 'OUTGOING_SID',
     group: 'Products',
     kind: 'sid',
@@ -132,6 +164,28 @@ const DECLARED = [
     required: 'no',
     secret: false,
     description: 'A Push Credential added to voice grants, for incoming-call notifications on mobile.',
+  },
+  {
+    name: 'VOICE_CALLER_ID',
+    group: 'Products',
+    kind: 'text',
+    required: 'for phone calls from /voice',
+    secret: false,
+    description:
+      'The caller ID of the phone calls /voice dials: a Twilio number of ACCOUNT_SID or one of its verified caller IDs. Unset: /voice calls clients only, never a phone number.',
+    format: 'E.164, e.g. +15551234567',
+    where: 'Console > Phone Numbers > Active numbers, or Verified Caller IDs',
+  },
+  {
+    name: 'VOICE_DIAL_PREFIXES',
+    group: 'Products',
+    kind: 'text',
+    required: 'for phone calls from /voice',
+    default: 'none: no phone calls',
+    secret: false,
+    description:
+      'The number prefixes /voice may dial, with VOICE_CALLER_ID; any other number is refused, since anyone holding a Voice token could otherwise call any number at your expense.',
+    format: 'comma list of + and 1 to 15 digits, e.g. +1,+44',
   },
   {
     name: 'TASKROUTER_WORKSPACE_SID',

@@ -18,6 +18,11 @@ export interface ServiceConfig {
   accountSid: string;
   apiKey: string;
   apiSecret: string;
+  /**
+   * The key API_KEY replaced (API_KEY_PREVIOUS and its secret), while both are set: never used to
+   * mint, only to verify the tokens it signed before the rotation (the inspector).
+   */
+  previousKey?: { apiKey: string; apiSecret: string };
   region?: TwilioRegion;
   /** True when running under a local server (or with no DOMAIN_NAME at all). */
   isLocal: boolean;
@@ -45,6 +50,12 @@ export function readServiceVariables(vars: ConfigVars): ServiceVariables {
   const apiSecret = readVar(vars, 'API_SECRET');
   if (apiSecret === undefined)
     problems.push(problem('API_SECRET', 'API_SECRET is not set; set it to the secret shown when the API key was created'));
+  const previousApiKey = readSid(vars, 'API_KEY_PREVIOUS', problems);
+  const previousSecret = readVar(vars, 'API_SECRET_PREVIOUS');
+  const previousKey =
+    previousApiKey !== undefined && previousSecret !== undefined && previousApiKey !== apiKey
+      ? { apiKey: previousApiKey, apiSecret: previousSecret }
+      : undefined;
   const products = Object.fromEntries(
     GRANT_NAMES.map((grant) => [grant, productOf(grant).readSettings(vars, problems)]),
   ) as ProductSettings;
@@ -81,7 +92,17 @@ export function readServiceVariables(vars: ConfigVars): ServiceVariables {
     );
   }
   return {
-    values: { accountSid, apiKey, apiSecret, region, isLocal, defaultTtl, maxTtl, products },
+    values: {
+      accountSid,
+      apiKey,
+      apiSecret,
+      ...(previousKey !== undefined ? { previousKey } : {}),
+      region,
+      isLocal,
+      defaultTtl,
+      maxTtl,
+      products,
+    },
     problems,
   };
 }

@@ -5,7 +5,7 @@
  */
 import { VARIABLES, type VariableName } from '../config/schema';
 import { GRANT_NAMES, productOf } from '../products';
-import { checkAccountSid, checkApiKey, checkApiSecret, checkDemoConfig } from './checks/credentials';
+import { checkAccountSid, checkApiKey, checkApiSecret, checkDemoConfig, checkPreviousKey } from './checks/credentials';
 import { checkConfigLoads, loadServiceConfig, runSelfTest } from './checks/selftest';
 import { checkAllowedOrigins, checkAuthMode, checkMaxTtl, checkRegion, checkTtl } from './checks/settings';
 import type { CheckResult, DoctorVars } from './types';
@@ -18,6 +18,7 @@ const ROWS: Readonly<Partial<Record<VariableName, VariableCheck>>> = {
   API_KEY: (vars) => [checkApiKey(vars)],
   // The demo row follows the credentials it is about.
   API_SECRET: (vars) => [checkApiSecret(vars), checkDemoConfig(vars)],
+  API_KEY_PREVIOUS: (vars) => checkPreviousKey(vars),
   TWILIO_REGION: (vars) => [checkRegion(vars)],
   ALLOWED_ORIGINS: (vars) => [checkAllowedOrigins(vars)],
   TOKEN_TTL: (vars) => [checkTtl(vars)],
@@ -38,6 +39,8 @@ export const JUDGED_ELSEWHERE: Readonly<Partial<Record<VariableName, string>>> =
   AUTH_MAX_TOKEN_AGE: 'the AUTH_MODE row',
   AUTH_IDENTITY_CLAIM: 'the AUTH_MODE row',
   DOMAIN_NAME: 'the AUTH_MODE row (local or deployed)',
+  API_SECRET_PREVIOUS: 'the API_KEY_PREVIOUS row',
+  API_KEY_ROTATED_AT: 'the API_KEY_PREVIOUS row',
   AUTH_TOKEN: 'the API_SECRET row (an Auth Token pasted as the secret) and the online checks',
 };
 

@@ -64,6 +64,11 @@ export interface Endpoint {
   readCredential?: CredentialReader;
   /** How errors are written; default renderJsonError. */
   renderError?: ErrorRenderer;
+  /**
+   * true: a webhook, whose caller chooses the parameters (Twilio's own, and whatever an app passes
+   * to Device.connect()): none is refused as a near miss of `params`. Default false.
+   */
+  anyParams?: boolean;
 }
 
 export interface EndpointDeps {
@@ -146,7 +151,7 @@ function answer(
     const { config, auth } = readEnvironment(vars);
     if (auth !== undefined && !(auth instanceof ServiceError)) context.authMode = auth.mode;
     if (config instanceof ServiceError && endpoint.requiresConfig !== false) throw config;
-    checkParams(event, endpoint.params);
+    if (endpoint.anyParams !== true) checkParams(event, endpoint.params);
     let caller: Maybe<Caller> = ANONYMOUS;
     if (endpoint.authenticate !== false && !(config instanceof ServiceError)) {
       if (auth instanceof ServiceError) throw auth;

@@ -97,7 +97,7 @@ export function checkIssuer(payload: Record<string, unknown>, expect: Expectatio
       message,
       'Sign tokens with an API key (SK...) and its secret, created in the same account; never with the Auth Token.',
     );
-  } else if (typeof expect.apiKey === 'string' && iss !== expect.apiKey) {
+  } else if (typeof expect.apiKey === 'string' && iss !== expect.apiKey && iss !== expect.previousApiKey) {
     findings.warning(
       20103,
       'payload.iss',

@@ -9,12 +9,15 @@ import type { CheckedAgainst, Expectations, ProductExpectations } from './types'
 
 /** What tokens minted by a deployment with this configuration must look like. */
 export function expectationsFromConfig(
-  config: Pick<ServiceConfig, 'accountSid' | 'apiKey' | 'apiSecret' | 'region' | 'products'>,
+  config: Pick<ServiceConfig, 'accountSid' | 'apiKey' | 'apiSecret' | 'previousKey' | 'region' | 'products'>,
 ): Expectations {
   return {
     accountSid: config.accountSid,
     apiKey: config.apiKey,
     secret: config.apiSecret,
+    ...(config.previousKey !== undefined
+      ? { previousApiKey: config.previousKey.apiKey, previousSecret: config.previousKey.apiSecret }
+      : {}),
     // The service mints without twr unless TWILIO_REGION is set; no twr means us1.
     region: config.region ?? DEFAULT_REGION,
     products: config.products,
@@ -26,6 +29,8 @@ const SOURCES: readonly VariableName[] = [
   'ACCOUNT_SID',
   'API_KEY',
   'API_SECRET',
+  'API_KEY_PREVIOUS',
+  'API_SECRET_PREVIOUS',
   'TWILIO_REGION',
   ...GRANT_NAMES.flatMap((grant) => productOf(grant).variables.filter((name) => variableSpec(name).sidPrefix !== undefined)),
 ];
@@ -42,6 +47,8 @@ export function expectationsFromVars(vars: ConfigVars): { expectations: Expectat
     accountSid: values.accountSid,
     apiKey: values.apiKey,
     secret: values.apiSecret,
+    previousApiKey: values.previousKey?.apiKey,
+    previousSecret: values.previousKey?.apiSecret,
     region: bad.has('TWILIO_REGION') ? undefined : (values.region ?? DEFAULT_REGION),
     products: values.products,
   });
@@ -62,7 +69,7 @@ function strings(raw: unknown): Record<string, string> {
 /** Expectations as the engine trusts them: strings only, in the known places. */
 export function sanitizeExpectations(raw: Expectations | undefined): Expectations {
   if (typeof raw !== 'object' || raw === null) return {};
-  const { accountSid, apiKey, secret, region } = strings(raw);
+  const { accountSid, apiKey, secret, previousApiKey, previousSecret, region } = strings(raw);
   const products: ProductExpectations = {};
   const given = own(raw, 'products');
   for (const grant of GRANT_NAMES) {
@@ -73,6 +80,8 @@ export function sanitizeExpectations(raw: Expectations | undefined): Expectation
     ...(accountSid !== undefined ? { accountSid } : {}),
     ...(apiKey !== undefined ? { apiKey } : {}),
     ...(secret !== undefined ? { secret } : {}),
+    ...(previousApiKey !== undefined ? { previousApiKey } : {}),
+    ...(previousSecret !== undefined ? { previousSecret } : {}),
     ...(region !== undefined ? { region } : {}),
     ...(Object.keys(products).length > 0 ? { products } : {}),
   };
@@ -83,6 +92,7 @@ export function describeExpectations(expect: Expectations): CheckedAgainst {
   const checked: CheckedAgainst = { secretKnown: typeof expect.secret === 'string' && expect.secret !== '' };
   if (expect.accountSid !== undefined) checked.accountSid = expect.accountSid;
   if (expect.apiKey !== undefined) checked.apiKey = expect.apiKey;
+  if (expect.previousApiKey !== undefined && expect.previousSecret !== undefined) checked.previousApiKey = expect.previousApiKey;
   if (expect.region !== undefined) checked.region = expect.region;
   for (const grant of GRANT_NAMES) {
     const settings = expect.products?.[grant];

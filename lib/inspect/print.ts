@@ -58,7 +58,12 @@ export function formatReport(report: InspectionReport, opts: PrintOptions): stri
   if (report.times.lifetimeSeconds !== undefined)
     lines.push(`  ${'lifetime'.padEnd(10)} ${formatDuration(report.times.lifetimeSeconds)} (${report.times.lifetimeSeconds} s)`);
 
-  const signatureText = { valid: paint('green', 'valid'), invalid: paint('red', 'INVALID'), unknown: 'not checked' }[report.signature];
+  const byPrevious = report.checkedAgainst.previousApiKey !== undefined && report.payload?.iss === report.checkedAgainst.previousApiKey;
+  const signatureText = {
+    valid: paint('green', byPrevious ? `valid (the previous key ${report.checkedAgainst.previousApiKey})` : 'valid'),
+    invalid: paint('red', 'INVALID'),
+    unknown: 'not checked',
+  }[report.signature];
   lines.push('', `${paint('bold', 'Signature')}  ${signatureText}`);
 
   if (report.header) lines.push('', paint('bold', 'Header'), indent(printable(JSON.stringify(report.header, null, 2))));
@@ -68,6 +73,7 @@ export function formatReport(report: InspectionReport, opts: PrintOptions): stri
   const parts = [
     against.accountSid && `account ${against.accountSid}`,
     against.apiKey && `key ${against.apiKey}`,
+    against.previousApiKey && `previous key ${against.previousApiKey}`,
     against.secretKnown ? 'secret known' : 'no secret',
     against.region && `region ${against.region}`,
   ].filter(Boolean);

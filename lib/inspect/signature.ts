@@ -26,13 +26,15 @@ export async function checkSignature(
   expect: Expectations,
   findings: FindingList,
 ): Promise<SignatureStatus> {
-  const secret = expect.secret;
+  const iss = own(payload, 'iss');
+  // A token of the key API_KEY replaced is judged with that key's secret while it is kept.
+  const previous = typeof expect.previousApiKey === 'string' && iss === expect.previousApiKey && expect.previousSecret !== undefined;
+  const secret = previous ? expect.previousSecret : expect.secret;
   if (typeof secret !== 'string' || secret === '') {
     findings.info(20107, 'signature', 'The signature was not checked: no API key secret was given.', UNKNOWN_HINT);
     return 'unknown';
   }
-  const iss = own(payload, 'iss');
-  if (typeof expect.apiKey === 'string' && iss !== expect.apiKey) {
+  if (!previous && typeof expect.apiKey === 'string' && iss !== expect.apiKey) {
     findings.info(
       20107,
       'signature',
@@ -53,14 +55,26 @@ export async function checkSignature(
   }
   try {
     await loadJose().compactVerify(token, new TextEncoder().encode(secret), { algorithms: [...HMAC_ALGORITHMS] });
+    if (previous) {
+      findings.info(
+        20107,
+        'signature',
+        `Signed by the previous key ${String(iss)}: valid until it expires or the key is revoked.`,
+        'New tokens are signed with API_KEY. Once the last token of the previous key has expired (API_KEY_ROTATED_AT + TOKEN_MAX_TTL), npm run keys -- revoke-previous deletes it.',
+      );
+    }
     return 'valid';
   } catch (error) {
     if ((error as { code?: unknown } | null)?.code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') {
       findings.error(
         20107,
         'signature',
-        "The signature does not match the API key's secret: the token was signed with another secret, or changed after signing.",
-        "API_SECRET must be the secret shown when the key in API_KEY was created (not the Auth Token, not another key's secret); a rotated key needs its new secret.",
+        previous
+          ? `The signature does not match the secret of the previous key ${String(iss)} (API_SECRET_PREVIOUS): the token was signed with another secret, or changed after signing.`
+          : "The signature does not match the API key's secret: the token was signed with another secret, or changed after signing.",
+        previous
+          ? 'API_SECRET_PREVIOUS must be the secret API_SECRET held before npm run keys -- rotate; the file it was written to keeps it.'
+          : "API_SECRET must be the secret shown when the key in API_KEY was created (not the Auth Token, not another key's secret); a rotated key needs its new secret.",
       );
       return 'invalid';
     }

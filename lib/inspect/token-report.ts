@@ -31,7 +31,7 @@ export async function inspectToken(input: string, opts: InspectOptions = {}): Pr
   try {
     if (typeof opts.now === 'number' && Number.isFinite(opts.now)) now = opts.now;
     expect = sanitizeExpectations(opts.expect);
-    return redactSecret(await inspect(input, expect, now), expect.secret);
+    return redactSecret(redactSecret(await inspect(input, expect, now), expect.secret), expect.previousSecret);
   } catch (error) {
     // A bug of ours, not the token's fault: say so rather than blame the token.
     const findings = new FindingList();

@@ -49,6 +49,10 @@ export interface Expectations {
   apiKey?: string;
   /** The API key secret; used only to verify the signature, never copied into a report. */
   secret?: string;
+  /** The key API_KEY replaced at the last rotation (API_KEY_PREVIOUS): its tokens are still expected until it is revoked. */
+  previousApiKey?: string;
+  /** Its secret (API_SECRET_PREVIOUS); like `secret`, never copied into a report. */
+  previousSecret?: string;
   /** Expected `twr` region; a token without `twr` is a us1 token. */
   region?: string;
   /** Each product's configuration as far as known (lib/products): the SIDs its grant must carry. */
@@ -65,6 +69,8 @@ export interface CheckedAgainst {
   secretKnown: boolean;
   accountSid?: string;
   apiKey?: string;
+  /** Set when the previous key and its secret are known: its tokens are verified too. */
+  previousApiKey?: string;
   region?: string;
   [productSid: string]: string | boolean | undefined;
 }

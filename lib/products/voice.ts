@@ -1,7 +1,9 @@
 /**
  * Voice (the Voice JS, iOS and Android SDKs): outgoing calls through a TwiML App, incoming calls
  * to `client:<identity>`, push notifications on mobile, and outgoing parameters the TwiML App
- * receives with each call, taken from verified sign-in claims only.
+ * receives with each call, taken from verified sign-in claims only. The TwiML App's Voice URL is
+ * this service's /voice: what it dials for a call's `To` is decided here (outgoingCall), and
+ * lib/endpoints/voice.ts writes it as TwiML.
  */
 import { problem, readList, readSid, type ConfigProblem } from '../config/read';
 import { readVar, sidPrefixOfVariable, type ConfigVars } from '../config/schema';
@@ -9,6 +11,7 @@ import { badRequest, ServiceError } from '../errors';
 import { checkGrantSid } from '../inspect/grant-sid';
 import { describeClaim, isRecord, own, shown } from '../inspect/findings';
 import { isSidFor, readVar as readDoctorVar, row, sidProblem, sidShape } from '../doctor/vars';
+import { generalIdentityProblem } from '../twilio/identity';
 import type { DoctorVars } from '../doctor/types';
 import type { GrantCheck, OptionContext, ProductModule } from './types';
 
@@ -18,7 +21,19 @@ export interface VoiceSettings {
   pushCredentialSid?: string;
   /** AUTH_VOICE_PARAMS: claims copied into outgoing.params. */
   paramClaims: readonly string[];
+  /** VOICE_CALLER_ID: the caller ID of the phone calls /voice dials; none, none dialled. */
+  callerId?: string;
+  /** VOICE_DIAL_PREFIXES: the only numbers /voice dials start with one of these. */
+  dialPrefixes: readonly string[];
 }
+
+/** The Voice SDK's client names: letters, digits and underscores only. */
+const VOICE_IDENTITY = {
+  maxLength: 121,
+  pattern: /^[A-Za-z0-9_]+$/,
+  patternRule: 'letters A-Z, a-z, digits and underscores',
+  sdkError: 31105,
+} as const;
 
 export interface VoiceOptions {
   incomingAllow: boolean;
@@ -29,15 +44,80 @@ export interface VoiceOptions {
 /** A claim name as AUTH_VOICE_PARAMS lists it: a JSON key, no spaces or commas. */
 const CLAIM_NAME = /^[\x21-\x2b\x2d-\x7e]{1,200}$/;
 
+/** A phone number as Twilio dials it: E.164, + and up to 15 digits, no leading zero. */
+export const E164 = /^\+[1-9]\d{1,14}$/;
+/** A VOICE_DIAL_PREFIXES entry: + and 1 to 15 digits. */
+const DIAL_PREFIX = /^\+\d{1,15}$/;
+
+const CALLER_ID_RULE = 'VOICE_CALLER_ID must be a phone number in E.164 form, like +15551234567';
+const PREFIXES_RULE = 'VOICE_DIAL_PREFIXES must be a comma list of + and digits, like +1,+44';
+
 function readSettings(vars: ConfigVars, problems: ConfigProblem[]): VoiceSettings {
   const paramClaims = readList(vars, 'AUTH_VOICE_PARAMS');
   if (paramClaims.some((claim) => !CLAIM_NAME.test(claim))) {
     problems.push(problem('AUTH_VOICE_PARAMS', 'AUTH_VOICE_PARAMS must be a comma list of claim names without spaces (e.g. tenant,plan)'));
   }
+  const callerId = readVar(vars, 'VOICE_CALLER_ID');
+  if (callerId !== undefined && !E164.test(callerId)) problems.push(problem('VOICE_CALLER_ID', CALLER_ID_RULE));
+  const dialPrefixes = readList(vars, 'VOICE_DIAL_PREFIXES');
+  if (dialPrefixes.some((prefix) => !DIAL_PREFIX.test(prefix))) problems.push(problem('VOICE_DIAL_PREFIXES', PREFIXES_RULE));
   return {
     applicationSid: readSid(vars, 'OUTGOING_SID', problems),
     pushCredentialSid: readSid(vars, 'PUSH_CREDENTIAL_SID', problems),
     paramClaims: paramClaims.filter((claim) => CLAIM_NAME.test(claim)),
+    ...(callerId !== undefined && E164.test(callerId) ? { callerId } : {}),
+    dialPrefixes: dialPrefixes.filter((prefix) => DIAL_PREFIX.test(prefix)),
+  };
+}
+
+/** What /voice does with an outgoing call from a Voice SDK, decided from its `To` parameter. */
+export type OutgoingCall =
+  | { kind: 'client'; identity: string }
+  | { kind: 'number'; number: string; callerId: string }
+  /** `say`: the sentence the caller hears before the hang-up; `reason`: for the log line. */
+  | { kind: 'refused'; reason: 'no_to' | 'invalid_client' | 'numbers_disabled' | 'number_not_allowed' | 'not_understood'; say: string };
+
+/** Whether an identity can be called as `client:<identity>`: the rules of every identity and the Voice SDK's own. */
+function isVoiceIdentity(identity: string): boolean {
+  return (
+    generalIdentityProblem(identity) === undefined && identity.length <= VOICE_IDENTITY.maxLength && VOICE_IDENTITY.pattern.test(identity)
+  );
+}
+
+/**
+ * What to dial for `To`: a client (`client:bob`, or a bare identity the Voice SDK accepts), a
+ * phone number only when VOICE_CALLER_ID is set and the number starts with one of
+ * VOICE_DIAL_PREFIXES (anyone holding a Voice token could otherwise dial any number at the
+ * account's expense), else a refusal that says why.
+ */
+export function outgoingCall(to: unknown, settings: Pick<VoiceSettings, 'callerId' | 'dialPrefixes'>): OutgoingCall {
+  if (typeof to !== 'string' || to.trim() === '') {
+    return {
+      kind: 'refused',
+      reason: 'no_to',
+      say: Array.isArray(to) ? 'This call names more than one destination.' : 'This call has no destination.',
+    };
+  }
+  const target = to.trim();
+  if (/^client:/i.test(target)) {
+    const identity = target.slice('client:'.length);
+    if (isVoiceIdentity(identity)) return { kind: 'client', identity };
+    return { kind: 'refused', reason: 'invalid_client', say: 'That client name cannot be called.' };
+  }
+  if (E164.test(target)) {
+    if (settings.callerId === undefined || settings.dialPrefixes.length === 0) {
+      return { kind: 'refused', reason: 'numbers_disabled', say: 'Calls to phone numbers are not enabled on this service.' };
+    }
+    if (!settings.dialPrefixes.some((prefix) => target.startsWith(prefix))) {
+      return { kind: 'refused', reason: 'number_not_allowed', say: 'Calls to this number are not allowed.' };
+    }
+    return { kind: 'number', number: target, callerId: settings.callerId };
+  }
+  if (isVoiceIdentity(target)) return { kind: 'client', identity: target };
+  return {
+    kind: 'refused',
+    reason: 'not_understood',
+    say: 'That destination is neither a client name nor a phone number in international format.',
   };
 }
 
@@ -245,6 +325,71 @@ function voiceParamsRows(vars: DoctorVars) {
   return [row(id, title, 'pass', `Voice tokens carry the sign-in token's ${paramClaims.join(', ')} claims as outgoing call parameters.`)];
 }
 
+/**
+ * What npm run deploy does with the Voice URL of the TwiML App in OUTGOING_SID, for this service's
+ * `wanted` /voice: sets it when empty, and never replaces one that points elsewhere (another app
+ * of the account may answer those calls on purpose).
+ */
+export function voiceUrlWiring(current: string | null | undefined, wanted: string): 'set' | 'already' | 'elsewhere' {
+  const url = (current ?? '').trim();
+  if (url === '') return 'set';
+  return url === wanted ? 'already' : 'elsewhere';
+}
+
+/** Both variables together say what /voice dials: one row, under VOICE_CALLER_ID. */
+function dialRows(vars: DoctorVars) {
+  const id = 'voice_dial';
+  const title = 'VOICE_CALLER_ID, VOICE_DIAL_PREFIXES (/voice)';
+  const callerId = readDoctorVar(vars, 'VOICE_CALLER_ID');
+  const rawPrefixes = readDoctorVar(vars, 'VOICE_DIAL_PREFIXES');
+  if (callerId === undefined && rawPrefixes === undefined) return [];
+  const stops = 'the service answers config_error to every request until it is fixed';
+  if (callerId !== undefined && !E164.test(callerId))
+    return [
+      row(
+        id,
+        title,
+        'fail',
+        `${CALLER_ID_RULE}: ${stops}.`,
+        'VOICE_CALLER_ID=+15551234567 (a Twilio number of ACCOUNT_SID or a verified caller ID)',
+      ),
+    ];
+  const problems: ConfigProblem[] = [];
+  const { dialPrefixes } = readSettings(vars, problems);
+  if (problems.some((p) => p.variables.includes('VOICE_DIAL_PREFIXES')))
+    return [row(id, title, 'fail', `${PREFIXES_RULE}: ${stops}.`, 'VOICE_DIAL_PREFIXES=+1,+44')];
+  if (callerId === undefined) {
+    return [
+      row(
+        id,
+        title,
+        'warn',
+        'VOICE_DIAL_PREFIXES is set but VOICE_CALLER_ID is not: /voice dials no phone number (calls to clients only).',
+        'VOICE_CALLER_ID=+15551234567 (a Twilio number of ACCOUNT_SID or a verified caller ID), or empty VOICE_DIAL_PREFIXES',
+      ),
+    ];
+  }
+  if (dialPrefixes.length === 0) {
+    return [
+      row(
+        id,
+        title,
+        'warn',
+        'VOICE_CALLER_ID is set but VOICE_DIAL_PREFIXES is empty: /voice dials no phone number (calls to clients only).',
+        'VOICE_DIAL_PREFIXES=+1 (the country codes or number prefixes you mean to pay for), or empty VOICE_CALLER_ID',
+      ),
+    ];
+  }
+  return [
+    row(
+      id,
+      title,
+      'pass',
+      `/voice dials numbers starting with ${dialPrefixes.join(', ')} from ${callerId} (a number of ACCOUNT_SID or a verified caller ID, else Twilio refuses the dial, 13214); any other number is refused.`,
+    ),
+  ];
+}
+
 export const voice = {
   grant: 'voice' as const,
   title: 'Voice',
@@ -252,9 +397,8 @@ export const voice = {
   aliases: [],
   grantClass: 'VoiceGrant',
   payloadKey: 'voice',
-  // The Voice SDK's client names: letters, digits and underscores only.
-  identity: { maxLength: 121, pattern: /^[A-Za-z0-9_]+$/, patternRule: 'letters A-Z, a-z, digits and underscores', sdkError: 31105 },
-  variables: ['OUTGOING_SID', 'PUSH_CREDENTIAL_SID', 'AUTH_VOICE_PARAMS'],
+  identity: VOICE_IDENTITY,
+  variables: ['OUTGOING_SID', 'PUSH_CREDENTIAL_SID', 'AUTH_VOICE_PARAMS', 'VOICE_CALLER_ID', 'VOICE_DIAL_PREFIXES'],
   requires: { variable: 'OUTGOING_SID', what: 'the TwiML App SID, AP...' },
 
   readSettings,
@@ -294,7 +438,14 @@ export const voice = {
 
   checkGrant,
 
-  doctorRows: { OUTGOING_SID: outgoingSidRows, PUSH_CREDENTIAL_SID: pushCredentialRows, AUTH_VOICE_PARAMS: voiceParamsRows },
+  doctorRows: {
+    OUTGOING_SID: outgoingSidRows,
+    PUSH_CREDENTIAL_SID: pushCredentialRows,
+    AUTH_VOICE_PARAMS: voiceParamsRows,
+    VOICE_CALLER_ID: dialRows,
+    // Judged with VOICE_CALLER_ID, in one row.
+    VOICE_DIAL_PREFIXES: () => [],
+  },
   online: [
     {
       id: 'online.twiml_app',
@@ -324,7 +475,11 @@ export const voice = {
                 'set the Voice Request URL of the TwiML App (Console > Voice > TwiML Apps) to the URL that returns your TwiML',
               );
             }
-            return row(id, title, 'pass', `TwiML App ${name} sends calls to ${app.voiceMethod ?? 'POST'} ${app.voiceUrl}.`);
+            // npm run deploy points an empty Voice URL at this service's /voice, and leaves any other.
+            const elsewhere = /\/voice\/?$/.test(app.voiceUrl.split('?')[0]!)
+              ? ''
+              : ' That is not a /voice of this service: npm run deploy leaves it as it is.';
+            return row(id, title, 'pass', `TwiML App ${name} sends calls to ${app.voiceMethod ?? 'POST'} ${app.voiceUrl}.${elsewhere}`);
           },
         );
       },

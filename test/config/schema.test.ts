@@ -18,6 +18,7 @@ test('variable names are unique and secrets say so', () => {
   expect(new Set(names).size).toBe(names.length);
   expect(VARIABLES.filter((spec) => spec.secret).map((spec) => spec.name)).toEqual([
     'API_SECRET',
+    'API_SECRET_PREVIOUS',
     'APP_PASSCODE',
     'AUTH_JWT_SECRET',
     'AUTH_TOKEN',

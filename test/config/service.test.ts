@@ -30,7 +30,12 @@ describe('loadConfig', () => {
       defaultTtl: 600,
       maxTtl: 7200,
       products: {
-        voice: { applicationSid: REAL_LOOKING.OUTGOING_SID, pushCredentialSid: REAL_LOOKING.PUSH_CREDENTIAL_SID, paramClaims: [] },
+        voice: {
+          applicationSid: REAL_LOOKING.OUTGOING_SID,
+          pushCredentialSid: REAL_LOOKING.PUSH_CREDENTIAL_SID,
+          paramClaims: [],
+          dialPrefixes: [],
+        },
         video: { roomType: 'group' },
         chat: { serviceSid: REAL_LOOKING.CHAT_SERVICE_SID },
         sync: { serviceSid: REAL_LOOKING.SYNC_SERVICE_SID },
@@ -94,6 +99,9 @@ describe('loadConfig', () => {
     ['ALLOWED_ORIGINS', 'https://a.example.com/app', /comma list of origins/, /has a path/],
     ['AUTH_VOICE_PARAMS', 'tenant, my plan', /comma list of claim names/, /comma list of claim names/],
     ['AUTH_WORKER_CLAIM', 'worker sid', /a claim name without spaces/, /a claim name without spaces/],
+    ['API_KEY_PREVIOUS', 'AC' + 'a'.repeat(32), /must be an API Key SID/, /holds an Account SID/],
+    ['VOICE_CALLER_ID', '555-0100', /must be a phone number in E\.164 form/, /E\.164/],
+    ['VOICE_DIAL_PREFIXES', '+1,44', /comma list of \+ and digits/, /comma list of \+ and digits/],
   ])(
     '%s=%s is a config_error naming the variable and what it must be; what it holds goes to the log',
     (name, value, forCallers, forOperator) => {
@@ -107,6 +115,23 @@ describe('loadConfig', () => {
       expect(error.message).not.toContain(value);
     },
   );
+
+  test('the previous key of a rotation: kept beside the current one while both it and its secret are set, never minted with', () => {
+    const previous = 'SK' + '5e'.repeat(16);
+    const secret = 'Pr3v10usS3cr3tPr3v10usS3cr3tXyZw';
+    expect(loadConfig(realVars({ API_KEY_PREVIOUS: previous, API_SECRET_PREVIOUS: secret })).previousKey).toEqual({
+      apiKey: previous,
+      apiSecret: secret,
+    });
+    expect(loadConfig(realVars({ API_KEY_PREVIOUS: previous })).previousKey).toBeUndefined();
+    expect(loadConfig(realVars({ API_KEY_PREVIOUS: REAL_LOOKING.API_KEY, API_SECRET_PREVIOUS: secret })).previousKey).toBeUndefined();
+    expect(loadConfig(realVars({ API_KEY_PREVIOUS: previous, API_SECRET_PREVIOUS: secret })).apiKey).toBe(REAL_LOOKING.API_KEY);
+  });
+
+  test('VOICE_CALLER_ID and VOICE_DIAL_PREFIXES: the voice settings /voice dials with', () => {
+    const voice = loadConfig(realVars({ VOICE_CALLER_ID: '+15005550006', VOICE_DIAL_PREFIXES: ' +1, +44,,+1' })).products.voice;
+    expect([voice.callerId, voice.dialPrefixes]).toEqual(['+15005550006', ['+1', '+44']]);
+  });
 
   test('TOKEN_TTL above TOKEN_MAX_TTL is a config_error', () => {
     expect(configErrorOf(realVars({ TOKEN_TTL: '7200', TOKEN_MAX_TTL: '3600' })).field).toBe('TOKEN_TTL');

@@ -22,6 +22,7 @@ import { REAL_LOOKING, STRONG_PASSCODE, TEST_SECRET } from '../support/env';
 import { verifyTwilioToken } from '../support/jwt';
 import { copyProject } from '../support/project-copy';
 import { plantStrays, removeStrays, STRAY_ASSETS } from '../support/stray-assets';
+import { startTwilioApiStandIn, type StandInWorld, type TwilioApiStandIn } from '../support/twilio-api-standin';
 
 jest.setTimeout(120_000);
 
@@ -49,7 +50,7 @@ interface Standin {
 }
 
 const { startServerlessStandin } = require('../support/serverless-standin') as {
-  startServerlessStandin(opts: object): Promise<Standin>;
+  startServerlessStandin(opts: object, also?: { hosts: string[]; handler: TwilioApiStandIn['handle'] }): Promise<Standin>;
 };
 
 const root = path.resolve(__dirname, '..', '..');
@@ -72,6 +73,16 @@ const ENV_LOCAL = [
 ].join('\n');
 
 let standin: Standin;
+/** api.twilio.com, where npm run deploy sets the TwiML App's Voice URL: behind the same proxy as Serverless. */
+let restApi: TwilioApiStandIn;
+const world: StandInWorld = {
+  accounts: [{ sid: REAL_LOOKING.ACCOUNT_SID, friendlyName: 'Acme', status: 'active', type: 'Full', authToken: AUTH_TOKEN }],
+  keys: [],
+  applications: [
+    { sid: REAL_LOOKING.OUTGOING_SID, accountSid: REAL_LOOKING.ACCOUNT_SID, friendlyName: 'twilio-token-service', voiceUrl: null },
+  ],
+};
+const DEPLOYED_VOICE_URL = 'https://twilio-token-service-1234-dev.twil.io/voice';
 let project: string;
 let plan: DeployPlan;
 let summary: Summary;
@@ -97,12 +108,16 @@ function run(
 const npmDeploy = (...args: string[]) => run('npm', ['run', '--silent', 'deploy', '--', ...args], project, standin.childEnv());
 
 beforeAll(async () => {
-  standin = await startServerlessStandin({
-    accountSid: REAL_LOOKING.ACCOUNT_SID,
-    credentials: [{ username: REAL_LOOKING.ACCOUNT_SID, password: AUTH_TOKEN }],
-    domainDigits: '1234',
-    buildPolls: 0,
-  });
+  restApi = await startTwilioApiStandIn(world);
+  standin = await startServerlessStandin(
+    {
+      accountSid: REAL_LOOKING.ACCOUNT_SID,
+      credentials: [{ username: REAL_LOOKING.ACCOUNT_SID, password: AUTH_TOKEN }],
+      domainDigits: '1234',
+      buildPolls: 0,
+    },
+    { hosts: ['api.twilio.com'], handler: restApi.handle },
+  );
   project = copyProject('deploy-copy-', { '.env.local': ENV_LOCAL });
   plantStrays(path.join(project, 'assets'));
   const dry = await npmDeploy('--dry-run', '--json');
@@ -118,6 +133,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await standin?.close();
+  await restApi?.close();
   if (project !== undefined) fs.rmSync(project, { recursive: true, force: true });
 });
 
@@ -130,6 +146,18 @@ describe('npm run deploy against the Serverless API stand-in', () => {
     expect(deployOutput).toMatch(/READY: 0 failures/);
     expect(deployOutput).toMatch(/Deploy plan \(computed by twilio-run's own code/);
     expect(deployOutput).toContain('twilio-token-service-1234-dev.twil.io');
+  });
+
+  test("the TwiML App's empty Voice URL now points at the deployed /voice, by POST, with the upload's credentials", () => {
+    expect(deployOutput).toContain(
+      `Voice URL: TwiML App ${REAL_LOOKING.OUTGOING_SID} "twilio-token-service" had none; it now sends calls to POST ${DEPLOYED_VOICE_URL}.`,
+    );
+    expect(world.applications![0]).toMatchObject({ voiceUrl: DEPLOYED_VOICE_URL, voiceMethod: 'POST' });
+    expect(restApi.requests.map((r) => `${r.method} ${r.host}${r.path} ${r.user} ${r.status}`)).toEqual([
+      `GET api.twilio.com/2010-04-01/Accounts/${REAL_LOOKING.ACCOUNT_SID}/Applications/${REAL_LOOKING.OUTGOING_SID}.json ${REAL_LOOKING.ACCOUNT_SID} 200`,
+      `POST api.twilio.com/2010-04-01/Accounts/${REAL_LOOKING.ACCOUNT_SID}/Applications/${REAL_LOOKING.OUTGOING_SID}.json ${REAL_LOOKING.ACCOUNT_SID} 200`,
+    ]);
+    expect(deployOutput).not.toContain(AUTH_TOKEN);
   });
 
   test('what the plan said is what was uploaded', () => {
@@ -147,7 +175,7 @@ describe('npm run deploy against the Serverless API stand-in', () => {
     });
   });
 
-  test("functions: /token, /inspect, /products, /token-client.js and the apps' endpoints, public, each self-contained", () => {
+  test("functions: /token, /inspect, /products, /token-client.js and the apps' endpoints public, /voice protected (Twilio checks its signature), each self-contained", () => {
     expect(summary.functions.map((f) => [f.path, f.visibility, f.contentType]).sort()).toEqual([
       ['/conversations-app/token', 'public', 'application/javascript'],
       ['/inspect', 'public', 'application/javascript'],
@@ -155,7 +183,12 @@ describe('npm run deploy against the Serverless API stand-in', () => {
       ['/token', 'public', 'application/javascript'],
       ['/token-client.js', 'public', 'application/javascript'],
       ['/video-app/token', 'public', 'application/javascript'],
+      ['/voice', 'protected', 'application/javascript'],
     ]);
+    expect(plan.functions.find((f) => f.path === '/voice')).toMatchObject({
+      access: 'protected',
+      file: 'dist/functions/voice.protected.js',
+    });
     for (const fn of summary.functions) expect(requiresOf(fn.content.toString()).filter((id) => id.startsWith('.'))).toEqual([]);
   });
 
@@ -207,6 +240,7 @@ describe('npm run deploy against the Serverless API stand-in', () => {
     expect(summary.runtime).toBe('node22');
     expect(standin.proxy.refused).toEqual([]);
     expect([...new Set(standin.proxy.connects.map((c) => c.target))].sort()).toEqual([
+      'api.twilio.com:443',
       'serverless-upload.twilio.com:443',
       'serverless.twilio.com:443',
     ]);
@@ -304,6 +338,24 @@ describe('what was deployed, run alone', () => {
       body: JSON.stringify({ token: `X-Twilio-Token: ${token}` }),
     });
     expect(await inspected.json()).toMatchObject({ valid: true, signature: 'valid', found: 1, findings: [] });
+  });
+
+  test("/voice answers Twilio's form POST with TwiML for this account's calls, and 403 for another account's", async () => {
+    const call = (params: Record<string, string>) =>
+      fetch(`${url}/voice`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ CallSid: 'CA' + '0'.repeat(32), From: 'client:alice', ...params }).toString(),
+      });
+    const answer = await call({ AccountSid: REAL_LOOKING.ACCOUNT_SID, To: 'client:bob' });
+    expect([answer.status, answer.headers.get('content-type'), await answer.text()]).toEqual([
+      200,
+      'text/xml; charset=utf-8',
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Dial><Client>bob</Client></Dial></Response>',
+    ]);
+    const foreign = await call({ AccountSid: 'AC' + '9e'.repeat(16), To: 'client:bob' });
+    expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toMatchObject({ error: { code: 'account_mismatch', field: 'AccountSid' } });
   });
 
   test("the page, its script and style, and the token client load from the service's own origin", async () => {
@@ -446,5 +498,27 @@ describe('npm run deploy refuses before uploading', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/credentials {3}ACCOUNT_SID and AUTH_TOKEN from the env file .*MISSING/);
     expect(run.stderr).toMatch(/Deploy refused: No credentials to upload with: its password \(AUTH_TOKEN, or --password\) is missing/);
+  });
+});
+
+describe('a TwiML App whose Voice URL points elsewhere', () => {
+  test('a second deploy leaves it as it is, and says so', async () => {
+    const elsewhere = 'https://calls.example.com/twiml';
+    world.applications![0]!.voiceUrl = elsewhere;
+    const writesBefore = restApi.requests.filter((r) => r.method !== 'GET').length;
+    // The built deploy.js, without npm run build: the upload itself is the same as above.
+    const run = await new Promise<{ code: number; output: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.join(project, 'dist', 'cli', 'deploy.js')], { cwd: project, env: standin.childEnv() });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      child.on('close', (code) => resolve({ code: code ?? 1, output }));
+    });
+    expect(run.code).toBe(0);
+    expect(run.output).toContain(
+      `Voice URL: TwiML App ${REAL_LOOKING.OUTGOING_SID} "twilio-token-service" sends calls to POST ${elsewhere}, not this service's /voice: left as it is. To have ${DEPLOYED_VOICE_URL} answer them, set it as the Voice URL (Console > Voice > TwiML Apps), or empty it and deploy again.`,
+    );
+    expect(world.applications![0]!.voiceUrl).toBe(elsewhere);
+    expect(restApi.requests.filter((r) => r.method !== 'GET').length).toBe(writesBefore);
   });
 });

@@ -29,6 +29,7 @@ const TEST_KEY = { sid: sid('SK', '77'), secret: secret('Test') };
 
 const APP = REAL_LOOKING.OUTGOING_SID;
 const APP_WITHOUT_URL = sid('AP', '9a');
+const APP_ELSEWHERE = 'AP' + '6d'.repeat(16);
 const OTHER_ACCOUNT_APP = sid('AP', '9b');
 const CHAT = REAL_LOOKING.CHAT_SERVICE_SID;
 const SYNC = REAL_LOOKING.SYNC_SERVICE_SID;
@@ -62,6 +63,7 @@ const WORLD: StandInWorld = {
   applications: [
     { sid: APP, accountSid: ACCOUNT, friendlyName: 'Browser calls', voiceUrl: 'https://token-service-1234-dev.twil.io/voice' },
     { sid: APP_WITHOUT_URL, accountSid: ACCOUNT, friendlyName: 'Half set up', voiceUrl: '' },
+    { sid: APP_ELSEWHERE, accountSid: ACCOUNT, friendlyName: 'IVR', voiceUrl: 'https://ivr.example.com/answer', voiceMethod: 'GET' },
     { sid: OTHER_ACCOUNT_APP, accountSid: OTHER_ACCOUNT, friendlyName: 'Theirs', voiceUrl: 'https://example.com/voice' },
   ],
   credentials: [{ sid: PUSH, accountSid: ACCOUNT, friendlyName: 'iOS VoIP', type: 'apn', sandbox: true }],
@@ -123,6 +125,14 @@ const REJECTED = {
   sync_service: 'skip',
   taskrouter_workspace: 'skip',
 };
+
+test("a Voice URL that is not this service's /voice: where it points, and that npm run deploy leaves it", async () => {
+  const rows = await online({ ...GOOD, OUTGOING_SID: APP_ELSEWHERE });
+  expect(statusMap(rows).twiml_app).toBe('pass');
+  expect(detailOf(rows, 'twiml_app')).toBe(
+    'TwiML App "IVR" sends calls to GET https://ivr.example.com/answer. That is not a /voice of this service: npm run deploy leaves it as it is.',
+  );
+});
 
 test('a Main key of the right account: every resource exists and is usable', async () => {
   const rows = await online(GOOD);

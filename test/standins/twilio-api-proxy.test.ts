@@ -65,3 +65,55 @@ test('the proxy tunnels the Twilio hosts only: CONNECT to any other host is 403,
   expect(await connect('api.twilio.com:80')).toBe(403);
   expect(await connect('api.twilio.com:443')).toBe(200);
 });
+
+test('Keys, as the API reference has them: the secret in the create answer only; 20404 for an unknown SID; refused to a Standard key (20003)', async () => {
+  const owner = `const client = twilio('${REAL_LOOKING.ACCOUNT_SID}', '${AUTH_TOKEN}');`;
+  const created = (await inChild(`${owner}
+     const key = await client.newKeys.create({ friendlyName: 'signing' });
+     const listed = (await client.keys.list()).find((k) => k.sid === key.sid);
+     const fetched = await client.keys(key.sid).fetch();
+     return { key: { sid: key.sid, friendlyName: key.friendlyName, secret: key.secret, created: key.dateCreated instanceof Date },
+              listed: Object.keys(listed.toJSON()).includes('secret'), fetched: fetched.secret === undefined };`)) as {
+    key: { sid: string; friendlyName: string; secret: string; created: boolean };
+    listed: boolean;
+    fetched: boolean;
+  };
+  expect(created.key).toEqual({
+    sid: expect.stringMatching(/^SK[0-9a-f]{32}$/),
+    friendlyName: 'signing',
+    secret: expect.stringMatching(/^[A-Za-z0-9]{32}$/),
+    created: true,
+  });
+  expect([created.listed, created.fetched]).toEqual([false, true]);
+
+  // A Standard key may not manage keys, as on Twilio.
+  const asKey = `const client = twilio('${KEY.sid}', '${KEY.secret}', { accountSid: '${REAL_LOOKING.ACCOUNT_SID}' });`;
+  expect(await inChild(`${asKey} return await client.newKeys.create({ friendlyName: 'x' });`)).toEqual({ status: 401, code: 20003 });
+  expect(await inChild(`${asKey} return await client.keys(${JSON.stringify(created.key.sid)}).remove();`)).toEqual({
+    status: 401,
+    code: 20003,
+  });
+
+  expect(await inChild(`${owner} return await client.keys(${JSON.stringify(created.key.sid)}).remove();`)).toBe(true);
+  expect(await inChild(`${owner} return await client.keys(${JSON.stringify(created.key.sid)}).fetch();`)).toEqual({
+    status: 404,
+    code: 20404,
+  });
+});
+
+test('Applications: list by FriendlyName, create, update the Voice URL; Conversations services: create and list', async () => {
+  const owner = `const client = twilio('${REAL_LOOKING.ACCOUNT_SID}', '${AUTH_TOKEN}');`;
+  const answer = await inChild(`${owner}
+    const app = await client.applications.create({ friendlyName: 'svc', voiceMethod: 'POST' });
+    const named = (await client.applications.list({ friendlyName: 'svc' })).map((a) => a.sid);
+    const updated = await client.applications(app.sid).update({ voiceUrl: 'https://x.twil.io/voice', voiceMethod: 'POST' });
+    const service = await client.conversations.v1.services.create({ friendlyName: 'svc' });
+    const services = (await client.conversations.v1.services.list()).map((s) => [s.sid, s.friendlyName]);
+    return { named: named.length === 1 && named[0] === app.sid, voice: [updated.voiceUrl, updated.voiceMethod], service: service.sid, services };`);
+  expect(answer).toEqual({
+    named: true,
+    voice: ['https://x.twil.io/voice', 'POST'],
+    service: expect.stringMatching(/^IS[0-9a-f]{32}$/),
+    services: [[expect.stringMatching(/^IS/), 'svc']],
+  });
+});

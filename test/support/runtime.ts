@@ -98,7 +98,7 @@ export type FunctionHandler = (context: Record<string, unknown>, event: Record<s
 const NEVER_ANSWERED_MS = 10_000;
 
 /** A function file's handler, loaded as the runtime loads it (globals first). */
-export function loadFunction(name: 'token' | 'inspect' | 'products'): FunctionHandler {
+export function loadFunction(name: 'token' | 'inspect' | 'products' | 'voice.protected'): FunctionHandler {
   runtimeResponse();
   return (require(path.join(ROOT, 'functions', name)) as { handler: FunctionHandler }).handler;
 }

@@ -3,11 +3,12 @@
  * HMAC key). A mistake in any of them makes Twilio reject every token: 20103 for sub/iss,
  * 20107 for the signature.
  */
+import { readRotation } from '../../config/rotation';
 import { DEMO_CONFIG, isDemoCredentials } from '../../demo';
 import { describeSidProblem, sidPrefixOf, SID_PREFIXES } from '../../twilio';
 import type { CheckResult, DoctorVars } from '../types';
 import { sidPrefixOfVariable } from '../../config/schema';
-import { isPlaceholderSid, isSidFor, readOtherVar, readVar, row, sidShape } from '../vars';
+import { isPlaceholderSid, isSidFor, readOtherVar, readVar, row, sidProblem, sidShape } from '../vars';
 
 /** Where people keep an Auth Token next to the API key (AUTH_TOKEN lets twilio-run deploy). */
 const AUTH_TOKEN_VARIABLES = ['AUTH_TOKEN', 'TWILIO_AUTH_TOKEN', 'TEST_AUTH_TOKEN', 'TWILIO_TEST_AUTH_TOKEN'] as const;
@@ -159,4 +160,96 @@ export function checkDemoConfig(vars: DoctorVars): CheckResult {
     );
   }
   return row(id, title, 'pass', 'No demo credentials.');
+}
+
+const REMOVE_PREVIOUS = 'remove the API_KEY_PREVIOUS, API_SECRET_PREVIOUS and API_KEY_ROTATED_AT lines';
+
+/**
+ * The key pair of a rotation under way (npm run keys -- rotate): the previous key beside the
+ * current one, its secret, and how long its tokens may still be live. Nothing to say without one.
+ */
+export function checkPreviousKey(vars: DoctorVars, now = Date.now()): CheckResult[] {
+  const id = 'api_key_previous';
+  const title = 'API_KEY_PREVIOUS (key rotation)';
+  const previous = readVar(vars, 'API_KEY_PREVIOUS');
+  const previousSecret = readVar(vars, 'API_SECRET_PREVIOUS');
+  const rotation = readRotation(vars);
+  if (previous === undefined) {
+    if (previousSecret === undefined && readVar(vars, 'API_KEY_ROTATED_AT') === undefined) return [];
+    return [
+      row(
+        id,
+        title,
+        'warn',
+        'API_SECRET_PREVIOUS or API_KEY_ROTATED_AT is set without API_KEY_PREVIOUS: left over from a rotation, they do nothing.',
+        REMOVE_PREVIOUS,
+      ),
+    ];
+  }
+  const failure = sidProblem('API_KEY_PREVIOUS', previous, 'the inspector cannot match the tokens of the previous key');
+  if (failure !== undefined) return [row(id, title, 'fail', failure, `${sidShape('API_KEY_PREVIOUS')}, or ${REMOVE_PREVIOUS}`)];
+  if (previous === readVar(vars, 'API_KEY')) {
+    return [
+      row(
+        id,
+        title,
+        'fail',
+        'API_KEY_PREVIOUS is API_KEY itself: npm run keys -- revoke-previous would delete the key that signs every new token.',
+        REMOVE_PREVIOUS,
+      ),
+    ];
+  }
+  if (previousSecret === undefined) {
+    return [
+      row(
+        id,
+        title,
+        'warn',
+        'API_KEY_PREVIOUS is set without API_SECRET_PREVIOUS: the tokens it signed cannot be verified here (their signature is "not checked").',
+        'API_SECRET_PREVIOUS=<the secret API_SECRET held before the rotation (the backup of the env file has it)>, or revoke the key',
+      ),
+    ];
+  }
+  if (previousSecret === readVar(vars, 'API_SECRET')) {
+    return [
+      row(
+        id,
+        title,
+        'fail',
+        "API_SECRET_PREVIOUS equals API_SECRET: two keys never share a secret, so one of the two is not its key's secret (20107 on every token it signs).",
+        'API_SECRET=<the secret of API_KEY> and API_SECRET_PREVIOUS=<the secret of API_KEY_PREVIOUS>',
+      ),
+    ];
+  }
+  if (rotation.lastTokenExpires === undefined) {
+    return [
+      row(
+        id,
+        title,
+        'warn',
+        `API_KEY_ROTATED_AT is ${rotation.rotatedAtMalformed ? 'not an ISO 8601 UTC time' : 'not set'}: nothing tells when the last token of the previous key expires, so npm run keys -- revoke-previous refuses without --now.`,
+        'API_KEY_ROTATED_AT=<the time of the rotation, e.g. 2026-01-31T12:00:00.000Z>',
+      ),
+    ];
+  }
+  const expires = new Date(rotation.lastTokenExpires).toISOString();
+  if (now >= rotation.lastTokenExpires) {
+    return [
+      row(
+        id,
+        title,
+        'warn',
+        `The previous key ${previous} is still here long after the rotation: the last token it could have signed expired at ${expires} (API_KEY_ROTATED_AT + TOKEN_MAX_TTL), yet the key can still sign tokens for anyone holding its secret.`,
+        'npm run keys -- revoke-previous (deletes it on the account and removes these lines)',
+      ),
+    ];
+  }
+  return [
+    row(
+      id,
+      title,
+      'pass',
+      `Previous key ${previous}: the tokens it signed stay valid until they expire, at the latest ${expires}; then npm run keys -- revoke-previous deletes it.`,
+    ),
+  ];
 }

@@ -27,12 +27,12 @@ export type ApiFailure =
   | { kind: 'network'; code: string; message: string }
   | { kind: 'timeout'; ms: number };
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; failure: ApiFailure };
+export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: ApiFailure };
 
 class Deadline extends Error {}
 
 /** One REST call, never throwing: an answer, an HTTP error with Twilio's code, or why there was no answer. */
-async function attempt<T>(call: () => Promise<T>, timeoutMs: number): Promise<Outcome<T>> {
+export async function attempt<T>(call: () => Promise<T>, timeoutMs: number): Promise<Outcome<T>> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Deadline()), timeoutMs);

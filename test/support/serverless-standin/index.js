@@ -15,9 +15,14 @@ const { makeCertificates } = require('./certs');
 const { startConnectProxy } = require('./connect-proxy');
 const { FakeServerlessApi, API_HOST, UPLOAD_HOST } = require('./fake-serverless-api');
 
-/** @param {ConstructorParameters<typeof FakeServerlessApi>[0]} opts */
-async function startServerlessStandin(opts) {
-  const hosts = [API_HOST, UPLOAD_HOST];
+/**
+ * @param {ConstructorParameters<typeof FakeServerlessApi>[0]} opts
+ * @param {{ hosts: string[], handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, host: string) => void }} [also]
+ *   more hosts the same proxy tunnels, each request handed to `handler` (the REST API stand-in's
+ *   api.twilio.com, for a deploy that also sets a TwiML App's Voice URL): one HTTP_PROXY serves both.
+ */
+async function startServerlessStandin(opts, also) {
+  const hosts = [API_HOST, UPLOAD_HOST, ...(also ? also.hosts : [])];
   const certs = makeCertificates(hosts);
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'serverless-standin-'));
   const caFile = path.join(tmpDir, 'standin-ca.pem');
@@ -26,7 +31,8 @@ async function startServerlessStandin(opts) {
   const proxy = await startConnectProxy({
     hosts,
     tls: { key: certs.keyPem, cert: certs.certPem },
-    handler: (req, res, host) => api.handle(req, res, host),
+    handler: (req, res, host) =>
+      host === API_HOST || host === UPLOAD_HOST || !also ? api.handle(req, res, host) : also.handler(req, res, host),
   });
 
   /** The child's environment: what routes it to the stand-in, without what could send it elsewhere. */

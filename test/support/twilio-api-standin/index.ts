@@ -94,6 +94,11 @@ export interface TwilioApiStandIn {
   faults: StandInFault[];
   /** Awaited before each authenticated request is answered: lets a test hold requests back (two racing creates). */
   gate?: (call: StandInCall) => Promise<void> | void;
+  /**
+   * Answers one request a CONNECT proxy decrypted for `host` (api.twilio.com, ...): for a proxy
+   * of another stand-in that routes these hosts here (the deploy test's, beside Serverless).
+   */
+  handle(req: http.IncomingMessage, res: http.ServerResponse, host: string): void;
   /** With `proxy: true`: the environment of a child process that reaches the stand-in through the twilio library. */
   childEnv(base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
   close(): Promise<void>;
@@ -191,6 +196,7 @@ export async function startTwilioApiStandIn(world: StandInWorld, options: { prox
   }
 
   standIn.url = `http://127.0.0.1:${port}`;
+  standIn.handle = (req, res, host) => void answer(req, res, host, req.url ?? '/');
   standIn.requests = requests;
   standIn.childEnv = (base = process.env) => {
     if (proxy === undefined || caDir === undefined)

@@ -28,6 +28,8 @@ export interface StandInKey {
   region?: Region;
   /** For Restricted keys: the permissions, like the real `policy.allow`. */
   allow?: string[];
+  /** RFC 2822, as the API writes it; RFC2822 below when absent. */
+  dateCreated?: string;
 }
 
 export interface StandInApplication {
@@ -124,6 +126,9 @@ export type ApiRoute = (world: StandInWorld, request: ApiRequest, principal: Pri
 
 export const RFC2822 = 'Thu, 30 Jul 2015 20:00:00 +0000';
 export const ISO = '2015-07-30T20:00:00Z';
+
+/** A time as the 2010-04-01 API writes it: `Thu, 30 Jul 2015 20:00:00 +0000`. */
+export const rfc2822 = (ms: number): string => new Date(ms).toUTCString().replace(/GMT$/, '+0000');
 
 export const unauthorized = {
   code: 20003,
