@@ -1,19 +1,27 @@
 /**
  * npm run docs [-- --check]
- * Writes the documents derived from lib/config/schema.ts: .env, .env.example and the README's
- * configuration table. --check only says which are out of date (exit 1).
+ * Writes the documents derived from the code's tables: .env, .env.example and the README's
+ * configuration table (lib/config/schema.ts), and docs/inspector.md's finding codes
+ * (lib/inspect/finding-codes.ts). --check only says which are out of date (exit 1).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderDemoEnv, renderEnvExample, withConfigTable } from '../lib/config/docs';
+import { renderDemoEnv, renderEnvExample, withBlock, withConfigTable } from '../lib/config/docs';
+import { renderFindingTable } from '../lib/inspect/finding-codes';
 import { parseFlags, UsageError } from './lib/args';
 
+export const FINDING_TABLE = {
+  start: '<!-- finding-codes:start (npm run docs writes this table from lib/inspect/finding-codes.ts) -->',
+  end: '<!-- finding-codes:end -->',
+};
+
 export function derivedDocuments(root: string): { file: string; expected: string }[] {
-  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const read = (file: string): string => readFileSync(path.join(root, file), 'utf8');
   return [
     { file: '.env', expected: renderDemoEnv() },
     { file: '.env.example', expected: renderEnvExample() },
-    { file: 'README.md', expected: withConfigTable(readme) },
+    { file: 'README.md', expected: withConfigTable(read('README.md')) },
+    { file: 'docs/inspector.md', expected: withBlock(read('docs/inspector.md'), FINDING_TABLE, renderFindingTable()) },
   ];
 }
 

@@ -73,10 +73,15 @@ export function renderConfigTable(): string {
 export const CONFIG_TABLE_START = '<!-- config-table:start (npm run docs writes this table from lib/config/schema.ts) -->';
 export const CONFIG_TABLE_END = '<!-- config-table:end -->';
 
+/** A document with the text between two markers replaced by `content`. */
+export function withBlock(document: string, markers: { start: string; end: string }, content: string): string {
+  const start = document.indexOf(markers.start);
+  const end = document.indexOf(markers.end);
+  if (start < 0 || end < start) throw new Error(`no ${markers.start} ... ${markers.end} block`);
+  return `${document.slice(0, start + markers.start.length)}\n${content}\n${document.slice(end)}`;
+}
+
 /** README text with its configuration table replaced by the current one. */
 export function withConfigTable(readme: string): string {
-  const start = readme.indexOf(CONFIG_TABLE_START);
-  const end = readme.indexOf(CONFIG_TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${CONFIG_TABLE_START} ... ${CONFIG_TABLE_END} block`);
-  return `${readme.slice(0, start + CONFIG_TABLE_START.length)}\n${renderConfigTable()}\n${readme.slice(end)}`;
+  return withBlock(readme, { start: CONFIG_TABLE_START, end: CONFIG_TABLE_END }, renderConfigTable());
 }
