@@ -18,6 +18,7 @@ import { parseFlags, refuseNpmSwallowed, UsageError } from './lib/args';
 import { deployPlan, formatPlan } from './lib/deploy-plan';
 import { chooseEnvFile, EnvFileError, readEnvFileChecked } from './lib/env-file';
 import { wireVoiceUrl } from './lib/voice-url';
+import { runCli } from './lib/run';
 
 class Refused extends Error {}
 
@@ -98,14 +99,13 @@ export async function main(argv: readonly string[], root = path.resolve(__dirnam
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(error instanceof Refused ? `\nDeploy refused: ${message}\n\n` : `deploy: ${message}\n`);
-      process.exitCode = 1;
-    },
-  );
+  runCli('deploy', () => main(process.argv.slice(2)), {
+    describe: (error) =>
+      error instanceof Refused
+        ? `
+Deploy refused: ${error.message}
+
+`
+        : undefined,
+  });
 }

@@ -12,6 +12,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, watch, writeF
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { startFromArgs } from './lib/local-server';
+import { runCli } from './lib/run';
 
 const { buildConfigs, copyStaticAssets } = require('../scripts/lib/build-config') as typeof import('../scripts/lib/build-config');
 
@@ -147,14 +148,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      if (code !== 0) process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`dev: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runCli('dev', () => main(process.argv.slice(2)));

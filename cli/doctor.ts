@@ -10,6 +10,7 @@ import { formatChecklist } from '../lib/doctor/print';
 import { wantsColor } from '../lib/terminal';
 import { describeFlags, parseFlags, refuseNpmSwallowed, UsageError } from './lib/args';
 import { chooseEnvFile, EnvFileError, readEnvFileChecked, type EnvFile } from './lib/env-file';
+import { runCli } from './lib/run';
 
 export interface DoctorIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -104,13 +105,6 @@ export async function main(argv: readonly string[], io: DoctorIo): Promise<numbe
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`doctor: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = EXIT_USAGE;
-    },
-  );
+  const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  runCli('doctor', () => main(process.argv.slice(2), io), { failureCode: EXIT_USAGE });
 }

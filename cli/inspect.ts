@@ -14,6 +14,7 @@ import { wantsColor } from '../lib/terminal';
 import { blockingIssues } from '../lib/config/env-issues';
 import { describeFlags, parseFlags, refuseNpmSwallowed, UsageError } from './lib/args';
 import { chooseEnvFile, EnvFileError, readEnvFileChecked } from './lib/env-file';
+import { runCli } from './lib/run';
 
 export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -195,13 +196,5 @@ if (require.main === module) {
     if (error.code !== 'EPIPE') throw error;
     process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT_VALID);
   });
-  main(process.argv.slice(2), nodeIo()).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`inspect: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = EXIT_USAGE;
-    },
-  );
+  runCli('inspect', () => main(process.argv.slice(2), nodeIo()), { failureCode: EXIT_USAGE });
 }

@@ -15,7 +15,8 @@ import { AccountError, fetchIfExists, keyFriendlyName, ownerAccount, ownerCreden
 import { describeFlags, parseFlags, UsageError } from './lib/args';
 import { projectServiceName } from './lib/deploy-plan';
 import { editEnvText, writeEnvFile, type EnvChanges } from './lib/env-edit';
-import { envTarget, refuseAmbiguousLines, setValue, table, type CliIo, type EnvTarget } from './lib/owner-cli';
+import { envTarget, processIo, refuseAmbiguousLines, setValue, table, type CliIo, type EnvTarget } from './lib/owner-cli';
+import { runCli } from './lib/run';
 
 const FLAGS = ['now', 'dry-run', 'env', 'help'] as const;
 const COMMANDS = ['status', 'rotate', 'revoke-previous'] as const;
@@ -246,22 +247,4 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-if (require.main === module) {
-  const io: CliIo = {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    cwd: process.cwd(),
-    root: path.resolve(__dirname, '..', '..'),
-    now: Date.now,
-  };
-  main(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`keys: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runCli('keys', () => main(process.argv.slice(2), processIo()));

@@ -4,6 +4,7 @@
  * (cli/lib/local-server.ts). npm run dev is the same server with rebuilds (cli/dev.ts).
  */
 import { startFromArgs } from './lib/local-server';
+import { runCli } from './lib/run';
 
 export { installRuntimeGlobals, listRoutes, parseArgs, startLocalServer } from './lib/local-server';
 
@@ -14,14 +15,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      if (code !== 0) process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`start: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runCli('start', () => main(process.argv.slice(2)));

@@ -24,6 +24,17 @@ export interface CliIo {
   now(): number;
 }
 
+/** The process's own streams, environment and clock, for the command run from npm. */
+export const processIo = (): CliIo => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+  // Bundled into dist/cli/<command>.js: the project is two folders up.
+  root: path.resolve(__dirname, '..', '..'),
+  now: Date.now,
+});
+
 export interface EnvTarget {
   /** Absolute path. */
   file: string;

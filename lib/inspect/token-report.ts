@@ -41,15 +41,20 @@ export async function inspectToken(input: string, opts: InspectOptions = {}): Pr
       `The inspector failed on this input (${error instanceof Error ? error.name : 'unknown error'}).`,
       'Please report this with a token that reproduces it (a test token, never a live one).',
     );
-    return {
-      valid: false,
-      findings: findings.items,
-      grants: [],
-      times: unknownTimes(now),
-      signature: 'unknown',
-      checkedAgainst: describeExpectations(expect),
-    };
+    return undecoded(findings, now, expect);
   }
+}
+
+/** The report of input that was not decoded: its findings, and nothing else known. */
+function undecoded(findings: FindingList, now: number, expect: Expectations): InspectionReport {
+  return {
+    valid: false,
+    findings: findings.items,
+    grants: [],
+    times: unknownTimes(now),
+    signature: 'unknown',
+    checkedAgainst: describeExpectations(expect),
+  };
 }
 
 function unknownTimes(now: number): TokenTimes {
@@ -80,14 +85,7 @@ async function inspect(input: string, expect: Expectations, now: number): Promis
       `The token is ${cleaned.length} characters; an Access Token has a few hundred to about 2000, so it is not decoded (the inspector reads up to ${MAX_TOKEN_CHARS}).`,
       'Copy the token alone: it starts with eyJ and ends before the next space, quote or line break.',
     );
-    return {
-      valid: false,
-      findings: findings.items,
-      grants: [],
-      times: unknownTimes(now),
-      signature: 'unknown',
-      checkedAgainst: describeExpectations(expect),
-    };
+    return undecoded(findings, now, expect);
   }
   const decoded = decodeToken(cleaned, findings);
   const { header, payload } = decoded;
