@@ -66,11 +66,13 @@ function describeKeySetFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : '';
   if (code === 'ERR_JWKS_TIMEOUT') return 'the request timed out';
   if (code === 'ERR_JWKS_INVALID') return 'the answer is not a JSON Web Key Set of public keys';
-  if (code === 'ERR_JWK_INVALID') return 'it holds a key that cannot be imported';
+  // Node's crypto refuses some keys jose passes on (an EC point off its curve: ERR_CRYPTO_INVALID_JWK).
+  if (code === 'ERR_JWK_INVALID' || (typeof code === 'string' && code.startsWith('ERR_CRYPTO_')))
+    return 'it holds a key that cannot be imported';
   if (/200 OK/.test(message)) return 'it did not answer 200 OK';
   if (/parse/i.test(message)) return 'the answer is not JSON';
-  // Node's network errors carry codes like ECONNREFUSED, ENOTFOUND, ECONNRESET: safe and telling.
-  if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return `network error ${code}`;
+  // Node's network errors carry codes like ECONNREFUSED, ENOTFOUND, EAI_AGAIN: safe and telling. Its ERR_* codes are not.
+  if (typeof code === 'string' && /^E(?!RR_)[A-Z_]+$/.test(code)) return `network error ${code}`;
   return 'the request failed';
 }
 

@@ -72,6 +72,21 @@ describe('key-set answers that are the token fault stay 401, not 503 "retry" (it
     );
   });
 
+  test('a key Node cannot import (an EC point off its curve): 503 naming the key, not a network error', async () => {
+    const key = await providerKey('ES256', 'off-curve');
+    const offCurve = { ...key.publicJwk, x: Buffer.alloc(32, 1).toString('base64url'), y: Buffer.alloc(32, 2).toString('base64url') };
+    jwks = await startJwksServer([offCurve]);
+    expect(refusalOf(await callToken(varsFor(jwks), { grants: 'video' }, withAuthorization(`Bearer ${await key.sign()}`)))).toEqual({
+      status: 503,
+      error: {
+        code: 'auth_unavailable',
+        field: 'AUTH_JWKS_URL',
+        message:
+          "The token could not be checked: the identity provider's key set (AUTH_JWKS_URL) is unavailable (it holds a key that cannot be imported). Try again shortly.",
+      },
+    });
+  });
+
   test('not a jose failure (an RSA key under 2048 bits in the set): 500 internal_error, the cause in the log only (item 8)', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
     jwks = await startJwksServer([{ ...publicKey.export({ format: 'jwk' }), kid: 'short', alg: 'RS256', use: 'sig' }]);
