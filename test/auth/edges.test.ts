@@ -4,6 +4,8 @@
  * the lifetime limits at their boundaries, and what is not a jose failure.
  */
 import { createSign, generateKeyPairSync } from 'node:crypto';
+import { CompactSign, SignJWT } from 'jose';
+import { handleToken } from '../../lib/endpoints/token';
 import { fakeDateOnly } from '../support/clock';
 import { realVars } from '../support/env';
 import {
@@ -146,6 +148,24 @@ describe('the Bearer scheme starts the header (item 6)', () => {
     );
   });
 
+  test('a blank header is called empty; an empty list of headers is no header', async () => {
+    expect(refusalOf(await callToken(vars, { identity: 'alice', grants: 'video' }, withAuthorization('   ')))).toEqual(
+      unauthorized('The Authorization header is empty; send Authorization: Bearer <token>.'),
+    );
+    const jwt = realVars({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: APP_JWT_SECRET, ALLOWED_ORIGINS: ALLOWED_ORIGIN });
+    const event = { grants: 'video', request: { headers: { authorization: [], origin: ALLOWED_ORIGIN }, cookies: {} } };
+    const { status, body } = await handleToken(jwt, event, { log: () => undefined });
+    expect({ status, error: (body as { error: unknown }).error }).toEqual(
+      unauthorized("This service needs a sign-in token: send Authorization: Bearer <your app's JWT for this user>."),
+    );
+  });
+
+  test('an empty passcode parameter is a missing passcode, not a wrong one', async () => {
+    expect(refusalOf(await callToken(vars, { identity: 'alice', grants: 'video', passcode: '' }, origin))).toEqual(
+      unauthorized('This service needs a passcode: send Authorization: Bearer <passcode> (or a passcode parameter in the POST body).'),
+    );
+  });
+
   test('the scheme in any case, with extra spaces around the credential, is fine', async () => {
     expectMintedFor(
       await callToken(vars, { identity: 'alice', grants: 'video' }, withAuthorization(`bEaReR   ${APP_PASSCODE}  `)),
@@ -188,6 +208,48 @@ describe('the sign-in lifetime limits at their boundaries (item 7)', () => {
     expectMintedFor(await call({ iat: NOW, exp: NOW + 3600 }, exact), 'alice');
     expect((await call({ iat: NOW + 1, exp: NOW + 600 }, exact)).status).toBe(401);
     expect((await call({ iat: NOW, exp: NOW + 3601 }, exact)).status).toBe(401);
+  });
+});
+
+describe('what else a sign-in token can get wrong', () => {
+  const vars = realVars({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: APP_JWT_SECRET, ALLOWED_ORIGINS: ALLOWED_ORIGIN });
+  const secret = new TextEncoder().encode(APP_JWT_SECRET);
+  const call = async (token: string, params: Record<string, unknown> = { grants: 'video' }) =>
+    refusalOf(await callToken(vars, params, withAuthorization(`Bearer ${token}`)));
+
+  test('exp that is not a number: 401 saying what it must be', async () => {
+    expect(await call(await signHs({ claims: { exp: 'tomorrow' } }))).toEqual(
+      unauthorized('The token\'s "exp" claim must be a number of seconds since the epoch.'),
+    );
+  });
+
+  test('a signed payload that is not a JSON object: 401 malformed', async () => {
+    const token = await new CompactSign(new TextEncoder().encode('[1,2]')).setProtectedHeader({ alg: 'HS256' }).sign(secret);
+    expect(await call(token)).toEqual(
+      unauthorized(
+        'The bearer credential is malformed: it is not a signed JWT (header.payload.signature, base64url, with a JSON object payload).',
+      ),
+    );
+  });
+
+  test('a critical header extension this service does not know: 401 not supported', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({ sub: 'alice', exp: now + 300 })
+      .setProtectedHeader({ alg: 'HS256', crit: ['x-proof'], 'x-proof': 'abc' })
+      .sign(secret, { crit: { 'x-proof': true } });
+    expect(await call(token)).toEqual(unauthorized('The token uses a JOSE feature or key type this service does not support.'));
+  });
+
+  test('twilio_grants names each allowed grant once, by its name, and ignores unknown ones', async () => {
+    const token = await signHs({ claims: { twilio_grants: ['video', 'conversations', 'video', 'chat', 'fax'] } });
+    expect(await call(token, { grants: 'voice' })).toEqual({
+      status: 403,
+      error: {
+        code: 'grant_not_allowed',
+        field: 'grants',
+        message: 'Your sign-in token does not allow the voice grant (its twilio_grants claim allows video, chat).',
+      },
+    });
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { isLocalHost, isWellFormedOrigin, parseAllowedOrigins } from '../../lib/config/origins';
 import type { CorsSettings } from '../../lib/config/service';
+import { runDoctor } from '../../lib/doctor';
 import { handleToken } from '../../lib/endpoints/token';
 import { isOriginAllowed } from '../../lib/http/cors';
 import { demoVars, realVars } from '../support/env';
@@ -131,6 +132,58 @@ describe('ALLOWED_ORIGINS as people write it (#22 item 4)', () => {
   test('through /token: a trailing comma mints (not a config_error on every request)', async () => {
     const answer = await tokenAnswer(realVars({ ALLOWED_ORIGINS: `${ORIGIN},` }), { Origin: ORIGIN });
     expect({ status: answer.status, allow: answer.headers['Access-Control-Allow-Origin'] }).toEqual({ status: 200, allow: ORIGIN });
+  });
+});
+
+describe('a malformed ALLOWED_ORIGINS entry is described for what is wrong with it', () => {
+  // [entry, the public config_error (by position, never the value), the doctor's line (quoted, with the fix)]
+  test.each([
+    ['app.example.com', 'has no scheme (write https://host)', '"app.example.com" has no scheme; write https://app.example.com'],
+    ['//app.example.com', 'has no scheme (write https://host)', '"//app.example.com" has no scheme; write https://app.example.com'],
+    ['x https://app.example.com', 'has no scheme (write https://host)', undefined],
+    ['ftp://files.example.com', 'must use http:// or https://', '"ftp://files.example.com" must use http:// or https://'],
+    ['ftp://mirror.example/https://app.example.com', 'must use http:// or https://', undefined],
+    [
+      'https://app.example.com/',
+      'ends with a slash (browsers send none)',
+      '"https://app.example.com/" ends with a slash; browsers send https://app.example.com',
+    ],
+    [
+      'http://localhost:5173/',
+      'ends with a slash (browsers send none)',
+      '"http://localhost:5173/" ends with a slash; browsers send http://localhost:5173',
+    ],
+    [
+      'https://app.example.com/chat',
+      'has a path (an origin is scheme://host[:port] only)',
+      '"https://app.example.com/chat" has a path; an origin is scheme://host[:port] only',
+    ],
+    ['http://localhost:5173/app', 'has a path (an origin is scheme://host[:port] only)', undefined],
+    ['https://app.example.com/https://cdn.example.com/', 'has a path (an origin is scheme://host[:port] only)', undefined],
+    [
+      'https://App.Example.com',
+      'has upper-case letters (browsers send lower case)',
+      '"https://App.Example.com" has upper-case letters; browsers send https://app.example.com',
+    ],
+    [
+      'https://app_1.example.com',
+      'is not an origin of the form https://app.example.com',
+      '"https://app_1.example.com" is not an origin of the form https://app.example.com',
+    ],
+  ])('%j', async (entry, publicText, doctorText) => {
+    const { status, json } = await tokenAnswer(realVars({ ALLOWED_ORIGINS: entry }));
+    expect({ status, code: json.error.code, field: json.error.field }).toEqual({
+      status: 500,
+      code: 'config_error',
+      field: 'ALLOWED_ORIGINS',
+    });
+    expect(json.error.message.split(': ').at(-1)).toBe(`entry 1 ${publicText}.`);
+    if (doctorText !== undefined) {
+      const row = (await runDoctor(realVars({ ALLOWED_ORIGINS: entry }))).checks.find((check) => check.id === 'allowed_origins');
+      expect(row?.detail).toBe(
+        `Browsers send an exact origin, so these entries never match, and lib/config refuses them (config_error): ${doctorText}.`,
+      );
+    }
   });
 });
 
