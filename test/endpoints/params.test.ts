@@ -118,6 +118,10 @@ describe('a body that arrived unparsed', () => {
     },
   );
 
+  test('a lone parameter whose name merely holds a bracket is not a JSON body', () => {
+    expect([nearMiss({ 'filter[': '' }), nearMiss({ 'x{"a":1}': '' })]).toEqual([undefined, undefined]);
+  });
+
   test('JSON-looking text among other parameters is just an unknown name', () => {
     expect(nearMiss({ '{"a":1}': '', identity: 'alice' })).toBeUndefined();
   });

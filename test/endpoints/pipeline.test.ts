@@ -72,3 +72,10 @@ describe('the 403 for an origin outside the policy quotes at most 200 characters
     expect((await refusal(origin)).message).toContain(`"${origin}"`);
   });
 });
+
+test('the log line says how long the request took, by the clock it is given', async () => {
+  const lines: string[] = [];
+  const times = [1_700_000_000_000, 1_700_000_000_042];
+  await handleToken(vars, eventOf({ identity: 'alice', grants: 'video' }), { log: (line) => lines.push(line), now: () => times.shift()! });
+  expect(JSON.parse(lines[0]!)).toMatchObject({ time: '2023-11-14T22:13:20.000Z', outcome: 'ok', ms: 42 });
+});

@@ -41,6 +41,56 @@ describe('isSid', () => {
   });
 });
 
+/** The config_error message for one SID variable set to `value`. */
+async function sidProblem(name: string, value: string): Promise<string> {
+  const { body } = await handleToken(realVars({ [name]: value }), eventOf({ identity: 'alice', grants: 'voice' }), {
+    log: () => undefined,
+  });
+  return (body as { error: { message: string } }).error.message;
+}
+
+describe('a SID in the wrong variable is named for what it is, never echoed', () => {
+  test.each([
+    ['PN', 'a Phone Number'],
+    ['CA', 'a Call'],
+    ['CF', 'a Conference'],
+    ['MG', 'a Messaging Service'],
+    ['SM', 'a Message'],
+    ['MM', 'a Message (MMS)'],
+    ['RM', 'a Video Room'],
+    ['US', 'a Conversations User'],
+    ['CH', 'a Conversation'],
+    ['WS', 'a TaskRouter Workspace'],
+    ['WK', 'a TaskRouter Worker'],
+    ['WQ', 'a TaskRouter TaskQueue'],
+    ['FW', 'a Studio Flow'],
+    ['ZH', 'a Serverless Function or Asset'],
+    ['ZB', 'a Serverless Build'],
+    ['ZD', 'a Serverless Deployment'],
+    ['VA', 'a Verify Service'],
+  ])('a %s... SID is %s SID', async (prefix, kind) => {
+    expect(await sidProblem('ACCOUNT_SID', `${prefix}${HEX}`)).toContain(
+      `ACCOUNT_SID starts with ${prefix} (${kind} SID) where an Account SID starts with AC`,
+    );
+  });
+
+  test.each([
+    ['ACCOUNT_SID', REAL_LOOKING.API_KEY, 'ACCOUNT_SID holds an API Key SID (SK...) where an Account SID (AC...) belongs'],
+    [
+      'OUTGOING_SID',
+      REAL_LOOKING.CHAT_SERVICE_SID,
+      'OUTGOING_SID holds a Conversations/Chat or Sync service SID (IS...) where a TwiML App SID (AP...) belongs',
+    ],
+    ['API_KEY', `XY${HEX}`, 'API_KEY starts with XY where an API Key SID starts with SK'],
+    ['OUTGOING_SID', 'my-app', 'OUTGOING_SID must start with AP (a TwiML App SID looks like AP' + 'x'.repeat(32) + ')'],
+    ['ACCOUNT_SID', 'AC123', 'ACCOUNT_SID must be AC followed by 32 hex digits (5 characters given, 34 expected)'],
+  ])('%s = %j', async (name, value, says) => {
+    const message = await sidProblem(name, value);
+    expect(message).toContain(says);
+    if (value.length > 5) expect(message).not.toContain(value);
+  });
+});
+
 describe('a malformed SID in the configuration is a config_error at once', () => {
   test.each([
     ['ACCOUNT_SID', `${ACCOUNT}junk`],
