@@ -91,7 +91,7 @@ describe('key-set answers that are the token fault stay 401, not 503 "retry" (it
 
   test('not a jose failure (an RSA key under 2048 bits in the set): 500 internal_error, the cause in the log only (item 8)', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
-    jwks = await startJwksServer([{ ...publicKey.export({ format: 'jwk' }), kid: 'short', alg: 'RS256', use: 'sig' }]);
+    jwks = await startJwksServer([{ ...publicKey.export({ format: 'jwk' }), kty: 'RSA', kid: 'short', alg: 'RS256', use: 'sig' }]);
     const now = Math.floor(Date.now() / 1000);
     const signed = `${b64({ alg: 'RS256', kid: 'short', typ: 'JWT' })}.${b64({ sub: 'alice', iss: ISSUER, aud: AUDIENCE, iat: now, exp: now + 300 })}`;
     const token = `${signed}.${createSign('sha256').update(signed).sign(privateKey).toString('base64url')}`;
