@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-output/', 'coverage/', '.dist-*/', '.bench-variants-*/'] },
+  { ignores: ['dist/', 'node_modules/', 'test-output/', 'coverage/', '.dist-*/', '.bench-variants-*/', 'reports/', '.stryker-tmp/'] },
   js.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -57,7 +57,9 @@ export function codePoints(text: string): number {
 /** `a list (the parameter was sent more than once?)`, `null`, `a number`: what a value is, never what it holds. */
 export function describeType(value: unknown): string {
   if (Array.isArray(value)) return 'a list (the parameter was sent more than once?)';
-  return value === null ? 'null' : `a ${typeof value}`;
+  if (value === null) return 'null';
+  const type = typeof value;
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
 }
 
 /** Own properties only: request events and tokens are untrusted, so `__proto__` or `constructor` never leak in. */

@@ -39,14 +39,14 @@ export class KeySetUnavailable extends Error {
 
 const kb = (bytes: number): string => `${Math.round(bytes / 1024)} KB`;
 
-/** Node's network errors carry codes like ECONNREFUSED, ENOTFOUND, ECONNRESET: safe and telling. */
+/** Node's network errors carry codes like ECONNREFUSED, ENOTFOUND, ECONNRESET: safe and telling; its ERR_* codes are not network errors. */
 function networkCode(error: unknown): string | undefined {
   for (let cause: unknown = error, depth = 0; cause !== undefined && cause !== null && depth < 4; depth += 1) {
     const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+    if (typeof code === 'string' && /^E(?!RR_)[A-Z_]+$/.test(code)) return code;
     const first = (cause as { errors?: unknown[] }).errors?.[0];
     const nested = (first as { code?: unknown } | undefined)?.code;
-    if (typeof nested === 'string' && /^E[A-Z_]+$/.test(nested)) return nested;
+    if (typeof nested === 'string' && /^E(?!RR_)[A-Z_]+$/.test(nested)) return nested;
     cause = (cause as { cause?: unknown }).cause;
   }
   return undefined;

@@ -65,7 +65,9 @@ function keySetFor(lib: Jose, url: string, deps: JwtDeps): JWTVerifyGetKey {
 function describeKeyFailure(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   if (code === 'ERR_JWKS_INVALID') return 'the answer is not a JSON Web Key Set of public keys';
-  if (code === 'ERR_JWK_INVALID') return 'it holds a key that cannot be imported';
+  // Node's crypto refuses some keys jose passes on (an EC point off its curve: ERR_CRYPTO_INVALID_JWK).
+  if (code === 'ERR_JWK_INVALID' || (typeof code === 'string' && code.startsWith('ERR_CRYPTO_')))
+    return 'it holds a key that cannot be imported';
   return 'its keys could not be used';
 }
 

@@ -21,7 +21,8 @@ export type SidPrefix = keyof typeof SID_PREFIXES;
 
 /**
  * Other resources whose SIDs people paste where a token belongs (from Twilio's OpenAPI specs),
- * to say what a pasted SID is. Display only: configuration never takes these.
+ * to say what a pasted SID is. Display only: configuration never takes these (SID_PREFIXES
+ * names the ones it does).
  */
 const OTHER_SID_KINDS: Readonly<Record<string, string>> = {
   PN: 'Phone Number',
@@ -30,9 +31,7 @@ const OTHER_SID_KINDS: Readonly<Record<string, string>> = {
   MG: 'Messaging Service',
   SM: 'Message',
   MM: 'Message (MMS)',
-  RM: 'Video Room',
   US: 'Conversations User',
-  CH: 'Conversation',
   WQ: 'TaskRouter TaskQueue',
   FW: 'Studio Flow',
   ZH: 'Serverless Function or Asset',

@@ -43,6 +43,16 @@ describe('isOriginAllowed', () => {
     expect(isOriginAllowed('http://evil.example.com:3000', local)).toBe(false);
   });
 
+  test.each([
+    ['localhost', ['http://localhost', 'http://127.0.0.1', 'http://[::1]'], 'http://localhost:3000'],
+    ['[::1]:3000', ['http://[::1]:3000', 'http://localhost:3000', 'http://127.0.0.1:3000'], 'http://[::1]:1'],
+    ['app.localhost:5173', ['http://app.localhost:5173', 'http://localhost:5173', 'http://[::1]:5173'], 'http://app.localhost'],
+  ])('a local DOMAIN_NAME %j: its own page and the loopback names on the same port, no other', (domainName, allowed, refused) => {
+    const settings: CorsSettings = { ...none, domainName };
+    expect(allowed.map((origin) => isOriginAllowed(origin, settings))).toEqual(allowed.map(() => true));
+    expect(isOriginAllowed(refused, settings)).toBe(false);
+  });
+
   test('ownOrigins: https://DOMAIN_NAME deployed; the loopback names with the port locally', () => {
     expect(ownOrigins('svc-1234-dev.twil.io')).toEqual(['https://svc-1234-dev.twil.io']);
     expect(ownOrigins('localhost:3000')).toEqual(['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000']);
