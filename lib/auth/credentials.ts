@@ -79,7 +79,7 @@ export function credentialReader({ passcodeParam = 'passcode', bareJwt = false }
     if (mode === 'jwt')
       return { missing: "This service needs a sign-in token: send Authorization: Bearer <your app's JWT for this user>." };
     const fromParam = own(event, passcodeParam);
-    if (fromParam !== undefined && fromParam !== '' && typeof fromParam !== 'string') {
+    if (fromParam !== undefined && typeof fromParam !== 'string') {
       throw unauthorized(`The ${passcodeParam} parameter must be a single string.`);
     }
     return fromParam === undefined || fromParam === '' ? { missing: howToSendPasscode } : { credential: fromParam };

@@ -155,8 +155,8 @@ function answer(
     let caller: Maybe<Caller> = ANONYMOUS;
     if (endpoint.authenticate !== false && !(config instanceof ServiceError)) {
       if (auth instanceof ServiceError) throw auth;
-      if (auth !== undefined && auth.mode !== 'none')
-        caller = authenticateCaller(auth, config, requestHeaders(event), event, deps.auth, endpoint.readCredential);
+      // A loaded configuration always comes with its auth settings (environment.ts).
+      caller = authenticateCaller(auth!, config, requestHeaders(event), event, deps.auth, endpoint.readCredential);
     }
     return then(
       caller,

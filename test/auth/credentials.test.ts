@@ -31,8 +31,19 @@ describe('readBearer', () => {
     for (const part of value.split(' ').filter((p) => p.length > 6)) expect(error.message).not.toContain(part);
   });
 
-  test('repeated Authorization headers are refused', () => {
+  test('repeated Authorization headers are refused; an empty list of them is no header', () => {
     expect(refusal({ authorization: ['Bearer a', 'Bearer b'] }).message).toContain('more than one');
+    expect(readBearer({ authorization: [] })).toEqual({ kind: 'absent' });
+  });
+
+  test('a value that starts with a space (only a replaced event.request can send one) is a 401, not a crash', () => {
+    expect(refusal({ authorization: ' Bearer one two' }).toBody()).toEqual({
+      error: {
+        code: 'unauthorized',
+        field: 'Authorization',
+        message: 'The Authorization header is malformed: it must use the Bearer scheme, as in Authorization: Bearer <token>.',
+      },
+    });
   });
 });
 
@@ -81,6 +92,8 @@ describe('credentialReader', () => {
       missing: "This service needs a sign-in token: send Authorization: Bearer <your app's JWT for this user>.",
     });
     expect(() => read({}, { passcode: ['a', 'b'] }, 'passcode')).toThrow('The passcode parameter must be a single string.');
+    // Only the Video app's Firebase mode takes a JWT without a scheme.
+    expect(() => read({ authorization: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln' }, {}, 'jwt')).toThrow('Bearer scheme');
   });
 
   test('another parameter (the Conversations demo sends its password) is read and named', () => {

@@ -1,5 +1,5 @@
 import type { CorsSettings } from '../../lib/config/service';
-import { corsHeadersFor, isOriginAllowed, ownOrigins } from '../../lib/http/cors';
+import { corsHeadersFor, isOriginAllowed, originRefusal, ownOrigins } from '../../lib/http/cors';
 
 const none: CorsSettings = { allowedOrigins: { anyOrigin: false, origins: new Set() }, domainName: 'svc-1234-dev.twil.io' };
 const listed: CorsSettings = {
@@ -57,6 +57,7 @@ describe('isOriginAllowed', () => {
     expect(ownOrigins('svc-1234-dev.twil.io')).toEqual(['https://svc-1234-dev.twil.io']);
     expect(ownOrigins('localhost:3000')).toEqual(['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000']);
     expect(ownOrigins(undefined)).toEqual([]);
+    expect(ownOrigins('')).toEqual([]);
   });
 });
 
@@ -73,5 +74,29 @@ describe('corsHeadersFor', () => {
   test('a disallowed or absent origin gets no Access-Control-Allow-Origin', () => {
     expect(corsHeadersFor('https://evil.example.com', false)).toEqual({ Vary: 'Origin' });
     expect(corsHeadersFor(undefined, true)).toEqual({ Vary: 'Origin' });
+  });
+});
+
+describe('originRefusal: the fix for a real origin, less for anything else', () => {
+  const fix =
+    'may not call this service; add it to ALLOWED_ORIGINS, a comma list of exact origins as the browser sends them (scheme://host[:port], e.g. https://app.example.com or http://localhost:5173).';
+  test('on a local server, a real origin is also told the flag that allows it for one run', () => {
+    expect(originRefusal('http://localhost:5173', local).message).toBe(
+      `The origin "http://localhost:5173" ${fix} Locally, npm start -- --allow-origin http://localhost:5173 allows it until the server stops.`,
+    );
+  });
+
+  test('deployed, or with no DOMAIN_NAME, no flag is suggested', () => {
+    expect(originRefusal('https://evil.example.com', listed).message).toBe(`The origin "https://evil.example.com" ${fix}`);
+    expect(originRefusal('https://evil.example.com', { ...listed, domainName: undefined }).message).toBe(
+      `The origin "https://evil.example.com" ${fix}`,
+    );
+  });
+
+  test("a sandboxed page's null origin is an origin (ALLOWED_ORIGINS=* lets it in); a forged header is not, and gets no flag", () => {
+    expect(originRefusal('null', local).message).toBe(`The origin "null" ${fix}`);
+    expect(originRefusal('x https://app.example.com', local).message).toBe(
+      'The Origin header "x https://app.example.com" is not a browser origin (scheme://host[:port]); this request is refused.',
+    );
   });
 });

@@ -3,7 +3,7 @@
  * must fail the configuration check here, not later at Twilio (#22 item 3).
  */
 import { handleToken } from '../../lib/endpoints/token';
-import { isSid } from '../../lib/twilio';
+import { isSid, sidPrefixOf } from '../../lib/twilio';
 import { realVars, REAL_LOOKING } from '../support/env';
 import { eventOf } from '../support/runtime';
 
@@ -38,6 +38,11 @@ describe('isSid', () => {
 
   test('only strings are SIDs', () => {
     expect([isSid(undefined, 'AC'), isSid(42, 'AC'), isSid({ toString: () => ACCOUNT }, 'AC')]).toEqual([false, false, false]);
+    expect([sidPrefixOf(ACCOUNT), sidPrefixOf({ toString: () => ACCOUNT }), sidPrefixOf(`${ACCOUNT} `)]).toEqual([
+      'AC',
+      undefined,
+      undefined,
+    ]);
   });
 });
 
