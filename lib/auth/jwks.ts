@@ -135,7 +135,8 @@ export function remoteKeySet(lib: Jose, url: string, options: KeySetOptions = {}
       }));
 
   return async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
-    if (local === undefined || !fresh()) await reload();
+    // fetchedAt is set with local, so a set never fetched is not fresh.
+    if (!fresh()) await reload();
     try {
       return await local!(header, token);
     } catch (error) {

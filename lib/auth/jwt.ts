@@ -64,7 +64,6 @@ function keySetFor(lib: Jose, url: string, deps: JwtDeps): JWTVerifyGetKey {
 /** A key of the set that jose could not use when a token named it. */
 function describeKeyFailure(error: unknown): string {
   const code = (error as { code?: unknown }).code;
-  if (code === 'ERR_JWKS_INVALID') return 'the answer is not a JSON Web Key Set of public keys';
   // Node's crypto refuses some keys jose passes on (an EC point off its curve: ERR_CRYPTO_INVALID_JWK).
   if (code === 'ERR_JWK_INVALID' || (typeof code === 'string' && code.startsWith('ERR_CRYPTO_')))
     return 'it holds a key that cannot be imported';
@@ -203,7 +202,6 @@ function describeVerificationFailure(lib: Jose, error: unknown, token: string, c
         return unauthorized(
           `The token is not valid yet (its nbf is more than ${config.clockTolerance} s in the future); check the issuing server's clock.`,
         );
-      if (claim === 'iat') return unauthorized("The token was issued in the future; check the issuing server's clock.");
       if (claim === 'iss')
         return unauthorized('The token has the wrong issuer (iss): it was not issued by the provider this service trusts (AUTH_ISSUER).');
       if (claim === 'aud')

@@ -114,3 +114,32 @@ describe('mintToken', () => {
     });
   });
 });
+
+describe('expiresAt is exp, whether or not the clock crossed a second while signing', () => {
+  const T = 1_800_000_000_250;
+  afterEach(() => jest.restoreAllMocks());
+  const minted = () => mintToken(parseTokenRequest({ identity: 'alice', grants: 'video', ttl: 600 }, config), config);
+
+  test('a clock that stays within a second: exp from the clock, equal to the signed exp', async () => {
+    jest.spyOn(Date, 'now').mockReturnValue(T);
+    const answer = minted();
+    const { payload } = await verifyTwilioToken(answer.token, TEST_SECRET);
+    expect({ exp: payload.exp, expiresAt: answer.expiresAt }).toEqual({
+      exp: 1_800_000_600,
+      expiresAt: new Date(1_800_000_600_000).toISOString(),
+    });
+  });
+
+  test('a clock that crosses a second while signing: exp read back from the token', async () => {
+    jest
+      .spyOn(Date, 'now')
+      .mockReturnValueOnce(T)
+      .mockReturnValue(T + 1_000);
+    const answer = minted();
+    const { payload } = await verifyTwilioToken(answer.token, TEST_SECRET);
+    expect({ exp: payload.exp, expiresAt: answer.expiresAt }).toEqual({
+      exp: 1_800_000_601,
+      expiresAt: new Date(1_800_000_601_000).toISOString(),
+    });
+  });
+});

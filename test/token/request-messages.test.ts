@@ -52,3 +52,32 @@ test('a look-alike identity names the character that makes it one', async () => 
       'identity must not contain bidirectional controls or invisible characters (it holds U+202E): they let one name pass for another',
   });
 });
+
+describe('ttl at its edges', () => {
+  async function ttlOf(ttl: unknown): Promise<unknown> {
+    const { status, body } = await handleToken(realVars(), eventOf({ identity: 'alice', grants: 'video', ttl }), { log: () => undefined });
+    return status === 200 ? (body as { ttl: number }).ttl : (body as { error: { code: string } }).error.code;
+  }
+
+  test('an empty ttl (a form field left blank) is the default; 1 s is the shortest, 0 is refused', async () => {
+    expect([await ttlOf(''), await ttlOf('1'), await ttlOf(1), await ttlOf('0')]).toEqual([3600, 1, 1, 'invalid_ttl']);
+  });
+});
+
+test('control characters in an identity are named as such', async () => {
+  expect(await error({ identity: 'alice\nbob', grants: 'video' })).toEqual({
+    status: 400,
+    code: 'invalid_identity',
+    field: 'identity',
+    message: 'identity must not contain control characters or line breaks',
+  });
+});
+
+test('a refused parameter with a long name is named by at most 64 characters of it', async () => {
+  const name = `params[${'x'.repeat(100)}]`;
+  expect(await error({ identity: 'alice', grants: 'voice', [name]: '1' })).toMatchObject({
+    status: 400,
+    code: 'invalid_param',
+    field: name.slice(0, 64),
+  });
+});
