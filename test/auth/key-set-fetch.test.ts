@@ -59,6 +59,11 @@ describe('a fetch that fails is named by the network code inside it, never by an
     ['nested ERR_* too', new TypeError('fetch failed', { cause: { errors: [withCode('ERR_SOCKET_CLOSED')] } }), 'the request failed'],
     ['junk before a code', withCode('UV_ECONNRESET'), 'the request failed'],
     ['junk after a code', withCode('ECONNRESET: socket hang up'), 'the request failed'],
+    [
+      'junk after a nested code',
+      new TypeError('fetch failed', { cause: { errors: [withCode('ECONNREFUSED: 127.0.0.1')] } }),
+      'the request failed',
+    ],
     ['a code that is not a string', withCode(104), 'the request failed'],
     ['a nested code that is not a string', new TypeError('fetch failed', { cause: { errors: [{ code: 104 }] } }), 'the request failed'],
   ])('%s', async (_, error, reason) => {

@@ -65,3 +65,15 @@ test('a key set made with other fetch options is not reused for the same URL', a
     await rotating.close();
   }
 });
+
+test('one key set per URL and fetch options: two option sets on one URL fetch once each, then both stay warm', async () => {
+  const url = jwks.url('/options/jwks.json');
+  const short = { auth: { jwks: { cooldownDuration: 1 } } };
+  const shorter = { auth: { jwks: { cooldownDuration: 2 } } };
+  expect([
+    await fetchesFor(url, short),
+    await fetchesFor(url, shorter),
+    await fetchesFor(url, short),
+    await fetchesFor(url, shorter),
+  ]).toEqual([1, 1, 0, 0]);
+});
