@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REAL_LOOKING, STRONG_PASSCODE, TEST_SECRET } from '../support/env';
-import { ROOT } from '../support/runtime';
+import { ROOT, servingUrl } from '../support/runtime';
 import type { StandInCall, StandInWorld, TwilioApiStandIn } from '../support/twilio-api-standin';
 
 /** The commits the requests below were read from (git -C <mirror> show <commit>:<file>). */
@@ -69,21 +69,7 @@ export async function startChildServer(env: Record<string, string | undefined>, 
     env: standIn.childEnv(),
   });
   const logs: string[] = [];
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${stdout}\n${stderr}`)), 20_000);
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code}:\n${stderr}`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const url = /Serving on (http:\/\/localhost:\d+)/.exec(stdout)?.[1];
-      if (url !== undefined) {
-        clearTimeout(timer);
-        resolve(url);
-      }
-    });
-  });
+  const { base } = await servingUrl(child);
   let pending = '';
   child.stdout!.on('data', (chunk: Buffer) => {
     pending += chunk.toString();

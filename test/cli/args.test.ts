@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describeFlags, parseFlags, refuseNpmSwallowed, swallowedByNpm, UsageError } from '../../cli/lib/args';
 import { copyProject } from '../support/project-copy';
 import { parseArgs as parseServeArgs, withAllowedOrigins } from '../../cli/lib/local-server';
-import { ROOT } from '../support/runtime';
+import { ROOT, servingUrl } from '../support/runtime';
 
 const usageError = (run: () => unknown): string => {
   try {
@@ -92,18 +92,7 @@ describe('npm start -- --allow-origin (#19): a page on another local origin may 
       ],
       { cwd: ROOT },
     );
-    let stdout = '';
-    const base = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`not started: ${stdout}`)), 20_000);
-      child!.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const match = /Serving on (http:\/\/localhost:\d+)/.exec(stdout);
-        if (match !== null) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-    });
+    const { base, stdout } = await servingUrl(child);
     expect(stdout).toContain('Also allowing pages on http://localhost:5173 (--allow-origin)');
     const allowed = await fetch(`${base}/token?identity=alice&grants=video`, { headers: { Origin: 'http://localhost:5173' } });
     expect(allowed.status).toBe(200);

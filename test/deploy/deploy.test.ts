@@ -22,6 +22,7 @@ import { REAL_LOOKING, STRONG_PASSCODE, TEST_SECRET } from '../support/env';
 import { verifyTwilioToken } from '../support/jwt';
 import { copyProject } from '../support/project-copy';
 import { plantStrays, removeStrays, STRAY_ASSETS } from '../support/stray-assets';
+import { servingUrl } from '../support/runtime';
 import { startTwilioApiStandIn, type StandInWorld, type TwilioApiStandIn } from '../support/twilio-api-standin';
 
 jest.setTimeout(120_000);
@@ -382,18 +383,7 @@ describe('stray files in assets/ are not served by npm start either', () => {
       cwd: project,
     });
     try {
-      let stdout = '';
-      const base = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`npm start did not start:\n${stdout}`)), 20_000);
-        child.stdout.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString();
-          const found = /Serving on (http:\/\/localhost:\d+)/.exec(stdout)?.[1];
-          if (found !== undefined) {
-            clearTimeout(timer);
-            resolve(found);
-          }
-        });
-      });
+      const { base, stdout } = await servingUrl(child);
       expect(stdout).not.toMatch(/asset .*\/(\.env|config|draft\.html|page\.js\.map|index\.html~)$/m);
       for (const stray of STRAY_ASSETS) {
         const res = await fetch(`${base}${encodeURI(stray.path)}`);

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { realVars } from '../support/env';
-import { ROOT } from '../support/runtime';
+import { ROOT, servingUrl } from '../support/runtime';
 import { ALLOWED_ORIGIN, AUDIENCE, ISSUER, providerKey, startJwksServer, type JwksServer, type ProviderKey } from '../auth/support';
 
 jest.setTimeout(60_000);
@@ -69,18 +69,7 @@ beforeAll(async () => {
       .join(''),
   );
   child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli', 'serve.js'), '--port', '0', '--env', envFile], { cwd: dir });
-  let stdout = '';
-  base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${stdout}`)), 20_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const url = /Serving on (http:\/\/localhost:\d+)/.exec(stdout)?.[1];
-      if (url !== undefined) {
-        clearTimeout(timer);
-        resolve(url);
-      }
-    });
-  });
+  ({ base } = await servingUrl(child));
 });
 
 afterAll(async () => {

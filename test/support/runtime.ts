@@ -6,6 +6,7 @@
  * - a function called the way the runtime calls it, answer serialized as it goes on the wire;
  * - the in-process local server of cli/serve.ts on a loopback port, started and closed.
  */
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { installRuntimeGlobals, startLocalServer } from '../../cli/serve';
 import { toTwilioResponse, type HttpResult, type ResponseLike } from '../../lib/http/result';
@@ -201,4 +202,29 @@ export async function startServer(
     console.log = originalLog;
     throw error;
   }
+}
+
+/**
+ * The URL a local server started as a child process (dist/cli/serve.js) prints, with its output
+ * up to that line; fails with that output when it exits first or prints nothing for 20 s.
+ */
+export function servingUrl(child: ChildProcess, timeoutMs = 20_000): Promise<{ base: string; stdout: string }> {
+  let stdout = '';
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${stdout}\n${stderr}`)), timeoutMs);
+    child.stderr?.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited with ${code}:\n${stdout}\n${stderr}`));
+    });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const base = /Serving on (http:\/\/localhost:\d+)/.exec(stdout)?.[1];
+      if (base !== undefined) {
+        clearTimeout(timer);
+        resolve({ base, stdout });
+      }
+    });
+  });
 }
